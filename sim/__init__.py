@@ -1,0 +1,21 @@
+"""sim: a contract-manufacturing scenario simulator.
+
+A plant's capacity shared between its owner's brands and a contract customer's new EV
+line, modelled as a discrete-event simulation (SimPy) driven by YAML scenarios.
+
+    import sim
+    scenario = sim.load("scenarios/baseline.yaml")
+    results = sim.run(scenario, replications=100)
+    results.kpis()
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from sim.scenario import Scenario, ScenarioError, load
+
+try:
+    __version__ = version("sim")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+__all__ = ["Scenario", "ScenarioError", "__version__", "load"]

@@ -1,0 +1,40 @@
+"""Shared pieces of the scenario language: the section base class and cross-field errors.
+
+Every YAML section is a pydantic model that forbids unknown keys, so a misspelt key is an
+error, never a silently ignored setting. Cross-field checks raise `field_error`, which
+carries the offending field's path relative to the model that checks it, so the loader
+can point at the exact line of the YAML file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, NoReturn
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
+
+#: Identifiers used in dotted names (``gwm_baoding.ga1``): lower-case, digits, underscore.
+Ident = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def field_error(path: tuple[str | int, ...], message: str) -> NoReturn:
+    """Raise a validation error about the field at `path` below the model being validated."""
+    raise PydanticCustomError("cross_field", message.replace("{", "(").replace("}", ")"), {"path": path})
+
+
+def unique_ids(items: list, what: str, at: str) -> None:
+    """Fail on the second occurrence of any ``id`` in `items`, the list held by field `at`."""
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            field_error((at, i, "id"), f"duplicate {what} id '{item.id}'; each {what} needs its own id")
+        seen.add(item.id)

@@ -1,0 +1,92 @@
+"""The `products` section: what the plant builds, for whom, how much is wanted, how a new one ramps.
+
+Demand is a monthly figure in vehicles, released at the start of each month; what is not
+built stays as backlog. It is given either as a base with compound annual growth or as
+explicit months (a step function: each listed month's figure holds until the next one).
+A contract product's demand is released only from its start of production (SOP): a car
+that is not yet built has no orders to fill. A new product's rate after SOP follows its
+ramp-up curve, as a fraction of the line's rated speed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from sim.scenario.base import Ident, Section, field_error
+
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def month_start(month: str) -> dt.date:
+    """The first day of a ``YYYY-MM`` month."""
+    year, mon = month.split("-")
+    return dt.date(int(year), int(mon), 1)
+
+
+class Demand(Section):
+    """Monthly demand for one product: a base with growth, or explicit months."""
+
+    units_per_month: float | None = Field(
+        None, ge=0, le=1e7, description="Base demand in vehicles per month (with growth_per_year)."
+    )
+    growth_per_year: float = Field(
+        0.0,
+        ge=-0.9,
+        le=10,
+        description="Compound annual growth of the base demand, as a share (0.15 = +15%/yr).",
+    )
+    first_month: Month | None = Field(
+        None,
+        description="Month (YYYY-MM) of the base figure and first demand; default: the scenario's start.",
+    )
+    units_by_month: dict[Month, Annotated[float, Field(ge=0, le=1e7)]] | None = Field(
+        None,
+        description="Explicit vehicles per month keyed by YYYY-MM; each figure holds until the next listed month.",
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Demand:
+        if (self.units_per_month is None) == (self.units_by_month is None):
+            field_error((), "give either units_per_month (with growth_per_year) or units_by_month, not both")
+        if self.units_by_month is not None and not self.units_by_month:
+            field_error(("units_by_month",), "units_by_month lists no month")
+        if self.units_by_month is not None and (self.first_month or self.growth_per_year):
+            field_error(("units_by_month",), "first_month and growth_per_year only apply to units_per_month")
+        return self
+
+
+class Ramp(Section):
+    """Ramp-up of a new product's line speed after its start of production."""
+
+    months_to_full_rate: float = Field(
+        gt=0, le=60, description="Months from SOP until the product runs at full rate."
+    )
+    start_fraction: float = Field(
+        gt=0,
+        le=1,
+        description="Share of full rate at SOP (0.1 = the line builds it at a tenth of its speed).",
+    )
+    curve: Literal["s_curve", "linear"] = Field(
+        "s_curve", description="Shape of the ramp: s_curve (slow, fast, slow) or linear."
+    )
+    step_days: int = Field(
+        7, ge=1, le=31, description="The rate is held constant for this many days between ramp steps."
+    )
+
+
+class Product(Section):
+    """A vehicle model built in the plant."""
+
+    id: Ident = Field(description="Product id, unique in the scenario (for example haval_h6).")
+    brand: str = Field(
+        min_length=1, max_length=40, description="Brand shown in reports (Haval, WEY, ORA, Tank, ...)."
+    )
+    owner: Ident = Field(description="Whose product it is: the plant owner or the contract customer.")
+    demand: Demand = Field(description="Monthly demand in vehicles.")
+    ramp: Ramp | None = Field(
+        None,
+        description="Ramp-up after SOP; only for the contract customer's products. Absent: full rate at SOP.",
+    )
