@@ -25,9 +25,7 @@ Policy = Literal["owner_first", "customer_first", "reserved_share", "proportiona
 class Contract(Section):
     """Contract manufacturing terms between the plant owner and the customer."""
 
-    customer: Ident = Field(
-        description="The contract customer (for example xiaomi); owns the contract products."
-    )
+    customer: Ident = Field(description="The contract customer (for example xiaomi); owns the contract products.")
     policy: Policy = Field(
         "reserved_share",
         description="How shared line hours are allocated: owner_first, customer_first, reserved_share, proportional.",
@@ -51,13 +49,7 @@ class Contract(Section):
     @model_validator(mode="after")
     def _reserve(self) -> Contract:
         if self.reserved_share is not None and self.reserved_units_per_month is not None:
-            field_error(
-                ("reserved_units_per_month",), "give reserved_share or reserved_units_per_month, not both"
-            )
-        if (
-            self.policy == "reserved_share"
-            and self.reserved_share is None
-            and self.reserved_units_per_month is None
-        ):
+            field_error(("reserved_units_per_month",), "give reserved_share or reserved_units_per_month, not both")
+        if self.policy == "reserved_share" and self.reserved_share is None and self.reserved_units_per_month is None:
             field_error(("policy",), "policy reserved_share needs reserved_share or reserved_units_per_month")
         return self

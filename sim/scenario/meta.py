@@ -33,9 +33,7 @@ class Meta(Section):
     @model_validator(mode="after")
     def _horizon(self) -> Meta:
         if self.end_date <= self.start_date:
-            field_error(
-                ("end_date",), f"end_date {self.end_date} must come after start_date {self.start_date}"
-            )
+            field_error(("end_date",), f"end_date {self.end_date} must come after start_date {self.start_date}")
         if (self.end_date - self.start_date).days > 366 * 30:
             field_error(("end_date",), "the horizon may span at most 30 years")
         return self

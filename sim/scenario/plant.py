@@ -16,9 +16,7 @@ class Line(Section):
 
     id: Ident = Field(description="Line id, unique in the plant; reports name it plant.line.")
     jph: float = Field(gt=0, le=300, description="Rated speed in jobs (vehicles) per hour while open.")
-    products: list[Ident] = Field(
-        min_length=1, description="Ids of the products this line is tooled to build."
-    )
+    products: list[Ident] = Field(min_length=1, description="Ids of the products this line is tooled to build.")
 
     @model_validator(mode="after")
     def _distinct(self) -> Line:
@@ -30,12 +28,8 @@ class Line(Section):
 class Plant(Section):
     """The shared plant."""
 
-    name: Ident = Field(
-        description="Plant id, the first part of every dotted name (for example gwm_baoding)."
-    )
-    owner: Ident = Field(
-        description="Company that owns the plant and builds its own brands there (for example gwm)."
-    )
+    name: Ident = Field(description="Plant id, the first part of every dotted name (for example gwm_baoding).")
+    owner: Ident = Field(description="Company that owns the plant and builds its own brands there (for example gwm).")
     lines: list[Line] = Field(min_length=1, description="The plant's assembly lines.")
 
     @model_validator(mode="after")

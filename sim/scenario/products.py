@@ -61,9 +61,7 @@ class Demand(Section):
 class Ramp(Section):
     """Ramp-up of a new product's line speed after its start of production."""
 
-    months_to_full_rate: float = Field(
-        gt=0, le=60, description="Months from SOP until the product runs at full rate."
-    )
+    months_to_full_rate: float = Field(gt=0, le=60, description="Months from SOP until the product runs at full rate.")
     start_fraction: float = Field(
         gt=0,
         le=1,
@@ -81,9 +79,7 @@ class Product(Section):
     """A vehicle model built in the plant."""
 
     id: Ident = Field(description="Product id, unique in the scenario (for example haval_h6).")
-    brand: str = Field(
-        min_length=1, max_length=40, description="Brand shown in reports (Haval, WEY, ORA, Tank, ...)."
-    )
+    brand: str = Field(min_length=1, max_length=40, description="Brand shown in reports (Haval, WEY, ORA, Tank, ...).")
     owner: Ident = Field(description="Whose product it is: the plant owner or the contract customer.")
     demand: Demand = Field(description="Monthly demand in vehicles.")
     ramp: Ramp | None = Field(

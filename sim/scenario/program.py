@@ -22,9 +22,7 @@ class Milestone(Section):
 
     id: Ident = Field(description="Milestone id, unique in the program.")
     name: str = Field("", max_length=80, description="Readable name for reports (default: the id).")
-    after: list[Ident] = Field(
-        [], description="Ids of the milestones that must finish before this one starts."
-    )
+    after: list[Ident] = Field([], description="Ids of the milestones that must finish before this one starts.")
     duration_days: Distribution = Field(description="Duration in calendar days, as a distribution.")
     assisted: bool = Field(True, description="Whether the plant owner's engineering assistance shortens it.")
 
@@ -33,9 +31,7 @@ class Program(Section):
     """The contract product's launch program, from go-ahead to start of production."""
 
     start_date: dt.date = Field(description="Date the program starts (YYYY-MM-DD).")
-    target_launch: dt.date = Field(
-        description="Date by which SOP is wanted (YYYY-MM-DD); on time means on or before."
-    )
+    target_launch: dt.date = Field(description="Date by which SOP is wanted (YYYY-MM-DD); on time means on or before.")
     engineering_assist: float = Field(
         1.0,
         gt=0,
@@ -51,15 +47,11 @@ class Program(Section):
         for i, m in enumerate(self.milestones):
             for j, dep in enumerate(m.after):
                 if dep not in known:
-                    field_error(
-                        ("milestones", i, "after", j), f"unknown milestone '{dep}'{_suggest(dep, known)}"
-                    )
+                    field_error(("milestones", i, "after", j), f"unknown milestone '{dep}'{_suggest(dep, known)}")
         cycle = _find_cycle({m.id: m.after for m in self.milestones})
         if cycle:
             i = next(i for i, m in enumerate(self.milestones) if m.id == cycle[0])
-            field_error(
-                ("milestones", i, "after"), "milestone dependencies form a cycle: " + " -> ".join(cycle)
-            )
+            field_error(("milestones", i, "after"), "milestone dependencies form a cycle: " + " -> ".join(cycle))
         if self.target_launch <= self.start_date:
             field_error(("target_launch",), f"target_launch {self.target_launch} is not after start_date")
         return self

@@ -23,9 +23,7 @@ class Scenario(Section):
     calendar: Calendar = Field(description="Working days, shifts and shutdowns.")
     plant: Plant = Field(description="The plant and its lines.")
     products: list[Product] = Field(min_length=1, description="Products built in the plant.")
-    program: Program | None = Field(
-        None, description="The contract product's launch program (needs a contract)."
-    )
+    program: Program | None = Field(None, description="The contract product's launch program (needs a contract).")
     contract: Contract | None = Field(None, description="Contract terms with the customer (needs a program).")
 
     @model_validator(mode="after")
@@ -36,25 +34,19 @@ class Scenario(Section):
         for i, line in enumerate(self.plant.lines):
             for j, pid in enumerate(line.products):
                 if pid not in ids:
-                    field_error(
-                        ("plant", "lines", i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}"
-                    )
+                    field_error(("plant", "lines", i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}")
             buildable |= set(line.products)
         owners = {self.plant.owner} | ({self.contract.customer} if self.contract else set())
         for i, p in enumerate(self.products):
             if p.id not in buildable:
-                field_error(
-                    ("products", i, "id"), f"product '{p.id}' is on no line of plant {self.plant.name}"
-                )
+                field_error(("products", i, "id"), f"product '{p.id}' is on no line of plant {self.plant.name}")
             if p.owner not in owners:
                 field_error(
                     ("products", i, "owner"),
                     f"owner '{p.owner}' is neither the plant owner nor the contract customer ({', '.join(sorted(owners))})",
                 )
             if p.ramp is not None and self.contract and p.owner != self.contract.customer:
-                field_error(
-                    ("products", i, "ramp"), "only the contract customer's products have a ramp-up after SOP"
-                )
+                field_error(("products", i, "ramp"), "only the contract customer's products have a ramp-up after SOP")
             if p.ramp is not None and not self.contract:
                 field_error(("products", i, "ramp"), "a ramp-up needs a contract and a launch program")
             first = p.demand.first_month or min(p.demand.units_by_month or {"0001-01": 0})
@@ -68,13 +60,9 @@ class Scenario(Section):
             )
         if self.contract is not None and self.program is not None:
             if not self.customer_products:
-                field_error(
-                    ("contract", "customer"), f"no product is owned by customer '{self.contract.customer}'"
-                )
+                field_error(("contract", "customer"), f"no product is owned by customer '{self.contract.customer}'")
             if not self.meta.start_date <= self.program.start_date <= self.meta.end_date:
-                field_error(
-                    ("program", "start_date"), "program start_date must lie inside the scenario horizon"
-                )
+                field_error(("program", "start_date"), "program start_date must lie inside the scenario horizon")
         return self
 
     @property
