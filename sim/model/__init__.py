@@ -1,0 +1,5 @@
+"""The discrete-event model: Scenario in, records out. No files, plots or printing here."""
+
+from sim.model.simulate import Streams, simulate
+
+__all__ = ["Streams", "simulate"]

@@ -1,0 +1,103 @@
+"""Calendar maths: when the plant is open, in hours since the scenario's start.
+
+The simulation clock counts hours from 00:00 on `meta.start_date`; dates appear only here
+and at the report's edges. A shift starts on a working weekday that is not a shutdown day
+and lasts `hours_per_shift`; shifts follow one another from `first_shift_start_hour`.
+Everything is precomputed once per scenario as sorted arrays, so that the open hours in
+any window are a lookup, not a loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario.calendar import WEEKDAYS
+from sim.scenario.calendar import Calendar as CalendarSpec
+
+HOURS_PER_DAY = 24.0
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month of the horizon, clipped to the horizon's ends."""
+
+    label: str  # YYYY-MM
+    start_hour: float
+    end_hour: float
+    days: int  # days of the month inside the horizon
+    days_in_month: int
+
+
+class Calendar:
+    """Open shifts and months of one scenario horizon."""
+
+    def __init__(self, spec: CalendarSpec, start: dt.date, end: dt.date):
+        self.start = start
+        self.end = end
+        self.horizon_hours = ((end - start).days + 1) * HOURS_PER_DAY
+        closed = set()
+        for s in spec.shutdowns:
+            closed.update(s.first_day + dt.timedelta(days=k) for k in range((s.last_day - s.first_day).days + 1))
+        working = {WEEKDAYS.index(d) for d in spec.working_weekdays}
+        starts = []
+        for k in range((end - start).days + 1):
+            day = start + dt.timedelta(days=k)
+            if day.weekday() in working and day not in closed:
+                first = k * HOURS_PER_DAY + spec.first_shift_start_hour
+                starts += [first + n * spec.hours_per_shift for n in range(spec.shifts_per_day)]
+        begin = np.array(starts, dtype=float)
+        finish = np.minimum(begin + spec.hours_per_shift, self.horizon_hours)
+        keep = begin < self.horizon_hours
+        self.shift_starts = begin[keep]
+        self.shift_ends = finish[keep]
+        # Cumulative open hours at each shift's start, for O(log n) window queries.
+        self._cum = np.concatenate(([0.0], np.cumsum(self.shift_ends - self.shift_starts)))
+        self.months = _months(start, end)
+
+    def open_hours(self, t0: float, t1: float) -> float:
+        """Open (shift) hours between clock hours t0 and t1."""
+        return self._open_until(t1) - self._open_until(t0)
+
+    def _open_until(self, t: float) -> float:
+        i = int(np.searchsorted(self.shift_starts, t, side="right"))  # shifts started by t
+        if i == 0:
+            return 0.0
+        return float(self._cum[i - 1] + min(t, self.shift_ends[i - 1]) - self.shift_starts[i - 1])
+
+    def hour(self, day: dt.date) -> float:
+        """Clock hour at 00:00 of `day`."""
+        return (day - self.start).days * HOURS_PER_DAY
+
+    def date(self, hour: float) -> dt.date:
+        """The day containing clock hour `hour`."""
+        return self.start + dt.timedelta(days=int(hour // HOURS_PER_DAY))
+
+    def month_index(self, hour: float) -> int:
+        """Index in `months` of the month containing `hour` (the last month for the horizon's end)."""
+        for i, m in enumerate(self.months):
+            if hour < m.end_hour:
+                return i
+        return len(self.months) - 1
+
+
+def _months(start: dt.date, end: dt.date) -> list[Month]:
+    out = []
+    first = start
+    while first <= end:
+        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        last = min(nxt - dt.timedelta(days=1), end)
+        month_days = (nxt - dt.date(first.year, first.month, 1)).days
+        out.append(
+            Month(
+                label=f"{first.year:04d}-{first.month:02d}",
+                start_hour=(first - start).days * HOURS_PER_DAY,
+                end_hour=((last - start).days + 1) * HOURS_PER_DAY,
+                days=(last - first).days + 1,
+                days_in_month=month_days,
+            )
+        )
+        first = nxt
+    return out

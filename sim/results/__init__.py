@@ -1,0 +1,1 @@
+"""Results: tidy tables and KPIs."""
