@@ -28,7 +28,7 @@ def steps(ramp: Ramp) -> list[tuple[float, float]]:
     out = []
     day = 0.0
     while day < length:
-        mid = min(day + ramp.step_days / 2, length)
+        mid = (day + min(day + ramp.step_days, length)) / 2  # the last step may be short
         out.append((day, fraction(ramp, mid)))
         day += ramp.step_days
     out.append((length, 1.0))

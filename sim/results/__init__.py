@@ -1,1 +1,7 @@
-"""Results: tidy tables and KPIs."""
+"""Results: per-replication arrays, tidy tables derived from them, and KPIs with confidence intervals."""
+
+from sim.results.kpis import Kpi
+from sim.results.results import Results
+from sim.results.table import Table
+
+__all__ = ["Kpi", "Results", "Table"]

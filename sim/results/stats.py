@@ -110,10 +110,7 @@ def _t_upper_tail(t: float, df: int) -> float:
         terms.append(coef * power)
         coef *= (2 * k + 2) / (2 * k + 3) if odd else (2 * k + 1) / (2 * k + 2)
         power *= y
-    if odd:
-        a = 2.0 / math.pi * (math.atan2(t, root) + s * c * math.fsum(terms))
-    else:
-        a = s * math.fsum(terms)
+    a = 2.0 / math.pi * (math.atan2(t, root) + s * c * math.fsum(terms)) if odd else s * math.fsum(terms)
     upper = (1.0 - a) / 2.0
     if upper >= _TAIL_SWITCH or y >= 1.0:
         return upper
@@ -193,14 +190,16 @@ def t_quantile(p: float, df: int) -> float:
     return -_t_upper_quantile(p, df) if p < 0.5 else _t_upper_quantile(1.0 - p, df)
 
 
-def _as_values(values: Sequence[float] | np.ndarray) -> np.ndarray:
+def _as_values(values: Sequence[float] | np.ndarray, allow_infinite: bool = False) -> np.ndarray:
     x = np.asarray(values, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {x.shape}")
     if x.size == 0:
         raise ValueError("values must not be empty")
-    if not np.isfinite(x).all():
-        raise ValueError("values must be finite (no NaN or infinity)")
+    if np.isnan(x).any():
+        raise ValueError("values must not contain NaN")
+    if not allow_infinite and not np.isfinite(x).all():
+        raise ValueError("values must be finite")
     return x
 
 
@@ -253,10 +252,30 @@ def _binomial_pmf(n: int, q: float) -> np.ndarray:
     )
 
 
+def _sample_quantile(x: np.ndarray, q: float) -> float:
+    """numpy's default (linear) quantile of sorted ``x``, also defined when ``x`` holds infinities.
+
+    numpy returns NaN when it interpolates towards an infinity (inf - inf); here a quantile
+    interpolated towards +inf is +inf, as for a KPI whose "never happened" replications are inf.
+    """
+    if np.isfinite(x).all():
+        return float(np.quantile(x, q))
+    h = (x.size - 1) * q
+    i = math.floor(h)
+    a, b, g = float(x[i]), float(x[min(i + 1, x.size - 1)]), h - i
+    if g == 0.0 or a == b:
+        return a
+    if math.isinf(a) or math.isinf(b):  # -inf to finite stays -inf; finite to +inf is +inf
+        return a if math.isinf(a) and (not math.isinf(b) or g < 0.5) else b
+    return a + g * (b - a)
+
+
 def quantile_ci(values: Sequence[float] | np.ndarray, q: float, level: float = 0.95) -> tuple[float, float, float]:
     """(estimate, low, high) for the ``q``-quantile, with a distribution-free interval.
 
-    The estimate is numpy's default (linear interpolation) sample quantile. The interval is
+    The estimate is numpy's default (linear interpolation) sample quantile. Infinite values are
+    allowed (e.g. a milestone a replication never reached, recorded as inf): order statistics
+    need only an ordering, so the estimate or a bound may then be infinite. The interval is
     [x_(r), x_(s)] between order statistics: the number of replications at or below the true
     quantile is Binomial(n, q), so the ranks are the innermost with P(B <= r - 1) <= alpha / 2 and
     P(B >= s) <= alpha / 2, which gives coverage of at least ``level`` for any continuous
@@ -268,12 +287,12 @@ def quantile_ci(values: Sequence[float] | np.ndarray, q: float, level: float = 0
     - For tiny n at low levels the ranks can miss the interpolated estimate; the interval is
       then widened to include it (only ever raising coverage).
     """
-    x = np.sort(_as_values(values))
+    x = np.sort(_as_values(values, allow_infinite=True))
     if not 0.0 <= q <= 1.0:
         raise ValueError(f"q must be between 0 and 1, got {q!r}")
     _check_probability(level, "level")
     tail = (1.0 - level) / 2.0
-    estimate = float(np.quantile(x, q))
+    estimate = _sample_quantile(x, q)
     n = x.size
     pmf = _binomial_pmf(n, q)
     at_most = np.cumsum(pmf)  # at_most[j] = P(B <= j)

@@ -1,0 +1,115 @@
+"""The `sim` command line: a thin layer that parses options, calls the library and prints.
+
+Exit codes: 0 success, 2 invalid input (scenario or options, one clear message, no
+traceback), 1 internal error (traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+import sim
+from sim.experiment import rundir
+from sim.scenario import Scenario, ScenarioError
+
+
+class InvalidInput(click.ClickException):
+    """Bad input from the user: exit code 2, message only."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def guarded(command: Callable) -> Callable:
+    """Turn scenario errors into exit 2 and unexpected ones into exit 1 (traceback with --debug)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            raise InvalidInput(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if click.get_current_context().find_root().params.get("debug"):
+                traceback.print_exc()
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(sim.__version__, prog_name="sim")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def main(debug: bool) -> None:
+    """Contract-manufacturing scenario simulator: write a scenario, run it, read the report."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@guarded
+def validate(files: tuple[Path, ...]) -> None:
+    """Check scenario FILES; exit 2 if any is invalid."""
+    bad = 0
+    for path in files:
+        try:
+            scenario = sim.load(path)
+            click.echo(f"ok: {path} ({scenario.meta.name})")
+        except ScenarioError as exc:
+            bad += 1
+            click.echo(str(exc), err=True)
+    if bad:
+        raise InvalidInput(f"{bad} of {len(files)} scenario file(s) invalid")
+
+
+@main.command()
+def schema() -> None:
+    """Print the scenario JSON Schema (for editor autocompletion)."""
+    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-n", "--replications", type=click.IntRange(1, 100_000), help="Replications (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/NAME-TIME).")
+@click.option("--force", is_flag=True, help="Replace the run directory if it exists.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@guarded
+def run(file: Path, replications: int | None, seed: int | None, out: Path | None, force: bool, quiet: bool) -> None:
+    """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
+    scenario = sim.load(file)
+    if out is not None and out.exists() and not force:
+        raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
+    n = replications or scenario.meta.replications
+    if quiet or not sys.stderr.isatty():
+        results = sim.run(scenario, replications=n, seed=seed)
+    else:
+        with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
+            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update)
+    path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
+    click.echo(format_kpis(results))
+    click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")
+    click.echo(f"report: {path / 'report.html'}")
+
+
+def format_kpis(results: sim.results.Results) -> str:
+    """The KPI table as aligned text."""
+    start = results.scenario.meta.start_date
+    rows = [(k.label, *k.text(start)) for k in results.kpis()]
+    widths = [max(len(r[i]) for r in [("KPI", "estimate", "95% CI"), *rows]) for i in range(3)]
+    lines = [f"{'KPI':<{widths[0]}}  {'estimate':>{widths[1]}}  95% CI", "-" * (sum(widths) + 4)]
+    lines += [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in rows]
+    return "\n".join(lines)

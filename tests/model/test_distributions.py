@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from sim.model.distributions import sampler
+from sim.scenario.distributions import Fixed, Pert, Triangular, Uniform
+
+SPECS = [
+    Fixed(kind="fixed", value=30),
+    Uniform(kind="uniform", min=10, max=50),
+    Triangular(kind="triangular", min=60, mode=90, max=180),
+    Pert(kind="pert", min=60, mode=90, max=180),
+    Pert(kind="pert", min=10, mode=10, max=20),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.kind)
+def test_sample_mean_matches_the_analytic_mean(spec):
+    draw = sampler(spec)
+    rng = np.random.default_rng(42)
+    values = np.array([draw(rng) for _ in range(40_000)])
+    lo = getattr(spec, "min", getattr(spec, "value", None))
+    hi = getattr(spec, "max", lo)
+    assert values.min() >= lo and values.max() <= hi
+    assert values.mean() == pytest.approx(spec.mean, rel=0.005)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.kind)
+def test_every_kind_draws_exactly_one_uniform(spec):
+    rng = np.random.default_rng(5)
+    sampler(spec)(rng)
+    after = rng.random()
+    ref = np.random.default_rng(5)
+    ref.random()
+    assert after == ref.random()
+
+
+def test_pert_variance_matches_the_beta_formula():
+    spec = Pert(kind="pert", min=0, mode=1, max=4)
+    alpha, beta = 1 + 4 * 1 / 4, 1 + 4 * 3 / 4
+    var = 16 * alpha * beta / ((alpha + beta) ** 2 * (alpha + beta + 1))
+    rng = np.random.default_rng(1)
+    draw = sampler(spec)
+    values = np.array([draw(rng) for _ in range(60_000)])
+    assert values.var() == pytest.approx(var, rel=0.02)
