@@ -84,7 +84,9 @@ def schema() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-n", "--replications", type=click.IntRange(1, 100_000), help="Replications (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/NAME-TIME).")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/NAME-TIME)."
+)
 @click.option("--force", is_flag=True, help="Replace the run directory if it exists.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded

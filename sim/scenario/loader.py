@@ -175,7 +175,11 @@ def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list
             line, col = _nearest_mark(marks, loc)
             if err["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'" if loc else "missing required field"
-            elif err["type"] not in ("cross_field",) and not isinstance(err.get("input"), dict | list):
+                line, col = marks.get((*loc[:-1], "<key>"), (line, col))  # point at the section's key
+            elif err["type"] == "string_pattern_mismatch":
+                pattern = err["ctx"]["pattern"]
+                message = f"should be {_PATTERNS.get(pattern, 'text matching ' + pattern)}"
+            if err["type"] not in ("cross_field", "missing") and not isinstance(err.get("input"), dict | list):
                 message += f" (got {_show(err.get('input'))})"
         problems.append(Problem(source, line, col, _dotted(loc), message))
     problems.sort(key=lambda p: (p.line, p.column))
@@ -199,6 +203,12 @@ def _data_loc(data: Any, loc: Loc) -> Loc:
         out.append(part)
     return tuple(out)
 
+
+_PATTERNS = {
+    r"^\d{4}-(0[1-9]|1[0-2])$": "a month written YYYY-MM (for example 2023-07)",
+    r"^[a-z][a-z0-9_]*$": "an id of lower-case letters, digits and _ that starts with a letter (for example ga1)",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "a name of letters, digits, '.', '_' and '-' without spaces",
+}
 
 _TAGS = {"fixed", "uniform", "triangular", "pert", "function-after", "function-before"}
 

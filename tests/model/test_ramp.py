@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,7 +29,7 @@ def test_linear_steps_integrate_the_curve_exactly(start, months, step_days):
     # The midpoint rule is exact for a straight line: the held steps carry the curve's area.
     r = Ramp(months_to_full_rate=months, start_fraction=start, curve="linear", step_days=step_days)
     steps = ramp.steps(r)
-    area = sum((b[0] - a[0]) * a[1] for a, b in zip(steps, steps[1:], strict=False))
+    area = sum((b[0] - a[0]) * a[1] for a, b in itertools.pairwise(steps))
     length = months * ramp.DAYS_PER_MONTH
     assert area == pytest.approx(length * (start + 1) / 2, rel=1e-9)
-    assert all(a[1] <= b[1] for a, b in zip(steps, steps[1:], strict=False))
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(steps))

@@ -1,0 +1,195 @@
+"""Loading scenarios: good files load, bad ones name file, line, field and what is expected."""
+
+from pathlib import Path
+
+import pytest
+
+import sim
+from sim.scenario import ScenarioError, parse
+from tests.conftest import DATA, ROOT
+
+SMALL = (DATA / "small.yaml").read_text()
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first occurrence of `needle` in `text`."""
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_small_scenario_loads():
+    s = sim.load(DATA / "small.yaml")
+    assert s.meta.name == "small"
+    assert s.plant.lines[0].jph == 60
+    assert [p.id for p in s.customer_products] == ["xiaomi_ev"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_scenario_loads(path: Path):
+    assert sim.load(path).meta.name
+
+
+# (replace this, with this, the expected field path, words the message must contain, line of this text)
+BAD = [
+    ("jph: 60", "jhp: 60", "plant.lines[0].jhp", ["did you mean 'jph'"], "jhp: 60"),
+    ("jph: 60", "jph: -5", "plant.lines[0].jph", ["greater than 0", "-5"], "jph: -5"),
+    ("jph: 60", "jph: sixty", "plant.lines[0].jph", ["valid number", "sixty"], "jph: sixty"),
+    ("end_date: 2022-12-31", "end_date: 2021-12-31", "meta.end_date", ["must come after start_date"], "end_date"),
+    (
+        "reserved_share: 0.25",
+        "reserved_share: 1.5",
+        "contract.reserved_share",
+        ["less than or equal to 1"],
+        "reserved_share: 1.5",
+    ),
+    ("max: 120", "max: 80", "program.milestones[0].duration_days.max", ["at least mode"], "max: 80"),
+    ("mode: 90", "mod: 90", "program.milestones[0].duration_days.mod", ["did you mean 'mode'"], "mod: 90"),
+    (
+        "after: [design]",
+        "after: [desgn]",
+        "program.milestones[1].after[0]",
+        ["did you mean 'design'"],
+        "after: [desgn]",
+    ),
+    (
+        "after: [design]",
+        "after: [tooling]",
+        "program.milestones[1].after",
+        ["cycle", "tooling -> tooling"],
+        "after: [tooling]",
+    ),
+    ("products: [haval, xiaomi_ev]", "products: [haval]", "products[1].id", ["on no line"], "id: xiaomi_ev"),
+    (
+        "products: [haval, xiaomi_ev]",
+        "products: [haval, xiaomi_ev, tank]",
+        "plant.lines[0].products[2]",
+        ["unknown product 'tank'"],
+        "products: [haval, xiaomi",
+    ),
+    ("kind: pert", "kind: beta", "program.milestones[1].duration_days", ["'beta'", "triangular"], "kind: beta"),
+    (
+        "policy: reserved_share",
+        "policy: owner_firts",
+        "contract.policy",
+        ["owner_first", "owner_firts"],
+        "policy: owner_firts",
+    ),
+    ("  seed: 7", "\tseed: 7", "", ["YAML syntax error", "tabs"], "\tseed"),
+    (
+        "start_date: 2022-01-03",
+        "start_date: 2022-13-03",
+        "meta.start_date",
+        ["not valid", "month"],
+        "start_date: 2022-13",
+    ),
+    (
+        "  - id: xiaomi_ev",
+        "  - id: haval",
+        "products[1].id",
+        ["duplicate product id 'haval'"],
+        "  - id: haval\n    brand: Xiaomi",
+    ),
+    (
+        "owner: xiaomi",
+        "owner: xiaomi_motors",
+        "products[1].owner",
+        ["neither the plant owner nor"],
+        "owner: xiaomi_motors",
+    ),
+    (
+        "hours_per_shift: 8",
+        "hours_per_shift: 13",
+        "calendar.hours_per_shift",
+        ["do not fit in 24 hours"],
+        "hours_per_shift",
+    ),
+    (
+        "last_day: 2022-02-06",
+        "last_day: 2022-01-06",
+        "calendar.shutdowns[0].last_day",
+        ["before first_day"],
+        "first_day: 2022-01-31",
+    ),
+    (
+        "working_weekdays: [mon, tue, wed, thu, fri]",
+        "working_weekdays: [mon, tue, funday]",
+        "calendar.working_weekdays[2]",
+        ["'funday'"],
+        "working_weekdays",
+    ),
+    (
+        '{"2022-01": 3000}',
+        '{"2022-1": 3000}',
+        "products[1].demand.units_by_month.2022-1",
+        ["YYYY-MM"],
+        "units_by_month",
+    ),
+    (
+        "target_launch: 2022-06-30",
+        "target_launch: 2021-06-30",
+        "program.target_launch",
+        ["not after start_date"],
+        "target_launch",
+    ),
+    ("  name: small\n", "", "meta.name", ["missing required field 'name'"], "meta:"),
+    ("name: gwm_test", "name: GWM Test", "plant.name", ["lower-case letters", "'GWM Test'"], "name: GWM Test"),
+    (
+        "  replications: 5",
+        "  replications: 5\n  replications: 6",
+        "meta.replications",
+        ["duplicate key"],
+        "  replications: 6",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "words", "at"), BAD, ids=[b[1].strip()[:30] for b in BAD])
+def test_bad_scenario_names_line_field_and_problem(old, new, path, words, at):
+    text = SMALL.replace(old, new, 1)
+    assert text != SMALL
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "bad.yaml")
+    problems = info.value.problems
+    match = [p for p in problems if p.path == path]
+    assert match, f"no problem at {path}: {info.value}"
+    p = match[0]
+    assert p.file == "bad.yaml"
+    assert p.line == line_of(text, at), str(info.value)
+    message = str(p)
+    for word in words:
+        assert word in message, message
+    assert message.startswith(f"bad.yaml:{p.line}:{p.column}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", ["empty"]),
+        ("- a\n- b\n", ["top level must be a mapping"]),
+        ("meta: [\n", ["YAML syntax error"]),
+        ("meta:\n  name: x\n", ["missing required field 'calendar'"]),
+        ("\x00\x01binary", ["binary"]),
+    ],
+)
+def test_whole_file_problems(text, words):
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "f.yaml")
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_missing_file_and_directory_and_non_utf8(tmp_path):
+    for path, word in [(tmp_path / "nope.yaml", "no such file"), (tmp_path, "directory")]:
+        with pytest.raises(ScenarioError, match=word):
+            sim.load(path)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("meta: {name: caf\xe9}".encode("latin-1"))
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        sim.load(latin)
+
+
+def test_several_problems_are_all_reported_in_line_order():
+    text = SMALL.replace("jph: 60", "jph: -1").replace("seed: 7", "seed: -7")
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "two.yaml")
+    lines = [p.line for p in info.value.problems]
+    assert len(lines) == 2 and lines == sorted(lines)
