@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.experiment.seeding import streams
-from sim.model import simulate
+from sim.model import Setup, simulate
 from sim.model.calendar import Calendar
 from sim.model.recorder import Recorder
 from sim.results.results import Results, fold
@@ -32,19 +32,20 @@ def run(
         raise ValueError("replications must be at least 1")
     calendar = Calendar(scenario.calendar, scenario.meta.start_date, scenario.meta.end_date)
     baseline = scenario.without_contract()
+    setup, base_setup = Setup.of(scenario, calendar), Setup.of(baseline, calendar)
     folded: list[dict[str, np.ndarray]] = []
     base_built: list[np.ndarray] = []
     events = 0
     began = time.perf_counter()
     for r in range(n):
         rec = Recorder()
-        events += simulate(scenario, streams(seed, r), rec, calendar)
+        events += simulate(scenario, streams(seed, r), rec, setup)
         folded.append(fold(rec.records, scenario, calendar))
         if baseline is scenario:
             base_built.append(folded[-1]["built"])
         else:
             ref = Recorder()
-            events += simulate(baseline, streams(seed, r), ref, calendar)
+            events += simulate(baseline, streams(seed, r), ref, base_setup)
             base_built.append(fold(ref.records, scenario, calendar)["built"])
         if progress is not None:
             progress(1)

@@ -17,6 +17,7 @@ first line before the next.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -28,6 +29,28 @@ from sim.model.policy import split
 from sim.scenario import Scenario
 
 Record = Callable[[float, str, str, str, float], None]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is the same in every replication of a scenario, computed once per run."""
+
+    calendar: Calendar
+    demand: np.ndarray  # (product, month) vehicles
+    month_open_hours: list[float]
+    shifts: list[tuple[float, float, float]]  # (start hour, wait before it, length) of every shift
+
+    @classmethod
+    def of(cls, scenario: Scenario, calendar: Calendar | None = None) -> Setup:
+        cal = calendar or Calendar(scenario.calendar, scenario.meta.start_date, scenario.meta.end_date)
+        starts, ends = cal.shift_starts.tolist(), cal.shift_ends.tolist()
+        previous = [0.0, *ends[:-1]]
+        return cls(
+            calendar=cal,
+            demand=np.array([monthly(p.demand, cal.months) for p in scenario.products]),
+            month_open_hours=[cal.open_hours(m.start_hour, m.end_hour) for m in cal.months],
+            shifts=[(a, a - p, b - a) for a, b, p in zip(starts, ends, previous, strict=True)],
+        )
 
 
 class Line:
@@ -43,9 +66,10 @@ class Line:
 class Plant:
     """State and processes of one plant in one replication."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, calendar: Calendar, record: Record):
+    def __init__(self, env: simpy.Environment, scenario: Scenario, setup: Setup, record: Record):
         self.env = env
-        self.calendar = calendar
+        self.setup = setup
+        self.calendar = setup.calendar
         self.record = record
         self.products = scenario.products
         index = {p.id: i for i, p in enumerate(self.products)}
@@ -62,8 +86,7 @@ class Plant:
         ]
         self.contract = scenario.contract
         self.policy = scenario.contract.policy if scenario.contract else "owner_first"
-        self.demand = np.array([monthly(p.demand, calendar.months) for p in self.products])
-        self.month_open_hours = [calendar.open_hours(m.start_hour, m.end_hour) for m in calendar.months]
+        self.demand = setup.demand
         self.backlog = [0.0] * len(self.products)
         # Share of line speed each product runs at: customer products wait for SOP.
         self.rate = [0.0 if c else 1.0 for c in self.is_customer]
@@ -75,12 +98,13 @@ class Plant:
     # -- processes ---------------------------------------------------------------------------
     def shifts(self) -> Generator[simpy.Event, None, None]:
         """Open and close the plant at every shift edge, banking the open hours."""
-        env = self.env
-        for start, end in zip(self.calendar.shift_starts.tolist(), self.calendar.shift_ends.tolist(), strict=True):
-            yield env.timeout(start - env.now)
+        # The hot loop of the model: relative waits precomputed, nothing else done per edge.
+        timeout = self.env.timeout
+        for start, wait, length in self.setup.shifts:
+            yield timeout(wait)
             self.open_since = start
-            yield env.timeout(end - env.now)
-            self.banked += end - self.open_since
+            yield timeout(length)
+            self.banked += start + length - self.open_since
             self.open_since = None
 
     def months(self) -> Generator[simpy.Event, None, None]:
@@ -171,5 +195,5 @@ class Plant:
             return c.reserved_share
         # Units per month become the share of this month's shared-line capacity they take at today's rate.
         rate = max((self.rate[i] for i, cust in enumerate(self.is_customer) if cust), default=0.0)
-        capacity = self.month_open_hours[self.month] * rate * sum(ln.jph for ln in self.lines if ln.customer)
+        capacity = self.setup.month_open_hours[self.month] * rate * sum(ln.jph for ln in self.lines if ln.customer)
         return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0

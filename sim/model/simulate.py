@@ -12,8 +12,8 @@ import numpy as np
 import simpy
 
 from sim.model import program
-from sim.model.calendar import HOURS_PER_DAY, Calendar
-from sim.model.plant import Plant, Record
+from sim.model.calendar import HOURS_PER_DAY
+from sim.model.plant import Plant, Record, Setup
 from sim.scenario import Scenario
 
 
@@ -27,11 +27,16 @@ class Streams:
     supply: np.random.Generator
 
 
-def simulate(scenario: Scenario, streams: Streams, record: Record, calendar: Calendar | None = None) -> int:
-    """Run one replication, reporting to `record`; returns the number of SimPy events processed."""
-    calendar = calendar or Calendar(scenario.calendar, scenario.meta.start_date, scenario.meta.end_date)
+def simulate(scenario: Scenario, streams: Streams, record: Record, setup: Setup | None = None) -> int:
+    """Run one replication, reporting to `record`; returns the number of SimPy events processed.
+
+    `setup` (the calendar and demand, the same for every replication) may be passed in to
+    compute it once per run.
+    """
+    setup = setup or Setup.of(scenario)
+    calendar = setup.calendar
     env = simpy.Environment()
-    plant = Plant(env, scenario, calendar, record)
+    plant = Plant(env, scenario, setup, record)
     env.process(plant.shifts())
     env.process(plant.months())
     if scenario.program is not None:
