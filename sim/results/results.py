@@ -8,6 +8,7 @@ replication without the contract (same random streams), the reference for units 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,7 +174,7 @@ def fold(records: list[Record], scenario: Scenario, calendar: Calendar) -> dict[
     products = {p.id: i for i, p in enumerate(scenario.products)}
     lines = {f"{scenario.plant.name}.{ln.id}": i for i, ln in enumerate(scenario.plant.lines)}
     milestones = {m.id: i for i, m in enumerate(scenario.program.milestones)} if scenario.program else {}
-    starts = np.array([m.start_hour for m in calendar.months])
+    starts = [m.start_hour for m in calendar.months]
     n_months = len(starts)
     out = {
         "built": np.zeros((len(products), n_months)),
@@ -185,7 +186,7 @@ def fold(records: list[Record], scenario: Scenario, calendar: Calendar) -> dict[
         "sop": np.array(np.inf),
     }
     for time, kind, where, what, quantity in records:
-        month = int(np.searchsorted(starts, time, side="right")) - 1
+        month = bisect.bisect_right(starts, time) - 1
         if kind == "built":
             out["built"][products[what], month] += quantity
         elif kind == "demand":
