@@ -1,0 +1,102 @@
+"""The command line: exit codes, files written, nothing written on bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+from tests.conftest import DATA, ROOT
+
+SMALL = str(DATA / "small.yaml")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_ok_and_bad(tmp_path):
+    assert invoke("validate", SMALL).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DATA / "small.yaml").read_text().replace("jph: 60", "jhp: 60"))
+    result = invoke("validate", SMALL, str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:17:" in result.output and "did you mean 'jph'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_schema_is_json_with_every_section():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert set(schema["properties"]) == {"meta", "calendar", "plant", "products", "program", "contract"}
+
+
+def test_schema_file_in_docs_is_up_to_date():
+    # Scenario files point editors at docs/scenario.schema.json; regenerate with `sim schema`.
+    assert json.loads((ROOT / "docs" / "scenario.schema.json").read_text()) == json.loads(invoke("schema").output)
+
+
+def test_run_writes_a_complete_run_directory(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("run", SMALL, "-n", "3", "--seed", "11", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert names == {"scenario.yaml", "manifest.json", "kpis.json", "report.html",
+                     "products.csv", "lines.csv", "program.csv", "replications.csv"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 11 and manifest["replications"] == 3 and len(manifest["scenario_hash"]) == 16
+    assert "SOP date, P50" in result.output and str(out / "report.html") in result.output
+    kpis = {k["key"]: k for k in json.loads((out / "kpis.json").read_text())}
+    assert kpis["sop_p50"]["value"].startswith("2022-")
+    # The resolved scenario is itself a valid scenario with the same content.
+    assert invoke("validate", str(out / "scenario.yaml")).exit_code == 0
+
+
+def test_run_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "run"
+    assert invoke("run", SMALL, "-n", "1", "--out", str(out)).exit_code == 0
+    stamp = (out / "manifest.json").read_text()
+    again = invoke("run", SMALL, "-n", "1", "--out", str(out))
+    assert again.exit_code == 2 and "--force" in again.output
+    assert (out / "manifest.json").read_text() == stamp
+    assert invoke("run", SMALL, "-n", "2", "--out", str(out), "--force").exit_code == 0
+    assert json.loads((out / "manifest.json").read_text())["replications"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no temporary leftovers
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "missing.yaml"],
+        ["run", SMALL, "-n", "0"],
+        ["run", SMALL, "-n", "many"],
+        ["run", SMALL, "--seed", "-1"],
+        ["run", SMALL, "--bogus"],
+        ["validate"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_input_exits_2_without_traceback_or_files(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_invalid_scenario_leaves_no_run_directory(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DATA / "small.yaml").read_text().replace("seed: 7", "seed: seven"))
+    out = tmp_path / "out"
+    result = invoke("run", str(bad), "--out", str(out))
+    assert result.exit_code == 2
+    assert "bad.yaml:5:" in result.output and "meta.seed" in result.output
+    assert not out.exists()
+
+
+def test_python_dash_m_sim_works():
+    done = subprocess.run([sys.executable, "-m", "sim", "validate", SMALL], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
