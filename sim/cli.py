@@ -37,7 +37,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ScenarioError as exc:
+        except (ScenarioError, rundir.RunDirExists) as exc:
             raise InvalidInput(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

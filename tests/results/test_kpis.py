@@ -28,3 +28,17 @@ def test_date_kpis_render_as_dates(small):
     value, interval = sop.text(small.meta.start_date)
     assert value.startswith("2022-") and " – " in interval
     assert sop.as_json(small.meta.start_date)["value"].startswith("2022-")
+
+
+def test_an_sop_after_the_horizon_is_late_and_builds_nothing():
+    from tests.conftest import build, small_data
+
+    data = small_data()
+    data["program"]["milestones"] = [{"id": "slow", "duration_days": {"kind": "uniform", "min": 400, "max": 500}}]
+    r = sim.run(build(data), replications=4)
+    k = {x.key: x for x in r.kpis()}
+    assert k["sop_on_time"].value == 0.0
+    assert k["contract_units_2022"].value == 0.0
+    assert k["owner_units_lost"].value == 0.0
+    assert k["sop_p50"].text(r.scenario.meta.start_date)[0].startswith("2023-")  # drawn SOP beyond the horizon
+    assert np.isfinite(r.sop).all()
