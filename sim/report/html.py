@@ -1,0 +1,500 @@
+"""The HTML report of a run: one self-contained file a planner can open offline, mail or print.
+
+It shows the scenario (name, horizon, seed, replications, hash, contract terms), KPI cards
+and the full KPI table with 95% confidence intervals, then one chart per question: monthly
+output by brand against demand; the contract product's output (mean and P10-P90 band)
+against its demand; the distribution of the SOP date against the target launch; line
+utilisation by month; and what the contract costs the owner (own-brand units lost) and
+earns it (fees). Monthly figures are means over replications; bands are P10-P90 across
+replications. Contract charts appear only when the scenario has a program and contract.
+Everything is drawn from `Results`; nothing re-simulates. plotly.js is embedded once, and
+nothing is fetched from the network (no CDN, fonts or MathJax).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+from plotly.subplots import make_subplots
+
+import sim
+from sim.model.calendar import HOURS_PER_DAY
+from sim.results.kpis import Kpi
+from sim.results.results import Results
+
+#: Fixed colours keyed by brand (lower case), so a brand looks the same in every chart and report.
+BRAND_COLOURS = {
+    "haval": "#c8102e",
+    "wey": "#1f3a5f",
+    "ora": "#2bb3a3",
+    "tank": "#6b7b3a",
+    "pickup": "#8c6d46",
+    "gwm": "#7f7f7f",
+    "xiaomi": "#ff6900",
+}
+#: Colours for brands not in BRAND_COLOURS, taken in order of first appearance.
+SPARE_COLOURS = ("#6a5acd", "#d4a017", "#4682b4", "#b0578d", "#2e8b57", "#a0522d", "#708090")
+CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
+HEIGHT = 420
+#: plotly_white's layout only: its per-trace defaults would repeat ~4 KB in every chart.
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: #222; background: #fff; margin: 0; line-height: 1.45; }
+main { max-width: 1040px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 32px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+p.lead { color: #444; margin: 0 0 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid #e5e5e5; vertical-align: top; }
+th { background: #f5f5f5; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.facts th { width: 28%; background: none; font-weight: 600; color: #555; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 20px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; }
+.card .label { font-size: 0.85em; color: #555; }
+.card .value { font-size: 1.5em; font-weight: 600; margin: 2px 0; font-variant-numeric: tabular-nums; }
+.card .ci { font-size: 0.8em; color: #666; }
+.chart { margin: 12px 0 8px; }
+.note { font-size: 0.85em; color: #555; }
+code { font-size: 0.95em; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  main { max-width: none; padding: 0; }
+  .chart, .cards, .card, tr, table.facts { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .modebar-container { display: none !important; }
+}
+"""
+
+
+def write(results: Results, path: str | Path) -> Path:
+    """Write the report of `results` to `path` (written to a temporary file, then renamed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(page(results), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def page(results: Results) -> str:
+    """The whole report as one HTML document."""
+    meta = results.scenario.meta
+    kpis = results.kpis()
+    sections = [
+        f"<h1>{_e(meta.name)}</h1>",
+        f'<p class="lead">{_e(meta.description)}</p>' if meta.description else "",
+        _cards(results, kpis),
+        "<h2>Scenario</h2>",
+        _facts(results),
+        "<h2>Key indicators</h2>",
+        _kpi_table(results, kpis),
+    ]
+    for heading, fig in charts(results):
+        div = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            config=CONFIG,
+            div_id=f"chart-{len(sections)}",
+        )
+        sections += [f"<h2>{_e(heading)}</h2>", f'<div class="chart">{div}</div>']
+    sections.append(
+        f'<p class="note">Monthly figures are means over {results.replications} replications; bands span '
+        "P10-P90 across replications; intervals are 95% confidence intervals of the estimate. "
+        f"Generated by sim {_e(sim.__version__)}.</p>"
+    )
+    body = "\n".join(s for s in sections if s)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(meta.name)} - sim report</title>\n<style>{CSS}</style>\n"
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>\n'
+        f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def charts(results: Results) -> list[tuple[str, go.Figure]]:
+    """(section heading, figure) of every chart that applies to the scenario."""
+    out = [("Output by brand", output_by_brand(results))]
+    if results.scenario.contract is not None:
+        out += [
+            ("Contract product", contract_output(results)),
+            ("Start of production", sop_distribution(results)),
+        ]
+    out.append(("Line utilisation", utilisation(results)))
+    if results.scenario.contract is not None:
+        out += [
+            ("What the contract costs the owner", units_lost(results)),
+            ("What the contract earns the owner", contract_fees(results)),
+        ]
+    return out
+
+
+# -- charts -----------------------------------------------------------------------------------
+def output_by_brand(results: Results) -> go.Figure:
+    """Mean monthly output per brand as stacked bars, with total mean demand as a line."""
+    x = _month_dates(results)
+    fig = go.Figure()
+    for brand, mask in _brands(results).items():
+        y = results.built[:, mask, :].sum(axis=1).mean(axis=0)
+        fig.add_trace(_bar(x, y, brand, brand_colour(results, brand)))
+    demand = results.demand.sum(axis=1).mean(axis=0)
+    fig.add_trace(_line(x, demand, "Total demand", "#222", dash="dot"))
+    fig.update_layout(barmode="stack")
+    return _style(fig, "Monthly output by brand and total demand (vehicles per month)", "vehicles per month")
+
+
+def contract_output(results: Results) -> go.Figure:
+    """The contract products' monthly output: mean and P10-P90 band, against mean demand."""
+    x = _month_dates(results)
+    mask = results.customer_mask()
+    built = results.built[:, mask, :].sum(axis=1)
+    low, high = np.percentile(built, [10, 90], axis=0)
+    colour = brand_colour(results, results.scenario.customer_products[0].brand)
+    fig = go.Figure()
+    fig.add_trace(_line(x, high, "P90", colour, width=0, showlegend=False))
+    fig.add_trace(
+        _line(x, low, "P10-P90 across replications", colour, width=0, fill="tonexty", fillcolor=_rgba(colour, 0.25))
+    )
+    fig.add_trace(_line(x, built.mean(axis=0), "Output (mean)", colour, width=3))
+    fig.add_trace(_line(x, results.demand[:, mask, :].sum(axis=1).mean(axis=0), "Demand (mean)", "#222", dash="dot"))
+    _marker(fig, results.scenario.program.target_launch, "target launch")
+    customer = results.scenario.contract.customer
+    return _style(fig, f"Contract output for {customer}: mean and P10-P90 (vehicles per month)", "vehicles per month")
+
+
+def sop_distribution(results: Results) -> go.Figure:
+    """Histogram of SOP dates over replications, their cumulative share, and the target launch.
+
+    Counts are binned here (at most about 40 bins of whole weeks), so the file's size does not
+    grow with the number of replications.
+    """
+    n = results.replications
+    reached = np.isfinite(results.sop) & (results.sop <= results.calendar.horizon_hours)
+    days = np.floor(results.sop[reached] / HOURS_PER_DAY)
+    edges, counts = _weekly_bins(days)
+    start = results.scenario.meta.start_date
+    edge_dates = [str(start + dt.timedelta(days=float(d))) for d in edges]
+    width_ms = float(edges[1] - edges[0]) * 86_400_000 if len(edges) > 1 else None
+    target = results.scenario.program.target_launch
+    on_time = float(np.mean(results.sop < results.target_hour()))
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=edge_dates[:-1],
+            y=counts,
+            width=width_ms,
+            offset=0,
+            name=f"Replications per {_weeks(edges)} bin",
+            marker_color="#9aa7b8",
+            hovertemplate="from %{x}: %{y} replications<extra></extra>",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=edge_dates,
+            y=np.concatenate([[0], np.cumsum(counts)]) / n,
+            name="Cumulative share of replications",
+            mode="lines",
+            line={"color": brand_colour(results, results.scenario.customer_products[0].brand), "width": 2},
+            hovertemplate="by %{x}: %{y:.0%}<extra></extra>",
+        ),
+        secondary_y=True,
+    )
+    _marker(fig, target, "target launch")
+    missing = n - int(reached.sum())
+    if missing:
+        fig.add_annotation(
+            text=f"{missing} of {n} replications reach no SOP within the horizon (not shown)",
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.97,
+            xanchor="left",
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_yaxes(title_text="replications", range=[0, 1.12 * max(counts, default=1)], secondary_y=False)
+    fig.update_yaxes(
+        title_text="cumulative share",
+        tickformat=".0%",
+        tickmode="array",
+        tickvals=[0, 0.25, 0.5, 0.75, 1],
+        range=[0, 1.02],
+        secondary_y=True,
+        showgrid=False,
+    )
+    title = (
+        f"SOP date over {n} replications (count and cumulative share)<br>P(SOP on or before {target}) = {on_time:.0%}"
+    )
+    return _style(fig, title, None)
+
+
+def utilisation(results: Results) -> go.Figure:
+    """Heatmap of each line's busy hours over open hours by month, pooled over replications."""
+    busy = results.busy_hours.sum(axis=0)
+    open_ = results.open_hours.sum(axis=0)
+    share = np.divide(busy, open_, out=np.full(busy.shape, np.nan), where=open_ > 0)
+    fig = go.Figure(
+        go.Heatmap(
+            x=_month_dates(results),
+            y=results.line_names,
+            z=share,
+            zmin=0,
+            zmax=1,
+            colorscale="Blues",
+            xgap=1,
+            ygap=2,
+            xperiod="M1",
+            xperiodalignment="middle",
+            texttemplate="%{z:.0%}" if len(results.months) <= 24 else None,
+            colorbar={"title": {"text": "busy / open"}, "tickformat": ".0%"},
+            hovertemplate="%{y}<br>%{x|%b %Y}: %{z:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(220, 140 + 40 * len(results.line_names)))
+    return _style(fig, "Line utilisation by month (busy hours / open hours, %)", None)
+
+
+def units_lost(results: Results) -> go.Figure:
+    """Own-brand units lost per month by brand: the same replication without the contract minus with it."""
+    x = _month_dates(results)
+    owner = ~results.customer_mask()
+    lost = results.base_built - results.built
+    fig = go.Figure()
+    for brand, mask in _brands(results, owner).items():
+        fig.add_trace(_bar(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
+    fig.update_layout(barmode="relative")
+    if np.abs(lost[:, owner, :]).max() < 0.5:  # less than half a vehicle in every month is rounding
+        fig.add_annotation(
+            text="No own-brand units lost in any month", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
+        )
+    return _style(
+        fig, "Own-brand units lost to sharing per month (vehicles, without minus with contract)", "vehicles per month"
+    )
+
+
+def contract_fees(results: Results) -> go.Figure:
+    """Fees earned per month (contract units times the fee) and their running total, in RMB million."""
+    x = _month_dates(results)
+    fee = results.scenario.contract.fee_rmb_per_unit
+    monthly = results.built[:, results.customer_mask(), :].sum(axis=1).mean(axis=0) * fee / 1e6
+    colour = brand_colour(results, results.scenario.customer_products[0].brand)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(_bar(x, monthly, "Fees in the month", colour, fmt=",.1f"), secondary_y=False)
+    fig.add_trace(_line(x, np.cumsum(monthly), "Running total", "#222", fmt=",.1f"), secondary_y=True)
+    fig.update_yaxes(title_text="RMB million per month", secondary_y=False)
+    fig.update_yaxes(
+        title_text="RMB million, cumulative", secondary_y=True, showgrid=False, rangemode="tozero", tickmode="auto"
+    )
+    title = f"Contract fees earned at RMB {fee:,.0f} per vehicle (RMB million)"
+    return _style(fig, title, None)
+
+
+# -- page parts -------------------------------------------------------------------------------
+def _facts(results: Results) -> str:
+    s = results.scenario
+    meta = s.meta
+    rows = [
+        ("Horizon", f"{meta.start_date} to {meta.end_date} ({len(results.months)} months)"),
+        ("Plant", f"{s.plant.name} ({_plural(len(s.plant.lines), 'line')}), owner {s.plant.owner}"),
+        ("Seed", str(results.seed)),
+        ("Replications", str(results.replications)),
+        ("Scenario hash", f"<code>{s.digest()}</code>"),
+    ]
+    if s.contract is not None and s.program is not None:
+        c, p = s.contract, s.program
+        if c.reserved_share is not None:
+            reserve = f"{c.reserved_share:.0%} of shared lines' open hours from SOP"
+        elif c.reserved_units_per_month is not None:
+            reserve = f"{c.reserved_units_per_month:,.0f} vehicles per month of line time from SOP"
+        else:
+            reserve = "none"
+        rows += [
+            ("Contract customer", _e(c.customer)),
+            ("Allocation policy", f"{_e(c.policy)}; reserve: {reserve}"),
+            ("Fee", f"RMB {c.fee_rmb_per_unit:,.0f} per vehicle"),
+            ("Program start / target launch", f"{p.start_date} / {p.target_launch}"),
+            ("Engineering assist", f"x{p.engineering_assist:g} on assisted milestones' durations"),
+        ]
+    else:
+        rows.append(("Contract", "none: the owner's products alone"))
+    rows.append(("Package version", f"sim {_e(sim.__version__)}"))
+    cells = "\n".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="facts">\n{cells}\n</table>'
+
+
+def _cards(results: Results, kpis: list[Kpi]) -> str:
+    by_key = {k.key: k for k in kpis}
+    chosen: list[tuple[str, Kpi]] = []
+    if "sop_p50" in by_key:
+        chosen.append(("SOP date, median (P50)", by_key["sop_p50"]))
+        chosen.append((by_key["sop_on_time"].label, by_key["sop_on_time"]))
+    year = _last_full_year(results)
+    if f"contract_units_{year}" in by_key:
+        chosen.append((f"Contract units built in {year}", by_key[f"contract_units_{year}"]))
+    if "owner_units_lost" in by_key:
+        chosen.append(("Own-brand units lost to sharing", by_key["owner_units_lost"]))
+    else:
+        chosen.append(("Own-brand units built", by_key["owner_units"]))
+    lines = [k for k in kpis if k.key.startswith("utilisation.")]
+    if lines:
+        busiest = max(lines, key=lambda k: k.value)
+        chosen.append((f"Busiest line: {busiest.key.removeprefix('utilisation.')}", busiest))
+    start = results.scenario.meta.start_date
+    cards = []
+    for label, kpi in chosen:
+        value, interval = kpi.text(start)
+        cards.append(
+            f'<div class="card"><div class="label">{_e(label)}</div><div class="value">{_e(value)}</div>'
+            f'<div class="ci">95% CI {_e(interval)}</div></div>'
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _kpi_table(results: Results, kpis: list[Kpi]) -> str:
+    start = results.scenario.meta.start_date
+    rows = []
+    for kpi in kpis:
+        value, interval = kpi.text(start)
+        rows.append(
+            f'<tr><td>{_e(kpi.label)}</td><td class="num">{_e(value)}</td><td class="num">{_e(interval)}</td></tr>'
+        )
+    head = '<tr><th>Indicator</th><th class="num">Estimate</th><th class="num">95% confidence interval</th></tr>'
+    return f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def brand_colour(results: Results, brand: str) -> str:
+    """The fixed colour of a brand; brands without one get a spare colour by order of appearance."""
+    known = _known(brand)
+    if known is not None:
+        return known
+    unknown = [b for b in _brands(results) if _known(b) is None]
+    return SPARE_COLOURS[unknown.index(brand) % len(SPARE_COLOURS)] if brand in unknown else "#999999"
+
+
+def _known(brand: str) -> str | None:
+    """The fixed colour of a brand by name, or of a word of it ('GWM Pickup' -> pickup)."""
+    key = brand.lower()
+    return next((c for n, c in BRAND_COLOURS.items() if key == n or n in key.split()), None)
+
+
+def _brands(results: Results, where: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Product masks per brand, brands in order of first appearance (optionally within `where`)."""
+    brands = np.array([p.brand for p in results.scenario.products])
+    where = np.ones(len(brands), bool) if where is None else where
+    return {b: (brands == b) & where for b in dict.fromkeys(brands[where].tolist())}
+
+
+def _last_full_year(results: Results) -> str | None:
+    """The last calendar year with all twelve months in the horizon, else the last year."""
+    years = [m[:4] for m in results.months]
+    full = [y for y in dict.fromkeys(years) if years.count(y) == 12]
+    return full[-1] if full else (years[-1] if years else None)
+
+
+def _weekly_bins(days: np.ndarray, most: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """Bin edges (days, whole weeks wide, at most about `most` bins) and counts of `days`."""
+    if days.size == 0:
+        return np.array([]), np.array([])
+    first, last = days.min(), days.max()
+    width = 7 * max(1, int(np.ceil((last - first + 1) / 7 / most)))
+    edges = np.arange(first, last + width + 1, width)
+    counts, _ = np.histogram(days, bins=edges)
+    return edges, counts
+
+
+def _weeks(edges: np.ndarray) -> str:
+    weeks = int(edges[1] - edges[0]) // 7 if len(edges) > 1 else 1
+    return "1-week" if weeks == 1 else f"{weeks}-week"
+
+
+def _month_dates(results: Results) -> list[str]:
+    return [f"{m}-01" for m in results.months]
+
+
+def _bar(x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f") -> go.Bar:
+    return go.Bar(
+        x=x,
+        y=y,
+        name=name,
+        marker_color=colour,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}<extra></extra>",
+    )
+
+
+def _line(
+    x: list[str],
+    y: np.ndarray,
+    name: str,
+    colour: str,
+    *,
+    dash: str = "solid",
+    width: float = 2,
+    fmt: str = ",.0f",
+    **kwargs: object,
+) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="lines",
+        line={"color": colour, "dash": dash, "width": width},
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}<extra></extra>",
+        **kwargs,
+    )
+
+
+def _marker(fig: go.Figure, day: dt.date, text: str) -> None:
+    """A dashed vertical line at `day` with a label at the top."""
+    x = str(day)
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line={"color": "#555", "dash": "dash"})
+    fig.add_annotation(
+        x=x, y=1, xref="x", yref="paper", text=f"{text} {x}", showarrow=False, xanchor="left", yanchor="bottom"
+    )
+
+
+def _style(fig: go.Figure, title: str, ytitle: str | None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template=TEMPLATE,
+        height=fig.layout.height or HEIGHT,
+        margin={"l": 60, "r": 30, "t": 70, "b": 40},
+        legend={"orientation": "h", "y": -0.12, "x": 0},
+        hovermode="closest",
+        showlegend=True,
+    )
+    fig.update_xaxes(type="date", tickformat="%b\n%Y")
+    if ytitle:
+        fig.update_yaxes(title_text=ytitle)
+    return fig
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
