@@ -42,8 +42,14 @@ def deterministic(jph: float = 60, demand: float = 1e7, **calendar: Any) -> Scen
     return Scenario.model_validate(
         {
             "meta": {"name": "det", "start_date": "2022-01-03", "end_date": "2022-01-30", "seed": 1},
-            "calendar": {"shifts_per_day": 2, "hours_per_shift": 8, **calendar},
-            "plant": {"name": "p", "owner": "gwm", "lines": [{"id": "l1", "jph": jph, "products": ["car"]}]},
+            "plants": [
+                {
+                    "name": "p",
+                    "owner": "gwm",
+                    "calendar": {"shifts_per_day": 2, "hours_per_shift": 8, **calendar},
+                    "lines": [{"id": "l1", "jph": jph, "products": ["car"]}],
+                }
+            ],
             "products": [{"id": "car", "brand": "Haval", "owner": "gwm", "demand": {"units_per_month": demand}}],
         }
     )

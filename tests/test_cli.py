@@ -31,7 +31,7 @@ def test_schema_is_json_with_every_section():
     result = invoke("schema")
     assert result.exit_code == 0
     schema = json.loads(result.output)
-    assert set(schema["properties"]) == {"meta", "calendar", "plant", "products", "program", "contract"}
+    assert set(schema["properties"]) == {"meta", "plants", "products", "program", "contract", "supply"}
 
 
 def test_schema_file_in_docs_is_up_to_date():
@@ -44,8 +44,16 @@ def test_run_writes_a_complete_run_directory(tmp_path):
     result = invoke("run", SMALL, "-n", "3", "--seed", "11", "--out", str(out))
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert names == {"scenario.yaml", "manifest.json", "kpis.json", "report.html",
-                     "products.csv", "lines.csv", "program.csv", "replications.csv"}
+    assert names == {
+        "scenario.yaml",
+        "manifest.json",
+        "kpis.json",
+        "report.html",
+        "products.csv",
+        "lines.csv",
+        "program.csv",
+        "replications.csv",
+    }
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 11 and manifest["replications"] == 3 and len(manifest["scenario_hash"]) == 16
     assert "SOP date, P50" in result.output and str(out / "report.html") in result.output

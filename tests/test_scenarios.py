@@ -26,5 +26,5 @@ def test_scenario_runs_briefly_and_keeps_its_invariants(path: Path):
 def test_baseline_targets_a_2023_launch_for_a_contract_customer():
     s = sim.load(ROOT / "scenarios" / "baseline.yaml")
     assert s.program.target_launch.isoformat() == "2023-12-31"
-    assert s.contract.customer == "xiaomi" and s.plant.owner == "gwm"
+    assert s.contract.customer == "xiaomi" and s.owner == "gwm"
     assert {p.brand for p in s.products} >= {"Haval", "WEY", "ORA", "Tank", "Xiaomi"}

@@ -1,7 +1,9 @@
 """Running replications of a scenario and folding their records into Results.
 
-Each replication runs twice on the same random streams: with the contract, and without it
-(the owner's products alone), which is the reference for own-brand units lost to sharing.
+Each replication also runs its counterfactuals on the same random streams: without the
+contract (the owner's products alone: the reference for own-brand units lost to sharing)
+and, when the scenario has chip disruptions, with the nominal chip supply (the reference
+for units lost to the shortage).
 """
 
 from __future__ import annotations
@@ -13,10 +15,19 @@ import numpy as np
 
 from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
-from sim.model.calendar import Calendar
 from sim.model.recorder import Recorder
 from sim.results.results import Results, fold
 from sim.scenario import Scenario
+
+
+def counterfactuals(scenario: Scenario) -> dict[str, Scenario]:
+    """The scenarios whose output, on the same streams, measures what the real one costs."""
+    out = {}
+    if scenario.contract is not None:
+        out["without_contract"] = scenario.without_contract()
+    if scenario.without_chip_disruptions() is not scenario:
+        out["without_chip_disruptions"] = scenario.without_chip_disruptions()
+    return out
 
 
 def run(
@@ -30,31 +41,29 @@ def run(
     seed = scenario.meta.seed if seed is None else seed
     if n < 1:
         raise ValueError("replications must be at least 1")
-    calendar = Calendar(scenario.calendar, scenario.meta.start_date, scenario.meta.end_date)
-    baseline = scenario.without_contract()
-    setup, base_setup = Setup.of(scenario, calendar), Setup.of(baseline, calendar)
+    setup = Setup.of(scenario)
+    others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
     folded: list[dict[str, np.ndarray]] = []
-    base_built: list[np.ndarray] = []
+    reference: dict[str, list[np.ndarray]] = {name: [] for name in others}
     events = 0
     began = time.perf_counter()
     for r in range(n):
         rec = Recorder()
         events += simulate(scenario, streams(seed, r), rec, setup)
-        folded.append(fold(rec.records, scenario, calendar))
-        if baseline is scenario:
-            base_built.append(folded[-1]["built"])
-        else:
+        folded.append(fold(rec.records, scenario, setup.months))
+        for name, (other, other_setup) in others.items():
             ref = Recorder()
-            events += simulate(baseline, streams(seed, r), ref, base_setup)
-            base_built.append(fold(ref.records, scenario, calendar)["built"])
+            events += simulate(other, streams(seed, r), ref, other_setup)
+            # Folded with the full scenario's indices, so products missing there stay zero.
+            reference[name].append(fold(ref.records, scenario, setup.months)["built"])
         if progress is not None:
             progress(1)
     stack = {key: np.stack([f[key] for f in folded]) for key in folded[0]}
     return Results(
         scenario=scenario,
         seed=seed,
-        calendar=calendar,
-        base_built=np.stack(base_built),
+        months_=setup.months,
+        reference={name: np.stack(arrays) for name, arrays in reference.items()},
         events=events,
         wall_seconds=time.perf_counter() - began,
         **stack,

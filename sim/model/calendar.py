@@ -9,7 +9,9 @@ any window are a lookup, not a loop.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,19 +55,31 @@ class Calendar:
         keep = begin < self.horizon_hours
         self.shift_starts = begin[keep]
         self.shift_ends = finish[keep]
-        # Cumulative open hours at each shift's start, for O(log n) window queries.
-        self._cum = np.concatenate(([0.0], np.cumsum(self.shift_ends - self.shift_starts)))
+        # Plain lists and cumulative open hours: bisect on lists is the fastest scalar lookup.
+        self._starts = self.shift_starts.tolist()
+        self._ends = self.shift_ends.tolist()
+        cum = np.cumsum(self.shift_ends - self.shift_starts)
+        self._cum_end = cum.tolist()  # open hours up to each shift's end
+        self._cum_start = (cum - (self.shift_ends - self.shift_starts)).tolist()
         self.months = _months(start, end)
 
     def open_hours(self, t0: float, t1: float) -> float:
         """Open (shift) hours between clock hours t0 and t1."""
-        return self._open_until(t1) - self._open_until(t0)
+        return self.open_until(t1) - self.open_until(t0)
 
-    def _open_until(self, t: float) -> float:
-        i = int(np.searchsorted(self.shift_starts, t, side="right"))  # shifts started by t
+    def open_until(self, t: float) -> float:
+        """Open hours from the horizon's start to clock hour t."""
+        i = bisect.bisect_right(self._starts, t)  # shifts started by t
         if i == 0:
             return 0.0
-        return float(self._cum[i - 1] + min(t, self.shift_ends[i - 1]) - self.shift_starts[i - 1])
+        return self._cum_start[i - 1] + min(t, self._ends[i - 1]) - self._starts[i - 1]
+
+    def time_at(self, open_hours: float) -> float:
+        """Clock hour at which `open_hours` open hours have passed since the start (inf if never)."""
+        i = bisect.bisect_left(self._cum_end, open_hours)
+        if i == len(self._cum_end):
+            return math.inf
+        return self._starts[i] + open_hours - self._cum_start[i]
 
     def hour(self, day: dt.date) -> float:
         """Clock hour at 00:00 of `day`."""

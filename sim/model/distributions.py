@@ -9,16 +9,17 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from statistics import NormalDist
 
 import numpy as np
 
-from sim.scenario.distributions import Distribution, Fixed, Pert, Triangular, Uniform
+from sim.scenario.distributions import Duration, Exponential, Fixed, Lognormal, Pert, Triangular, Uniform, Weibull
 
 Sampler = Callable[[np.random.Generator], float]
 
 
 @functools.cache  # specs are frozen: build each sampler (a PERT table) once
-def sampler(spec: Distribution) -> Sampler:
+def sampler(spec: Duration) -> Sampler:
     """A function drawing one value of `spec` from a Generator; every kind draws exactly one uniform."""
     # Each kind consumes the same amount of randomness (one uniform), so switching one milestone's
     # kind does not shift the draws of the milestones after it.
@@ -31,7 +32,20 @@ def sampler(spec: Distribution) -> Sampler:
             return lambda rng: float(_triangular(rng.random(), a, c, b))
         case Pert(min=a, mode=c, max=b):
             return _pert(a, c, b)
+        case Exponential(mean=m):
+            return lambda rng: -m * math.log1p(-rng.random())
+        case Lognormal(mean=m, cv=cv):
+            sigma = math.sqrt(math.log1p(cv * cv))
+            mu = math.log(m) - sigma * sigma / 2
+            inv = _STANDARD_NORMAL.inv_cdf
+            # 1 - u lies in (0, 1]; the max keeps inv_cdf away from exactly 0 and 1.
+            return lambda rng: math.exp(mu + sigma * inv(min(max(rng.random(), 1e-16), 1 - 1e-16)))
+        case Weibull(shape=k, scale=lam):
+            return lambda rng: lam * (-math.log1p(-rng.random())) ** (1 / k)
     raise TypeError(f"unknown distribution {spec!r}")
+
+
+_STANDARD_NORMAL = NormalDist()
 
 
 def _triangular(u: float, a: float, c: float, b: float) -> float:

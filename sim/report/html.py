@@ -180,7 +180,7 @@ def sop_distribution(results: Results) -> go.Figure:
     grow with the number of replications.
     """
     n = results.replications
-    reached = np.isfinite(results.sop) & (results.sop <= results.calendar.horizon_hours)
+    reached = np.isfinite(results.sop) & (results.sop <= results.horizon_hours)
     days = np.floor(results.sop[reached] / HOURS_PER_DAY)
     edges, counts = _weekly_bins(days)
     start = results.scenario.meta.start_date
@@ -272,7 +272,7 @@ def units_lost(results: Results) -> go.Figure:
     """Own-brand units lost per month by brand: the same replication without the contract minus with it."""
     x = _month_dates(results)
     owner = ~results.customer_mask()
-    lost = results.base_built - results.built
+    lost = results.reference["without_contract"] - results.built
     fig = go.Figure()
     for brand, mask in _brands(results, owner).items():
         fig.add_trace(_bar(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
@@ -309,7 +309,13 @@ def _facts(results: Results) -> str:
     meta = s.meta
     rows = [
         ("Horizon", f"{meta.start_date} to {meta.end_date} ({len(results.months)} months)"),
-        ("Plant", f"{s.plant.name} ({_plural(len(s.plant.lines), 'line')}), owner {s.plant.owner}"),
+        *(
+            (
+                f"Plant {p.name}",
+                f"{_plural(len(p.lines), 'line')} ({', '.join(ln.id for ln in p.lines)}), owner {p.owner}",
+            )
+            for p in s.plants
+        ),
         ("Seed", str(results.seed)),
         ("Replications", str(results.replications)),
         ("Scenario hash", f"<code>{s.digest()}</code>"),

@@ -73,7 +73,7 @@ def kpis(results: Results) -> list[Kpi]:
     v, lo, hi = mean_ci(built)
     out.append(Kpi("owner_units", "Own-brand units built over the horizon", "vehicles", v, lo, hi))
     if results.scenario.contract is not None:
-        lost = results.base_built[:, owner, :].sum(axis=(1, 2)) - built
+        lost = results.reference["without_contract"][:, owner, :].sum(axis=(1, 2)) - built
         v, lo, hi = mean_ci(lost)
         out.append(Kpi("owner_units_lost", "Own-brand units lost to sharing", "vehicles", v, lo, hi))
     open_h = results.open_hours.sum(axis=2)

@@ -2,8 +2,10 @@
 
 Each replication's records are folded once into arrays indexed (replication, product or
 line, month); everything else (tables, KPIs, CSV, the report) is derived from those arrays,
-and nothing re-simulates. `base_built` holds the owner's products built in the same
-replication without the contract (same random streams), the reference for units lost.
+and nothing re-simulates. `reference` holds, for each counterfactual (the same replication
+without the contract, or without the chip disruptions, on the same random streams), the
+vehicles built per product and month: the baseline of "units lost to sharing" and "units
+lost to the chip shortage".
 """
 
 from __future__ import annotations
@@ -15,32 +17,40 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model.calendar import HOURS_PER_DAY, Calendar
+from sim.model.calendar import HOURS_PER_DAY, Month
 from sim.model.recorder import Record
 from sim.results.table import Table
 from sim.scenario import Scenario
 
 TABLES = ("products", "lines", "program", "replications")
+PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap", "started")
+LINE_ARRAYS = ("open_hours", "down_hours", "busy_hours", "changeover_hours", "line_built", "line_started")
 
 
 @dataclass
 class Results:
-    """Outputs of `replications` replications of `scenario` from `seed`."""
+    """Outputs of the replications of `scenario` from `seed`."""
 
     scenario: Scenario
     seed: int
-    calendar: Calendar
-    built: np.ndarray  # (replication, product, month) vehicles
-    demand: np.ndarray  # (replication, product, month) vehicles released
-    base_built: np.ndarray  # (replication, product, month) without the contract
-    open_hours: np.ndarray  # (replication, line, month)
-    busy_hours: np.ndarray  # (replication, line, month)
+    months_: list[Month]
+    built: np.ndarray  # (replication, product, month) good vehicles
+    demand: np.ndarray  # (replication, product, month) vehicles released as demand
+    lost: np.ndarray  # (replication, product, month) demand lost after waiting too long
+    scrap: np.ndarray  # (replication, product, month) vehicles scrapped
+    started: np.ndarray  # (replication, product, month) vehicles started
+    open_hours: np.ndarray  # (replication, line, month) hours the line's plant was open
+    down_hours: np.ndarray  # (replication, line, month) open hours lost to breakdowns
+    busy_hours: np.ndarray  # (replication, line, month) hours building (rework included)
+    changeover_hours: np.ndarray  # (replication, line, month)
+    line_built: np.ndarray  # (replication, line, month) good vehicles
+    line_started: np.ndarray  # (replication, line, month) vehicles started
     milestone_start: np.ndarray  # (replication, milestone) clock hours
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
     sop: np.ndarray  # (replication,) clock hours; inf without a program
-    events: int = 0  # SimPy events processed in all replications, counterfactual included
+    reference: dict[str, np.ndarray] = field(default_factory=dict)  # counterfactual -> built
+    events: int = 0  # SimPy events processed in all replications, counterfactuals included
     wall_seconds: float = 0.0
-    meta: dict = field(default_factory=dict)
 
     # -- shape -------------------------------------------------------------------------------
     @property
@@ -49,7 +59,7 @@ class Results:
 
     @property
     def months(self) -> list[str]:
-        return [m.label for m in self.calendar.months]
+        return [m.label for m in self.months_]
 
     @property
     def product_ids(self) -> list[str]:
@@ -57,7 +67,7 @@ class Results:
 
     @property
     def line_names(self) -> list[str]:
-        return [f"{self.scenario.plant.name}.{ln.id}" for ln in self.scenario.plant.lines]
+        return self.scenario.line_names()
 
     @property
     def milestone_ids(self) -> list[str]:
@@ -65,8 +75,12 @@ class Results:
 
     @property
     def backlog(self) -> np.ndarray:
-        """Open demand at each month's end: cumulative demand minus cumulative output."""
-        return np.cumsum(self.demand - self.built, axis=2).clip(min=0.0)
+        """Open demand at each month's end: cumulative demand minus output and lost sales."""
+        return np.cumsum(self.demand - self.built - self.lost, axis=2).clip(min=0.0)
+
+    @property
+    def horizon_hours(self) -> float:
+        return self.months_[-1].end_hour
 
     def date(self, hour: float) -> dt.date | None:
         """Calendar day of a clock hour (None for an SOP that never comes)."""
@@ -77,6 +91,13 @@ class Results:
     def customer_mask(self) -> np.ndarray:
         customer = self.scenario.contract.customer if self.scenario.contract else None
         return np.array([p.owner == customer for p in self.scenario.products])
+
+    def target_hour(self) -> float:
+        """Clock hour at the end of the target launch day (SOP before it is on time)."""
+        program = self.scenario.program
+        if program is None:
+            return np.inf
+        return (program.target_launch - self.scenario.meta.start_date).days * HOURS_PER_DAY + HOURS_PER_DAY
 
     # -- tables ------------------------------------------------------------------------------
     def table(self, name: str) -> Table:
@@ -89,17 +110,19 @@ class Results:
         r, p, m = np.indices(self.built.shape)
         brand = np.array([x.brand for x in self.scenario.products])
         owner = np.array([x.owner for x in self.scenario.products])
-        products = np.array(self.product_ids)
-        months = np.array(self.months)
-        metrics = {"built": self.built, "demand": self.demand, "backlog": self.backlog}
-        if self.scenario.contract is not None:
-            metrics["built_without_contract"] = self.base_built
+        metrics = {
+            "built": self.built,
+            "demand": self.demand,
+            "backlog": self.backlog,
+            "lost_sales": self.lost,
+            "scrapped": self.scrap,
+        } | {f"built_{name}": built for name, built in self.reference.items()}
         n = len(metrics)
         return Table(
             {
                 "replication": np.tile(r.ravel(), n),
-                "month": np.tile(months[m.ravel()], n),
-                "product": np.tile(products[p.ravel()], n),
+                "month": np.tile(np.array(self.months)[m.ravel()], n),
+                "product": np.tile(np.array(self.product_ids)[p.ravel()], n),
                 "brand": np.tile(brand[p.ravel()], n),
                 "owner": np.tile(owner[p.ravel()], n),
                 "metric": np.repeat(list(metrics), r.size),
@@ -107,16 +130,38 @@ class Results:
             }
         )
 
+    def line_metrics(self) -> dict[str, np.ndarray]:
+        """Per (replication, line, month): hours, utilisation and the OEE split."""
+        jph = np.array([ln.jph for plant in self.scenario.plants for ln in plant.lines])[None, :, None]
+        open_h = self.open_hours
+        run = open_h - self.down_hours - self.changeover_hours
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)  # noqa: E731
+            availability = ratio(run, open_h)
+            quality = ratio(self.line_built, self.line_started)
+            oee = ratio(self.line_built, open_h * jph)
+            performance = ratio(self.line_started, run * jph)
+        return {
+            "open_hours": open_h,
+            "down_hours": self.down_hours,
+            "changeover_hours": self.changeover_hours,
+            "busy_hours": self.busy_hours,
+            "utilisation": ratio(self.busy_hours + self.changeover_hours, open_h),
+            "availability": availability,
+            "performance": performance,
+            "quality": quality,
+            "oee": oee,
+        }
+
     def _lines_table(self) -> Table:
         r, ln, m = np.indices(self.open_hours.shape)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            utilisation = np.where(self.open_hours > 0, self.busy_hours / self.open_hours, 0.0)
-        metrics = {"open_hours": self.open_hours, "busy_hours": self.busy_hours, "utilisation": utilisation}
+        metrics = self.line_metrics()
+        n = len(metrics)
         return Table(
             {
-                "replication": np.tile(r.ravel(), 3),
-                "month": np.tile(np.array(self.months)[m.ravel()], 3),
-                "line": np.tile(np.array(self.line_names)[ln.ravel()], 3),
+                "replication": np.tile(r.ravel(), n),
+                "month": np.tile(np.array(self.months)[m.ravel()], n),
+                "line": np.tile(np.array(self.line_names)[ln.ravel()], n),
                 "metric": np.repeat(list(metrics), r.size),
                 "value": np.concatenate([v.ravel() for v in metrics.values()]),
             }
@@ -136,20 +181,14 @@ class Results:
         )
 
     def _replications_table(self) -> Table:
-        target = self.target_hour()
         return Table(
             {
                 "replication": np.arange(self.replications),
                 "sop": [str(self.date(h)) if np.isfinite(h) else "" for h in self.sop],
                 "sop_day": self.sop / HOURS_PER_DAY,
-                "on_time": self.sop < target,
+                "on_time": self.sop < self.target_hour(),
             }
         )
-
-    def target_hour(self) -> float:
-        """Clock hour at the end of the target launch day (SOP before it is on time)."""
-        program = self.scenario.program
-        return self.calendar.hour(program.target_launch) + HOURS_PER_DAY if program else np.inf
 
     # -- outputs -----------------------------------------------------------------------------
     def kpis(self) -> list:
@@ -169,32 +208,32 @@ class Results:
         return paths
 
 
-def fold(records: list[Record], scenario: Scenario, calendar: Calendar) -> dict[str, np.ndarray]:
+def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict[str, np.ndarray]:
     """Per-month arrays of one replication from its records."""
     products = {p.id: i for i, p in enumerate(scenario.products)}
-    lines = {f"{scenario.plant.name}.{ln.id}": i for i, ln in enumerate(scenario.plant.lines)}
+    lines = {name: i for i, name in enumerate(scenario.line_names())}
     milestones = {m.id: i for i, m in enumerate(scenario.program.milestones)} if scenario.program else {}
-    starts = [m.start_hour for m in calendar.months]
-    n_months = len(starts)
-    out = {
-        "built": np.zeros((len(products), n_months)),
-        "demand": np.zeros((len(products), n_months)),
-        "open_hours": np.zeros((len(lines), n_months)),
-        "busy_hours": np.zeros((len(lines), n_months)),
+    starts = [m.start_hour for m in months]
+    out = {name: np.zeros((len(products), len(months))) for name in PRODUCT_ARRAYS}
+    out |= {name: np.zeros((len(lines), len(months))) for name in LINE_ARRAYS}
+    out |= {
         "milestone_start": np.full(len(milestones), np.inf),
         "milestone_finish": np.full(len(milestones), np.inf),
         "sop": np.array(np.inf),
     }
+    # Record kind -> (array, index by `where` (line) or `what` (product)).
+    by_product = {"built": "built", "demand": "demand", "lost": "lost", "scrap": "scrap", "started": "started"}
+    by_line = {"open": "open_hours", "down": "down_hours", "busy": "busy_hours", "changeover": "changeover_hours"}
     for time, kind, where, what, quantity in records:
         month = bisect.bisect_right(starts, time) - 1
-        if kind == "built":
-            out["built"][products[what], month] += quantity
-        elif kind == "demand":
-            out["demand"][products[what], month] += quantity
-        elif kind == "open":
-            out["open_hours"][lines[where], month] += quantity
-        elif kind == "busy":
-            out["busy_hours"][lines[where], month] += quantity
+        if kind in by_product:
+            out[by_product[kind]][products[what], month] += quantity
+            if kind == "built":
+                out["line_built"][lines[where], month] += quantity
+            elif kind == "started":
+                out["line_started"][lines[where], month] += quantity
+        elif kind in by_line:
+            out[by_line[kind]][lines[where], month] += quantity
         elif kind == "milestone":
             out["milestone_start"][milestones[what]] = time
             out["milestone_finish"][milestones[what]] = time + quantity

@@ -1,7 +1,8 @@
 """Probability distributions as they are written in YAML: a fixed set of kinds.
 
 A distribution is a mapping with a ``kind`` and that kind's parameters, for example
-``{kind: triangular, min: 60, mode: 90, max: 150}``. The model turns each into a sampler
+``{kind: triangular, min: 60, mode: 90, max: 150}``. Milestones take the three-point kinds;
+failure and repair times also take exponential, lognormal and Weibull. The model turns each into a sampler
 through one factory (`sim.model.distributions.sampler`); no code strings are ever read.
 """
 
@@ -79,4 +80,39 @@ class Pert(_ThreePoint):
         return (self.min + 4 * self.mode + self.max) / 6
 
 
+class Exponential(Section):
+    """Memoryless: the usual model of time between failures."""
+
+    kind: Literal["exponential"] = Field(description="Distribution kind: exponential with the given mean.")
+    mean: Annotated[float, Field(gt=0, le=1e6)] = Field(description="Mean value.")
+
+
+class Lognormal(Section):
+    """Right-skewed, positive: the usual model of repair times."""
+
+    kind: Literal["lognormal"] = Field(
+        description="Distribution kind: lognormal by its mean and coefficient of variation."
+    )
+    mean: Annotated[float, Field(gt=0, le=1e6)] = Field(description="Mean value.")
+    cv: Annotated[float, Field(gt=0, le=10)] = Field(description="Coefficient of variation: standard deviation / mean.")
+
+
+class Weibull(Section):
+    """Wear-out (shape > 1) or infant mortality (shape < 1) failures."""
+
+    kind: Literal["weibull"] = Field(description="Distribution kind: Weibull by shape and scale.")
+    shape: Annotated[float, Field(gt=0.05, le=50)] = Field(description="Shape k: 1 is exponential, above 1 wear-out.")
+    scale: Annotated[float, Field(gt=0, le=1e6)] = Field(description="Scale (about the 63rd percentile).")
+
+    @property
+    def mean(self) -> float:
+        import math
+
+        return self.scale * math.gamma(1 + 1 / self.shape)
+
+
 Distribution = Annotated[Fixed | Uniform | Triangular | Pert, Field(discriminator="kind")]
+#: Durations of failures and repairs may also use the reliability kinds.
+Duration = Annotated[
+    Fixed | Uniform | Triangular | Pert | Exponential | Lognormal | Weibull, Field(discriminator="kind")
+]

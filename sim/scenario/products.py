@@ -1,7 +1,9 @@
 """The `products` section: what the plant builds, for whom, how much is wanted, how a new one ramps.
 
 Demand is a monthly figure in vehicles, released at the start of each month; what is not
-built stays as backlog. It is given either as a base with compound annual growth or as
+built stays as backlog, and is lost once older than `lost_after_months`. A forecast may be
+uncertain: each month's demand is then the forecast times a lognormal factor of mean 1 and
+coefficient of variation `cv`, times a seasonal factor. It is given either as a base with compound annual growth or as
 explicit months (a step function: each listed month's figure holds until the next one).
 A contract product's demand is released only from its start of production (SOP): a car
 that is not yet built has no orders to fill. A new product's rate after SOP follows its
@@ -46,6 +48,18 @@ class Demand(Section):
         None,
         description="Explicit vehicles per month keyed by YYYY-MM; each figure holds until the next listed month.",
     )
+    cv: float = Field(
+        0.0, ge=0, le=3, description="Coefficient of variation of each month's demand around the forecast (lognormal)."
+    )
+    seasonality: list[Annotated[float, Field(ge=0, le=10)]] | None = Field(
+        None,
+        min_length=12,
+        max_length=12,
+        description="Twelve factors, January to December, multiplying the forecast (they should average 1).",
+    )
+    lost_after_months: int | None = Field(
+        None, ge=0, le=120, description="Open demand older than this many months is lost; absent: it waits forever."
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> Demand:
@@ -75,6 +89,15 @@ class Ramp(Section):
     )
 
 
+class YieldLearning(Section):
+    """How a new product's first-pass yield improves after SOP."""
+
+    start_first_pass_yield: float = Field(gt=0, le=1, description="First-pass yield at SOP.")
+    months_to_mature: float = Field(
+        gt=0, le=60, description="Months from SOP until the yield reaches first_pass_yield."
+    )
+
+
 class Product(Section):
     """A vehicle model built in the plant."""
 
@@ -86,3 +109,29 @@ class Product(Section):
         None,
         description="Ramp-up after SOP; only for the contract customer's products. Absent: full rate at SOP.",
     )
+    family: Ident | None = Field(
+        None, description="Product family for changeovers: switching between families costs a line's changeover."
+    )
+    first_pass_yield: float = Field(
+        1.0, gt=0, le=1, description="Share of vehicles that pass end-of-line checks the first time."
+    )
+    rework_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of failed vehicles reworked (one more pass on the line); the rest are scrapped.",
+    )
+    yield_learning: YieldLearning | None = Field(
+        None, description="First-pass yield rising after SOP; only for the contract customer's products."
+    )
+    chips_per_vehicle: float = Field(
+        1.0, gt=0, le=100, description="Semiconductor kits one vehicle needs (when the scenario has a chip supply)."
+    )
+    margin_rmb_per_unit: float = Field(
+        0.0, ge=0, le=1e7, description="Contribution margin per vehicle in RMB, for chip allocation by margin."
+    )
+
+    @property
+    def family_id(self) -> str:
+        """The product's changeover family (its own id when none is given)."""
+        return self.family or self.id

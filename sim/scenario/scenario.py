@@ -8,62 +8,82 @@ import json
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Section, field_error, unique_ids
-from sim.scenario.calendar import Calendar
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
 from sim.scenario.plant import Plant
 from sim.scenario.products import Product, month_start
 from sim.scenario.program import Program, _suggest
+from sim.scenario.supply import Supply
 
 
 class Scenario(Section):
-    """A plant shared between its owner's brands and a contract customer's new product."""
+    """Plants shared between their owner's brands and a contract customer's new product."""
 
     meta: Meta = Field(description="Name, horizon, seed and replications.")
-    calendar: Calendar = Field(description="Working days, shifts and shutdowns.")
-    plant: Plant = Field(description="The plant and its lines.")
-    products: list[Product] = Field(min_length=1, description="Products built in the plant.")
+    plants: list[Plant] = Field(min_length=1, description="The plants, each with its calendar and lines.")
+    products: list[Product] = Field(min_length=1, description="Products built in the plants.")
     program: Program | None = Field(None, description="The contract product's launch program (needs a contract).")
     contract: Contract | None = Field(None, description="Contract terms with the customer (needs a program).")
+    supply: Supply | None = Field(None, description="Material supply constraints (chip kits); absent: unconstrained.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         unique_ids(self.products, "product", "products")
-        ids = {p.id for p in self.products}
-        buildable = set()
-        for i, line in enumerate(self.plant.lines):
-            for j, pid in enumerate(line.products):
-                if pid not in ids:
-                    field_error(("plant", "lines", i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}")
-            buildable |= set(line.products)
-        owners = {self.plant.owner} | ({self.contract.customer} if self.contract else set())
-        for i, p in enumerate(self.products):
-            if p.id not in buildable:
-                field_error(("products", i, "id"), f"product '{p.id}' is on no line of plant {self.plant.name}")
-            if p.owner not in owners:
-                field_error(
-                    ("products", i, "owner"),
-                    f"owner '{p.owner}' is neither the plant owner nor the contract customer ({', '.join(sorted(owners))})",
-                )
-            if p.ramp is not None and self.contract and p.owner != self.contract.customer:
-                field_error(("products", i, "ramp"), "only the contract customer's products have a ramp-up after SOP")
-            if p.ramp is not None and not self.contract:
-                field_error(("products", i, "ramp"), "a ramp-up needs a contract and a launch program")
-            first = p.demand.first_month or min(p.demand.units_by_month or {"0001-01": 0})
-            if month_start(first) > self.meta.end_date:
-                field_error(("products", i, "demand"), f"demand starts in {first}, after the horizon ends")
+        self._check_plants()
+        self._check_products()
         if (self.contract is None) != (self.program is None):
             missing = "program" if self.program is None else "contract"
-            field_error(
-                (missing,),
-                f"a scenario with a {'contract' if self.contract else 'program'} needs a {missing} section",
-            )
+            present = "contract" if self.contract else "program"
+            field_error((missing,), f"a scenario with a {present} needs a {missing} section")
         if self.contract is not None and self.program is not None:
             if not self.customer_products:
                 field_error(("contract", "customer"), f"no product is owned by customer '{self.contract.customer}'")
             if not self.meta.start_date <= self.program.start_date <= self.meta.end_date:
                 field_error(("program", "start_date"), "program start_date must lie inside the scenario horizon")
         return self
+
+    def _check_plants(self) -> None:
+        seen: set[str] = set()
+        for k, plant in enumerate(self.plants):
+            if plant.name in seen:
+                field_error(("plants", k, "name"), f"duplicate plant name '{plant.name}'")
+            seen.add(plant.name)
+            if plant.owner != self.owner:
+                field_error(
+                    ("plants", k, "owner"), f"all plants must have one owner; the first plant's is '{self.owner}'"
+                )
+        ids = {p.id for p in self.products}
+        for k, plant in enumerate(self.plants):
+            for i, line in enumerate(plant.lines):
+                for j, pid in enumerate(line.products):
+                    if pid not in ids:
+                        field_error(
+                            ("plants", k, "lines", i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}"
+                        )
+
+    def _check_products(self) -> None:
+        buildable = {p for plant in self.plants for line in plant.lines for p in line.products}
+        owners = {self.owner} | ({self.contract.customer} if self.contract else set())
+        customer = self.contract.customer if self.contract else None
+        for i, p in enumerate(self.products):
+            if p.id not in buildable:
+                field_error(("products", i, "id"), f"product '{p.id}' is on no line of any plant")
+            if p.owner not in owners:
+                field_error(
+                    ("products", i, "owner"),
+                    f"owner '{p.owner}' is neither the plants' owner nor the contract customer ({', '.join(sorted(owners))})",
+                )
+            for name in ("ramp", "yield_learning"):
+                if getattr(p, name) is not None and p.owner != customer:
+                    field_error(("products", i, name), f"only the contract customer's products have a {name} after SOP")
+            first = p.demand.first_month or min(p.demand.units_by_month or {"0001-01": 0})
+            if month_start(first) > self.meta.end_date:
+                field_error(("products", i, "demand"), f"demand starts in {first}, after the horizon ends")
+
+    @property
+    def owner(self) -> str:
+        """The company that owns the plants."""
+        return self.plants[0].owner
 
     @property
     def customer_products(self) -> list[Product]:
@@ -72,23 +92,37 @@ class Scenario(Section):
             return []
         return [p for p in self.products if p.owner == self.contract.customer]
 
+    def line_names(self) -> list[str]:
+        """Dotted names (plant.line) of every line, in declaration order."""
+        return [f"{plant.name}.{line.id}" for plant in self.plants for line in plant.lines]
+
     def without_contract(self) -> Scenario:
-        """The same plant and owner products with no contract: the counterfactual for 'units lost'."""
+        """The same plants and owner products with no contract: the reference for 'units lost to sharing'."""
         if self.contract is None:
             return self
         customer = {p.id for p in self.customer_products}
-        lines = [
-            line.model_copy(update={"products": [p for p in line.products if p not in customer]})
-            for line in self.plant.lines
-        ]
+        plants = []
+        for plant in self.plants:
+            lines = [
+                line.model_copy(update={"products": [p for p in line.products if p not in customer]})
+                for line in plant.lines
+            ]
+            plants.append(plant.model_copy(update={"lines": [ln for ln in lines if ln.products]}))
         return self.model_copy(
             update={
-                "plant": self.plant.model_copy(update={"lines": [ln for ln in lines if ln.products]}),
+                "plants": plants,
                 "products": [p for p in self.products if p.id not in customer],
                 "program": None,
                 "contract": None,
             }
         )
+
+    def without_chip_disruptions(self) -> Scenario:
+        """The same scenario with the nominal chip supply: the reference for 'units lost to chips'."""
+        if self.supply is None or not self.supply.chips.disruptions:
+            return self
+        chips = self.supply.chips.model_copy(update={"disruptions": []})
+        return self.model_copy(update={"supply": self.supply.model_copy(update={"chips": chips})})
 
     def digest(self) -> str:
         """A stable hash of the scenario's content (not of its file's formatting)."""

@@ -4,7 +4,18 @@ import pytest
 import sim
 from tests.conftest import build, small_data
 
-ARRAYS = ["built", "demand", "base_built", "open_hours", "busy_hours", "milestone_start", "milestone_finish", "sop"]
+ARRAYS = [
+    "built",
+    "demand",
+    "lost",
+    "scrap",
+    "down_hours",
+    "open_hours",
+    "busy_hours",
+    "milestone_start",
+    "milestone_finish",
+    "sop",
+]
 
 
 def test_same_seed_gives_identical_results(small):

@@ -56,3 +56,22 @@ def test_open_hours_are_additive_and_bounded(a, b, c):
     total = cal.open_hours(t0, t2)
     assert abs(total - cal.open_hours(t0, t1) - cal.open_hours(t1, t2)) < 1e-9
     assert 0 <= total <= t2 - t0 + 1e-9
+
+
+@given(st.floats(0, 24 * 50), st.floats(0, 300))
+def test_time_at_inverts_open_until(t, hours):
+    cal = Calendar(Spec(), MON, MON + dt.timedelta(days=59))
+    target = cal.open_until(t) + hours
+    when = cal.time_at(target)
+    if target <= cal.open_until(cal.horizon_hours):
+        assert abs(cal.open_until(when) - target) < 1e-9
+        assert when >= t or hours < 1e-9  # with nothing to run, the inverse may be the last shift end
+    else:
+        assert when == float("inf")
+
+
+def test_time_at_skips_closed_time():
+    cal = Calendar(Spec(), MON, MON + dt.timedelta(days=6))
+    assert cal.time_at(16) == 22.0  # the end of Monday's second shift
+    assert cal.time_at(17) == 24 + 7.0  # one hour into Tuesday
+    assert cal.time_at(81) == float("inf")

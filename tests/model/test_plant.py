@@ -43,7 +43,7 @@ def test_output_is_capped_by_demand_and_the_rest_is_idle():
 
 def test_conservation_built_plus_backlog_is_cumulative_demand():
     for policy in ["owner_first", "customer_first", "reserved_share", "proportional"]:
-        s = build(small_data(), contract__policy=policy, plant__lines__0__jph=40)
+        s = build(small_data(), contract__policy=policy, plants__0__lines__0__jph=40)
         r = sim.run(s, replications=4)
         cum_demand = np.cumsum(r.demand, axis=2)
         assert np.allclose(np.cumsum(r.built, axis=2) + r.backlog, cum_demand, rtol=1e-9, atol=1e-6)
@@ -65,13 +65,13 @@ def test_ramp_output_matches_the_integral_of_a_linear_ramp():
     # A customer-only line open 24/7, SOP fixed at day 10, linear ramp 0.2 -> 1 over 2 months:
     # output over the ramp = jph * 24 h * days * (0.2 + 1) / 2, exactly (midpoint rule).
     data = small_data()
-    data["calendar"] = {
+    data["plants"][0]["calendar"] = {
         "shifts_per_day": 3,
         "hours_per_shift": 8,
         "first_shift_start_hour": 0,
         "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
     }
-    data["plant"]["lines"] = [
+    data["plants"][0]["lines"] = [
         {"id": "ga1", "jph": 60, "products": ["haval"]},
         {"id": "x", "jph": 40, "products": ["xiaomi_ev"]},
     ]
@@ -82,9 +82,9 @@ def test_ramp_output_matches_the_integral_of_a_linear_ramp():
     s = build(data, contract__policy="customer_first")
     r = sim.run(s, replications=1)
     days = 2 * 365.25 / 12
-    per_day = r.built[0, 1] / np.array([m.days for m in r.calendar.months])
+    per_day = r.built[0, 1] / np.array([m.days for m in r.months_])
     ramp_units = 40 * 24 * days * (0.2 + 1) / 2
-    after = 40 * 24 * (r.calendar.horizon_hours / 24 - 10 - days)
+    after = 40 * 24 * (r.horizon_hours / 24 - 10 - days)
     assert r.built[0, 1].sum() == pytest.approx(ramp_units + after, rel=1e-9)
     assert per_day[-1] == pytest.approx(40 * 24)  # full rate at the end
 
@@ -95,13 +95,13 @@ def test_customer_first_on_a_saturated_line_costs_the_owner_what_the_customer_bu
     data["products"][1].pop("ramp")
     s = build(data, contract__policy="customer_first")
     r = sim.run(s, replications=3)
-    lost = (r.base_built[:, 0] - r.built[:, 0]).sum(axis=1)
+    lost = (r.reference["without_contract"][:, 0] - r.built[:, 0]).sum(axis=1)
     assert lost == pytest.approx(r.built[:, 1].sum(axis=1), rel=1e-9)
 
 
 def test_owner_first_with_spare_capacity_loses_nothing():
     r = sim.run(build(small_data(), contract__policy="owner_first"), replications=3)
-    assert np.allclose(r.base_built[:, 0], r.built[:, 0])
+    assert np.allclose(r.reference["without_contract"][:, 0], r.built[:, 0])
 
 
 def test_reserved_share_gives_the_customer_its_share_of_a_saturated_line():

@@ -39,7 +39,7 @@ def no_contract() -> Results:
     data = yaml.safe_load(SMALL.read_text())
     del data["program"], data["contract"]
     data["products"] = [p for p in data["products"] if p["owner"] != "xiaomi"]
-    for line in data["plant"]["lines"]:
+    for line in data["plants"][0]["lines"]:
         line["products"] = [p for p in line["products"] if p != "xiaomi_ev"]
     return sim.run(Scenario.model_validate(data), replications=10)
 
@@ -101,7 +101,7 @@ def test_scenario_without_contract_renders(no_contract: Results, tmp_path: Path)
 def test_sop_beyond_horizon_is_counted(results: Results, tmp_path: Path) -> None:
     sop = results.sop.copy()
     sop[:4] = np.inf
-    sop[4:6] = results.calendar.horizon_hours + 100.0
+    sop[4:6] = results.horizon_hours + 100.0
     late = Results(**{**results.__dict__, "sop": sop})
     text = sim.report.write(late, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "6 of 30 replications reach no SOP within the horizon" in text

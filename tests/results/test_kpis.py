@@ -16,7 +16,7 @@ def test_kpis_match_a_hand_computation_from_the_arrays(small):
     assert k["sop_p50"].value == pytest.approx(quantile_ci(r.sop / 24, 0.5)[0])
     on_time = np.mean(r.sop < r.target_hour())
     assert k["sop_on_time"].value == pytest.approx(on_time)
-    lost = r.base_built[:, 0].sum(axis=1) - r.built[:, 0].sum(axis=1)
+    lost = r.reference["without_contract"][:, 0].sum(axis=1) - r.built[:, 0].sum(axis=1)
     assert k["owner_units_lost"].value == pytest.approx(lost.mean())
     util = r.busy_hours[:, 0].sum(axis=1) / r.open_hours[:, 0].sum(axis=1)
     assert k["utilisation.gwm_test.ga1"].value == pytest.approx(util.mean())

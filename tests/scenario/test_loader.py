@@ -19,7 +19,7 @@ def line_of(text: str, needle: str) -> int:
 def test_small_scenario_loads():
     s = sim.load(DATA / "small.yaml")
     assert s.meta.name == "small"
-    assert s.plant.lines[0].jph == 60
+    assert s.plants[0].lines[0].jph == 60
     assert [p.id for p in s.customer_products] == ["xiaomi_ev"]
 
 
@@ -30,9 +30,9 @@ def test_every_shipped_scenario_loads(path: Path):
 
 # (replace this, with this, the expected field path, words the message must contain, line of this text)
 BAD = [
-    ("jph: 60", "jhp: 60", "plant.lines[0].jhp", ["did you mean 'jph'"], "jhp: 60"),
-    ("jph: 60", "jph: -5", "plant.lines[0].jph", ["greater than 0", "-5"], "jph: -5"),
-    ("jph: 60", "jph: sixty", "plant.lines[0].jph", ["valid number", "sixty"], "jph: sixty"),
+    ("jph: 60", "jhp: 60", "plants[0].lines[0].jhp", ["did you mean 'jph'"], "jhp: 60"),
+    ("jph: 60", "jph: -5", "plants[0].lines[0].jph", ["greater than 0", "-5"], "jph: -5"),
+    ("jph: 60", "jph: sixty", "plants[0].lines[0].jph", ["valid number", "sixty"], "jph: sixty"),
     ("end_date: 2022-12-31", "end_date: 2021-12-31", "meta.end_date", ["must come after start_date"], "end_date"),
     (
         "reserved_share: 0.25",
@@ -61,7 +61,7 @@ BAD = [
     (
         "products: [haval, xiaomi_ev]",
         "products: [haval, xiaomi_ev, tank]",
-        "plant.lines[0].products[2]",
+        "plants[0].lines[0].products[2]",
         ["unknown product 'tank'"],
         "products: [haval, xiaomi",
     ),
@@ -92,27 +92,27 @@ BAD = [
         "owner: xiaomi",
         "owner: xiaomi_motors",
         "products[1].owner",
-        ["neither the plant owner nor"],
+        ["neither the plants' owner nor"],
         "owner: xiaomi_motors",
     ),
     (
         "hours_per_shift: 8",
         "hours_per_shift: 13",
-        "calendar.hours_per_shift",
+        "plants[0].calendar.hours_per_shift",
         ["do not fit in 24 hours"],
         "hours_per_shift",
     ),
     (
         "last_day: 2022-02-06",
         "last_day: 2022-01-06",
-        "calendar.shutdowns[0].last_day",
+        "plants[0].calendar.shutdowns[0].last_day",
         ["before first_day"],
         "first_day: 2022-01-31",
     ),
     (
         "working_weekdays: [mon, tue, wed, thu, fri]",
         "working_weekdays: [mon, tue, funday]",
-        "calendar.working_weekdays[2]",
+        "plants[0].calendar.working_weekdays[2]",
         ["'funday'"],
         "working_weekdays",
     ),
@@ -131,7 +131,7 @@ BAD = [
         "target_launch",
     ),
     ("  name: small\n", "", "meta.name", ["missing required field 'name'"], "meta:"),
-    ("name: gwm_test", "name: GWM Test", "plant.name", ["lower-case letters", "'GWM Test'"], "name: GWM Test"),
+    ("name: gwm_test", "name: GWM Test", "plants[0].name", ["lower-case letters", "'GWM Test'"], "name: GWM Test"),
     (
         "  replications: 5",
         "  replications: 5\n  replications: 6",
@@ -166,7 +166,7 @@ def test_bad_scenario_names_line_field_and_problem(old, new, path, words, at):
         ("", ["empty"]),
         ("- a\n- b\n", ["top level must be a mapping"]),
         ("meta: [\n", ["YAML syntax error"]),
-        ("meta:\n  name: x\n", ["missing required field 'calendar'"]),
+        ("meta:\n  name: x\n", ["missing required field 'plants'"]),
         ("\x00\x01binary", ["binary"]),
     ],
 )

@@ -1,0 +1,344 @@
+"""Production in the plants on SimPy: shifts, demand, launch, chips and breakdowns drive
+batches of output booked between events.
+
+A line builds while its plant is open and the line is up, at its rated speed times the
+product's rate share (1 for established products, the ramp-up share for a new one).
+Nothing that decides how hours are shared changes between *booking instants* (month starts,
+SOP, ramp and yield-learning steps, chip deliveries), so production is booked only there:
+each line's available hours since the last booking (the plant's open hours, less the open
+hours its breakdowns covered) are split by the contract's allocation policy between the
+owner's and the customer's products, limited by their open demand and the chip kits they
+hold; the products of a side clear the same share of their need. Shift edges are real
+events (the plant opens, the plant closes) that only bank hours, and a breakdown is one
+event at its repair, which keeps the event loop cheap.
+
+Per good vehicle a line spends ``(1 + (1 - y) r) / (y + (1 - y) r)`` passes at the product's
+speed (first-pass yield y, share r of failures reworked, the rest scrapped), and, when it
+builds more than one family in the batch, ``changeover_hours / campaign_units`` hours of
+changeover (the long-run share of a cyclic campaign schedule).
+
+Assumptions: demand is released at the start of each month (a contract product's only from
+SOP, pro rata for the SOP month); open demand is served oldest first and may be lost when
+too old; lines are booked in declaration order, so a product tooled on several lines takes
+what it can from the first line before the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.model import demand as demand_model
+from sim.model import ramp, supply
+from sim.model.backlog import Backlog
+from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
+from sim.model.policy import split
+from sim.scenario import Scenario
+
+Record = Callable[[float, str, str, str, float], None]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What is the same in every replication of a scenario, computed once per run."""
+
+    calendars: list[Calendar]  # one per plant
+    months: list[Month]
+    forecast: np.ndarray  # (product, month) vehicles
+    month_open_hours: np.ndarray  # (plant, month)
+    shifts: list[list[tuple[float, float, float]]]  # per plant: (start, wait before it, length) of every shift
+    deliveries: list[tuple[float, float]]  # (clock hour, kits) of chip deliveries
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Setup:
+        start, end = scenario.meta.start_date, scenario.meta.end_date
+        calendars = [Calendar(p.calendar, start, end) for p in scenario.plants]
+        months = calendars[0].months
+        shifts = []
+        for cal in calendars:
+            starts, ends = cal.shift_starts.tolist(), cal.shift_ends.tolist()
+            previous = [0.0, *ends[:-1]]
+            shifts.append([(a, a - p, b - a) for a, b, p in zip(starts, ends, previous, strict=True)])
+        chips = scenario.supply.chips if scenario.supply else None
+        return cls(
+            calendars=calendars,
+            months=months,
+            forecast=np.array([demand_model.monthly(p.demand, months) for p in scenario.products]),
+            month_open_hours=np.array([[c.open_hours(m.start_hour, m.end_hour) for m in months] for c in calendars]),
+            shifts=shifts,
+            deliveries=[(d * HOURS_PER_DAY, k) for d, k in supply.arrivals(chips, start, end)] if chips else [],
+        )
+
+
+class Line:
+    """A line's fixed data and its down intervals."""
+
+    __slots__ = ("changeover", "customer", "down", "families", "jph", "name", "owner", "plant")
+
+    def __init__(
+        self,
+        name: str,
+        plant: int,
+        jph: float,
+        owner: list[int],
+        customer: list[int],
+        families: list[str],
+        changeover: float,
+    ):
+        self.name = name
+        self.plant = plant
+        self.jph = jph
+        self.owner = owner
+        self.customer = customer
+        self.families = families  # family of every product index on the line (others unused)
+        self.changeover = changeover  # hours per vehicle when the line builds several families
+        self.down: list[tuple[float, float]] = []
+
+
+class Production:
+    """State and processes of all plants in one replication."""
+
+    def __init__(
+        self, env: simpy.Environment, scenario: Scenario, setup: Setup, demand_factors: np.ndarray, record: Record
+    ):
+        self.env = env
+        self.setup = setup
+        self.record = record
+        self.products = scenario.products
+        n = len(self.products)
+        index = {p.id: i for i, p in enumerate(self.products)}
+        customer = scenario.contract.customer if scenario.contract else None
+        self.is_customer = [p.owner == customer for p in self.products]
+        family = [p.family_id for p in self.products]
+        self.lines: list[Line] = []
+        for k, plant in enumerate(scenario.plants):
+            for line in plant.lines:
+                ids = [index[p] for p in line.products]
+                self.lines.append(
+                    Line(
+                        f"{plant.name}.{line.id}",
+                        k,
+                        line.jph,
+                        [i for i in ids if not self.is_customer[i]],
+                        [i for i in ids if self.is_customer[i]],
+                        family,
+                        line.changeover_hours / line.campaign_units if line.campaign_units else 0.0,
+                    )
+                )
+        self.contract = scenario.contract
+        self.policy = scenario.contract.policy if scenario.contract else "owner_first"
+        self.demand = setup.forecast * demand_factors
+        self.lost_after = [p.demand.lost_after_months for p in self.products]
+        self.backlog = [Backlog() for _ in range(n)]
+        self.rate = [0.0 if c else 1.0 for c in self.is_customer]  # customer products wait for SOP
+        self.released = [not c for c in self.is_customer]
+        self.yield_ = [p.first_pass_yield for p in self.products]
+        self.rework = [p.rework_share for p in self.products]
+        chips = scenario.supply.chips if scenario.supply else None
+        self.chip_policy = chips.allocation if chips else None
+        self.chips_per_vehicle = [p.chips_per_vehicle for p in self.products]
+        self.margins = [p.margin_rmb_per_unit for p in self.products]
+        self.kits = [0.0] * n
+        self.pool = 0.0
+        self.month = 0
+        self.last_booking = 0.0
+        n_plants = len(scenario.plants)
+        self.banked = [0.0] * n_plants  # open hours since the last booking, from finished shift pieces
+        self.open_since: list[float | None] = [None] * n_plants
+
+    # -- processes ---------------------------------------------------------------------------
+    def shifts(self, k: int) -> Generator[simpy.Event, None, None]:
+        """Open and close plant `k` at every shift edge, banking the open hours."""
+        # The hot loop of the model: relative waits precomputed, nothing else done per edge.
+        timeout = self.env.timeout
+        banked, open_since = self.banked, self.open_since
+        for start, wait, length in self.setup.shifts[k]:
+            yield timeout(wait)
+            open_since[k] = start
+            yield timeout(length)
+            banked[k] += start + length - open_since[k]
+            open_since[k] = None
+
+    def months(self) -> Generator[simpy.Event, None, None]:
+        """At each month's start: book, lose demand that waited too long, release the month's demand."""
+        env = self.env
+        for k, month in enumerate(self.setup.months):
+            yield env.timeout(month.start_hour - env.now)
+            self.book()
+            self.month = k
+            for i, keep in enumerate(self.lost_after):
+                if keep is not None:
+                    lost = self.backlog[i].expire(k - keep)
+                    if lost > 0:
+                        self.record(env.now, "lost", "", self.products[i].id, lost)
+                if self.released[i]:
+                    self.release(i, self.demand[i, k])
+            self.allocate_kits()
+        yield env.timeout(self.setup.months[-1].end_hour - env.now)
+        self.book()
+
+    def launch(self, sop_hour: float) -> Generator[simpy.Event, None, None]:
+        """At SOP, open the contract products' demand; then step their speed and yield up."""
+        env = self.env
+        yield env.timeout(sop_hour - env.now)
+        self.book()
+        self.record(env.now, "sop", "", "", 0.0)
+        month = self.setup.months[self.month]
+        left = (month.end_hour - env.now) / (month.end_hour - month.start_hour)
+        changes: list[tuple[float, int, list[float], float]] = []
+        for i, p in enumerate(self.products):
+            if not self.is_customer[i]:
+                continue
+            self.released[i] = True
+            self.rate[i] = 1.0
+            if p.ramp:
+                changes += [(sop_hour + d * HOURS_PER_DAY, i, self.rate, v) for d, v in ramp.steps(p.ramp)]
+            if p.yield_learning:
+                step = p.ramp.step_days if p.ramp else 7
+                steps = ramp.yield_steps(p.yield_learning, p.first_pass_yield, step)
+                changes += [(sop_hour + d * HOURS_PER_DAY, i, self.yield_, v) for d, v in steps]
+            self.release(i, self.demand[i, self.month] * left)
+        self.allocate_kits()
+        horizon = self.setup.months[-1].end_hour
+        for when, i, values, value in sorted(changes, key=lambda c: c[:2]):
+            if when >= horizon:
+                return
+            if when > env.now:
+                yield env.timeout(when - env.now)
+                self.book()
+            values[i] = value
+
+    def deliveries(self) -> Generator[simpy.Event, None, None]:
+        """Receive chip kits and share them out."""
+        env = self.env
+        for when, kits in self.setup.deliveries:
+            yield env.timeout(when - env.now)
+            self.book()
+            self.pool += kits
+            self.record(env.now, "kits", "", "", kits)
+            self.allocate_kits()
+
+    # -- state changes -----------------------------------------------------------------------
+    def release(self, i: int, quantity: float) -> None:
+        if quantity > 0:
+            self.backlog[i].add(self.month, quantity)
+            self.record(self.env.now, "demand", "", self.products[i].id, quantity)
+
+    def allocate_kits(self) -> None:
+        if self.chip_policy is None or self.pool <= 0:
+            return
+        needs = [
+            max(0.0, self.backlog[i].total / self._good_share(i) * self.chips_per_vehicle[i] - self.kits[i])
+            if self.released[i]
+            else 0.0
+            for i in range(len(self.products))
+        ]
+        given = supply.allocate(self.chip_policy, self.pool, needs, self.is_customer, self.margins)
+        for i, kits in enumerate(given):
+            self.kits[i] += kits
+        self.pool = max(0.0, self.pool - sum(given))
+
+    def _good_share(self, i: int) -> float:
+        """Good vehicles per vehicle started: first-time passes plus reworked failures."""
+        y = self.yield_[i]
+        return y + (1 - y) * self.rework[i]
+
+    # -- booking -----------------------------------------------------------------------------
+    def book(self) -> None:
+        """Split each line's available hours since the last booking among its products."""
+        now = self.env.now
+        t0 = self.last_booking
+        self.last_booking = now
+        hours = self.banked[:]
+        for k, since in enumerate(self.open_since):
+            if since is not None:
+                hours[k] += now - since
+                self.open_since[k] = now
+            self.banked[k] = 0.0
+        if now <= t0:
+            return
+        reserve = self._reserve()
+        for line in self.lines:
+            open_h = hours[line.plant]
+            if open_h <= 0:
+                continue
+            down = self._down_hours(line, t0, now)
+            available = max(open_h - down, 0.0)
+            self.record(t0, "open", line.name, "", open_h)
+            if down:
+                self.record(t0, "down", line.name, "", down)
+            self._allocate(line, available, reserve if line.customer else 0.0, t0)
+
+    def _down_hours(self, line: Line, t0: float, now: float) -> float:
+        """Open hours in [t0, now] that the line's breakdowns covered."""
+        if not line.down:
+            return 0.0
+        cal = self.setup.calendars[line.plant]
+        lost = 0.0
+        keep = []
+        for a, b in line.down:
+            if b > t0 and a < now:
+                lost += cal.open_hours(max(a, t0), min(b, now))
+            if b > now:
+                keep.append((a, b))
+        line.down = keep
+        return lost
+
+    def _allocate(self, line: Line, hours: float, reserve: float, t0: float) -> None:
+        need = {}  # product -> (good vehicles wanted, line hours per good vehicle)
+        families = set()
+        for i in line.owner + line.customer:
+            rate = self.rate[i]
+            wanted = self.backlog[i].total
+            if rate <= 0 or wanted <= 0:
+                continue
+            q = self._good_share(i)
+            if self.chip_policy is not None:
+                wanted = min(wanted, self.kits[i] / self.chips_per_vehicle[i] * q)
+                if wanted <= 0:
+                    continue
+            passes = (1 + (1 - self.yield_[i]) * self.rework[i]) / q
+            need[i] = (wanted, passes / (line.jph * rate))
+            families.add(line.families[i])
+        changeover = line.changeover if len(families) > 1 else 0.0
+        need_o = sum(w * (h + changeover) for i, (w, h) in need.items() if not self.is_customer[i])
+        need_c = sum(w * (h + changeover) for i, (w, h) in need.items() if self.is_customer[i])
+        h_o, h_c = split(self.policy, hours, need_o, need_c, reserve)
+        busy = 0.0
+        for i, (wanted, per) in need.items():
+            side_need, side_hours = (need_c, h_c) if self.is_customer[i] else (need_o, h_o)
+            fill = min(side_hours / side_need, 1.0)
+            if fill <= 0:
+                continue
+            built = wanted * fill
+            started = built / self._good_share(i)
+            self.backlog[i].take(built)
+            if self.chip_policy is not None:
+                self.kits[i] = max(0.0, self.kits[i] - started * self.chips_per_vehicle[i])
+            busy += built * per
+            pid = self.products[i].id
+            self.record(t0, "built", line.name, pid, built)
+            self.record(t0, "started", line.name, pid, started)
+            scrap = started * (1 - self.yield_[i]) * (1 - self.rework[i])
+            if scrap > 0:
+                self.record(t0, "scrap", line.name, pid, scrap)
+            if changeover:
+                self.record(t0, "changeover", line.name, pid, built * changeover)
+        if busy:
+            self.record(t0, "busy", line.name, "", busy)
+
+    def _reserve(self) -> float:
+        """The customer's reserved share of each shared line's hours in the current month."""
+        c = self.contract
+        if c is None or c.policy != "reserved_share":
+            return 0.0
+        if c.reserved_share is not None:
+            return c.reserved_share
+        # Units per month become the share of this month's shared-line capacity they take at today's rate.
+        rate = max((self.rate[i] for i, cust in enumerate(self.is_customer) if cust), default=0.0)
+        capacity = sum(self.setup.month_open_hours[ln.plant, self.month] * ln.jph for ln in self.lines if ln.customer)
+        capacity *= rate
+        return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0
