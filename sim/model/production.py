@@ -242,7 +242,7 @@ class Production:
         self.pool = max(0.0, self.pool - sum(given))
 
     def _good_share(self, i: int) -> float:
-        """Good vehicles per vehicle started: first-time passes plus reworked failures."""
+        """Good vehicles per vehicle started: first-time passes plus reworked failures (the rest are scrapped)."""
         y = self.yield_[i]
         return y + (1 - y) * self.rework[i]
 
@@ -288,47 +288,59 @@ class Production:
         return lost
 
     def _allocate(self, line: Line, hours: float, reserve: float, t0: float) -> None:
-        need = {}  # product -> (good vehicles wanted, line hours per good vehicle)
+        # The busiest code outside SimPy: plain lists and locals on purpose.
+        backlog, rate, yield_, rework, kits = self.backlog, self.rate, self.yield_, self.rework, self.kits
+        chips = self.chip_policy is not None
+        wants: list[tuple[int, float, float, float]] = []  # (product, good vehicles, good per started, hours each)
         families = set()
         for i in line.owner + line.customer:
-            rate = self.rate[i]
-            wanted = self.backlog[i].total
-            if rate <= 0 or wanted <= 0:
+            wanted = backlog[i].total
+            if rate[i] <= 0 or wanted <= 0:
                 continue
-            q = self._good_share(i)
-            if self.chip_policy is not None:
-                wanted = min(wanted, self.kits[i] / self.chips_per_vehicle[i] * q)
+            y, r = yield_[i], rework[i]
+            good = y + (1 - y) * r
+            if chips:
+                wanted = min(wanted, kits[i] / self.chips_per_vehicle[i] * good)
                 if wanted <= 0:
                     continue
-            passes = (1 + (1 - self.yield_[i]) * self.rework[i]) / q
-            need[i] = (wanted, passes / (line.jph * rate))
+            wants.append((i, wanted, good, (1 + (1 - y) * r) / (good * line.jph * rate[i])))
             families.add(line.families[i])
+        if not wants:
+            return
         changeover = line.changeover if len(families) > 1 else 0.0
-        need_o = sum(w * (h + changeover) for i, (w, h) in need.items() if not self.is_customer[i])
-        need_c = sum(w * (h + changeover) for i, (w, h) in need.items() if self.is_customer[i])
+        need_o = need_c = 0.0
+        for i, wanted, _, each in wants:
+            if self.is_customer[i]:
+                need_c += wanted * (each + changeover)
+            else:
+                need_o += wanted * (each + changeover)
         h_o, h_c = split(self.policy, hours, need_o, need_c, reserve)
+        fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
+        fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
         busy = 0.0
-        for i, (wanted, per) in need.items():
-            side_need, side_hours = (need_c, h_c) if self.is_customer[i] else (need_o, h_o)
-            fill = min(side_hours / side_need, 1.0)
+        record, name = self.record, line.name
+        for i, wanted, good, each in wants:
+            fill = fill_c if self.is_customer[i] else fill_o
             if fill <= 0:
                 continue
             built = wanted * fill
-            started = built / self._good_share(i)
-            self.backlog[i].take(built)
-            if self.chip_policy is not None:
-                self.kits[i] = max(0.0, self.kits[i] - started * self.chips_per_vehicle[i])
-            busy += built * per
+            backlog[i].take(built)
+            busy += built * each
             pid = self.products[i].id
-            self.record(t0, "built", line.name, pid, built)
-            self.record(t0, "started", line.name, pid, started)
-            scrap = started * (1 - self.yield_[i]) * (1 - self.rework[i])
-            if scrap > 0:
-                self.record(t0, "scrap", line.name, pid, scrap)
+            record(t0, "built", name, pid, built)
+            if good < 1:  # started = built + scrapped
+                started = built / good
+                if chips:
+                    kits[i] = max(0.0, kits[i] - started * self.chips_per_vehicle[i])
+                scrap = started - built
+                if scrap > 0:
+                    record(t0, "scrap", name, pid, scrap)
+            elif chips:
+                kits[i] = max(0.0, kits[i] - built * self.chips_per_vehicle[i])
             if changeover:
-                self.record(t0, "changeover", line.name, pid, built * changeover)
+                record(t0, "changeover", name, pid, built * changeover)
         if busy:
-            self.record(t0, "busy", line.name, "", busy)
+            record(t0, "busy", name, "", busy)
 
     def _reserve(self) -> float:
         """The customer's reserved share of each shared line's hours in the current month."""

@@ -23,8 +23,8 @@ from sim.results.table import Table
 from sim.scenario import Scenario
 
 TABLES = ("products", "lines", "program", "replications")
-PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap", "started")
-LINE_ARRAYS = ("open_hours", "down_hours", "busy_hours", "changeover_hours", "line_built", "line_started")
+PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap")
+LINE_ARRAYS = ("open_hours", "down_hours", "busy_hours", "changeover_hours", "line_built", "line_scrap")
 
 
 @dataclass
@@ -38,13 +38,12 @@ class Results:
     demand: np.ndarray  # (replication, product, month) vehicles released as demand
     lost: np.ndarray  # (replication, product, month) demand lost after waiting too long
     scrap: np.ndarray  # (replication, product, month) vehicles scrapped
-    started: np.ndarray  # (replication, product, month) vehicles started
     open_hours: np.ndarray  # (replication, line, month) hours the line's plant was open
     down_hours: np.ndarray  # (replication, line, month) open hours lost to breakdowns
     busy_hours: np.ndarray  # (replication, line, month) hours building (rework included)
     changeover_hours: np.ndarray  # (replication, line, month)
     line_built: np.ndarray  # (replication, line, month) good vehicles
-    line_started: np.ndarray  # (replication, line, month) vehicles started
+    line_scrap: np.ndarray  # (replication, line, month) vehicles scrapped
     milestone_start: np.ndarray  # (replication, milestone) clock hours
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
     sop: np.ndarray  # (replication,) clock hours; inf without a program
@@ -138,9 +137,10 @@ class Results:
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)  # noqa: E731
             availability = ratio(run, open_h)
-            quality = ratio(self.line_built, self.line_started)
+            started = self.line_built + self.line_scrap
+            quality = ratio(self.line_built, started)
             oee = ratio(self.line_built, open_h * jph)
-            performance = ratio(self.line_started, run * jph)
+            performance = ratio(started, run * jph)
         return {
             "open_hours": open_h,
             "down_hours": self.down_hours,
@@ -222,7 +222,7 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         "sop": np.array(np.inf),
     }
     # Record kind -> (array, index by `where` (line) or `what` (product)).
-    by_product = {"built": "built", "demand": "demand", "lost": "lost", "scrap": "scrap", "started": "started"}
+    by_product = {"built": "built", "demand": "demand", "lost": "lost", "scrap": "scrap"}
     by_line = {"open": "open_hours", "down": "down_hours", "busy": "busy_hours", "changeover": "changeover_hours"}
     for time, kind, where, what, quantity in records:
         month = bisect.bisect_right(starts, time) - 1
@@ -230,8 +230,8 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
             out[by_product[kind]][products[what], month] += quantity
             if kind == "built":
                 out["line_built"][lines[where], month] += quantity
-            elif kind == "started":
-                out["line_started"][lines[where], month] += quantity
+            elif kind == "scrap":
+                out["line_scrap"][lines[where], month] += quantity
         elif kind in by_line:
             out[by_line[kind]][lines[where], month] += quantity
         elif kind == "milestone":

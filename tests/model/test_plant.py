@@ -14,9 +14,9 @@ def totals(scenario, replication=0):
     rec = Recorder()
     simulate(scenario, streams(scenario.meta.seed, replication), rec)
     out: dict = {}
-    for r in rec.records:
+    for r in rec.named():
         out[(r.kind, r.what)] = out.get((r.kind, r.what), 0.0) + r.quantity
-    return out, rec.records
+    return out, rec.named()
 
 
 def test_one_week_at_60_jph_two_shifts_builds_4800():
