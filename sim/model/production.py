@@ -284,7 +284,7 @@ class Production:
                 lost += cal.open_hours(max(a, t0), min(b, now))
             if b > now:
                 keep.append((a, b))
-        line.down = keep
+        line.down[:] = keep  # in place: the breakdown process appends to this very list
         return lost
 
     def _allocate(self, line: Line, hours: float, reserve: float, t0: float) -> None:
