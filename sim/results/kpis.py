@@ -5,7 +5,12 @@
 - contract units built per calendar year and the fees they earn (t intervals);
 - own-brand units built, and own-brand units lost to sharing: the same replication run
   without the contract minus with it (paired, so the interval is on the difference);
-- line utilisation over the horizon: busy hours / open hours.
+- units lost to the chip shortage (in total and by brand): the same replication with the
+  nominal chip supply minus with the disruptions (paired);
+- lost sales and scrapped vehicles;
+- per line over the horizon: utilisation ((building + changeover hours) / open hours),
+  availability (up / open hours), downtime and changeover hours, and OEE (good vehicles /
+  (open hours x rated speed), the product of availability, performance and quality).
 Dates are carried as days since the scenario's start and shown as dates.
 """
 
@@ -70,19 +75,74 @@ def kpis(results: Results) -> list[Kpi]:
         out.append(Kpi("contract_fees_rmb", "Contract fees earned over the horizon", "RMB", v, lo, hi))
     owner = ~customer
     built = results.built[:, owner, :].sum(axis=(1, 2))
-    v, lo, hi = mean_ci(built)
-    out.append(Kpi("owner_units", "Own-brand units built over the horizon", "vehicles", v, lo, hi))
-    if results.scenario.contract is not None:
+    out.append(_mean("owner_units", "Own-brand units built over the horizon", "vehicles", built))
+    if "without_contract" in results.reference:
         lost = results.reference["without_contract"][:, owner, :].sum(axis=(1, 2)) - built
-        v, lo, hi = mean_ci(lost)
-        out.append(Kpi("owner_units_lost", "Own-brand units lost to sharing", "vehicles", v, lo, hi))
-    open_h = results.open_hours.sum(axis=2)
-    busy_h = results.busy_hours.sum(axis=2)
+        out.append(_mean("owner_units_lost", "Own-brand units lost to sharing", "vehicles", lost))
+    if "without_chip_disruptions" in results.reference:
+        short = results.reference["without_chip_disruptions"] - results.built  # (replication, product, month)
+        out.append(_mean("chip_units_lost", "Units lost to the chip shortage", "vehicles", short.sum(axis=(1, 2))))
+        brands = [p.brand for p in results.scenario.products]
+        for brand in dict.fromkeys(brands):
+            mask = np.array([b == brand for b in brands])
+            out.append(
+                _mean(
+                    f"chip_units_lost.{brand}",
+                    f"{brand} units lost to the chip shortage",
+                    "vehicles",
+                    short[:, mask].sum(axis=(1, 2)),
+                )
+            )
+    if results.lost.any():
+        out.append(
+            _mean("lost_sales", "Lost sales (demand that waited too long)", "vehicles", results.lost.sum(axis=(1, 2)))
+        )
+    if results.scrap.any():
+        out.append(_mean("scrapped", "Vehicles scrapped", "vehicles", results.scrap.sum(axis=(1, 2))))
+    # Line KPIs over the whole horizon: sums of hours, then ratios per replication.
+    totals = {k: v.sum(axis=2) for k, v in _horizon_line_arrays(results).items()}
+    jph = np.array([ln.jph for plant in results.scenario.plants for ln in plant.lines])
     for i, name in enumerate(results.line_names):
-        share = np.divide(busy_h[:, i], open_h[:, i], out=np.zeros(results.replications), where=open_h[:, i] > 0)
-        v, lo, hi = mean_ci(share)
-        out.append(Kpi(f"utilisation.{name}", f"Utilisation of {name}", "share", v, lo, hi))
+        open_h, down, change = totals["open"][:, i], totals["down"][:, i], totals["changeover"][:, i]
+        out.append(
+            _mean(
+                f"utilisation.{name}", f"Utilisation of {name}", "share", _ratio(totals["busy"][:, i] + change, open_h)
+            )
+        )
+        if down.any():
+            out.append(
+                _mean(
+                    f"availability.{name}",
+                    f"Availability of {name} (up / open hours)",
+                    "share",
+                    _ratio(open_h - down, open_h),
+                )
+            )
+            out.append(_mean(f"downtime_hours.{name}", f"Downtime of {name}", "hours", down))
+        if change.any():
+            out.append(_mean(f"changeover_hours.{name}", f"Changeover hours of {name}", "hours", change))
+        out.append(_mean(f"oee.{name}", f"OEE of {name}", "share", _ratio(totals["built"][:, i], open_h * jph[i])))
     return out
+
+
+def _horizon_line_arrays(results: Results) -> dict[str, np.ndarray]:
+    return {
+        "open": results.open_hours,
+        "down": results.down_hours,
+        "changeover": results.changeover_hours,
+        "busy": results.busy_hours,
+        "built": results.line_built,
+    }
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=float), where=b > 0)
+
+
+def _mean(key: str, label: str, unit: str, values: np.ndarray) -> Kpi:
+    """A KPI estimated by the mean of per-replication values, with a t interval."""
+    v, lo, hi = mean_ci(values)
+    return Kpi(key, label, unit, v, lo, hi)
 
 
 def _date(start: dt.date, days: float) -> str | None:
@@ -98,4 +158,6 @@ def _formatter(unit: str, start: dt.date):
         return lambda v: f"{100 * v:.1f}%"
     if unit == "RMB":
         return lambda v: f"RMB {v / 1e6:,.1f} M"
+    if unit == "hours":
+        return lambda v: f"{v:,.0f} h"
     return lambda v: f"{v:,.0f}"

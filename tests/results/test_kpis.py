@@ -42,3 +42,29 @@ def test_an_sop_after_the_horizon_is_late_and_builds_nothing():
     assert k["owner_units_lost"].value == 0.0
     assert k["sop_p50"].text(r.scenario.meta.start_date)[0].startswith("2023-")  # drawn SOP beyond the horizon
     assert np.isfinite(r.sop).all()
+
+
+def test_dynamics_kpis_are_paired_differences_and_horizon_ratios():
+    from tests.model.test_dynamics import plant_scenario
+
+    failures = {
+        "time_between_failures_hours": {"kind": "exponential", "mean": 30},
+        "time_to_repair_hours": {"kind": "fixed", "value": 2},
+    }
+    chips = {"kits_per_week": 4000, "disruptions": [{"name": "d", "first_day": "2022-02-01", "last_day": "2022-02-28", "share_lost": 0.5}]}
+    s = plant_scenario(
+        [{"id": "l1", "jph": 60, "products": ["car"], "breakdowns": failures}],
+        [{"id": "car", "first_pass_yield": 0.9, "rework_share": 0.0}],
+        end="2022-04-30",
+        supply={"chips": chips},
+    )
+    r = sim.run(s, replications=4)
+    k = {x.key: x for x in r.kpis()}
+    short = (r.reference["without_chip_disruptions"] - r.built).sum(axis=(1, 2))
+    assert k["chip_units_lost"].value == pytest.approx(short.mean()) and short.mean() > 0
+    assert k["chip_units_lost.Haval"].value == pytest.approx(short.mean())
+    assert k["scrapped"].value == pytest.approx(r.scrap.sum(axis=(1, 2)).mean())
+    down, open_h = r.down_hours.sum(axis=(1, 2)), r.open_hours.sum(axis=(1, 2))
+    assert k["availability.p.l1"].value == pytest.approx(((open_h - down) / open_h).mean())
+    assert k["downtime_hours.p.l1"].value == pytest.approx(down.mean())
+    assert k["oee.p.l1"].value == pytest.approx((r.line_built.sum(axis=(1, 2)) / (60 * open_h)).mean())
