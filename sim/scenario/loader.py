@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sim.scenario.distributions import Duration
 from sim.scenario.scenario import Scenario
 
 Loc = tuple[str | int, ...]
@@ -168,7 +169,7 @@ def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list
         if err["type"] == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1], data)
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-            message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else "")
+            message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else ".")
             message += f" Expected one of: {', '.join(allowed)}."
             line, col = marks.get((*loc, "<key>"), marks.get(loc, (0, 0)))
         else:
@@ -210,7 +211,12 @@ _PATTERNS = {
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "a name of letters, digits, '.', '_' and '-' without spaces",
 }
 
-_TAGS = {"fixed", "uniform", "triangular", "pert", "function-after", "function-before"}
+#: Parts of pydantic's error locations that name a union member, not a key of the data.
+_TAGS = {
+    *(typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in typing.get_args(typing.get_args(Duration)[0])),
+    "function-after",
+    "function-before",
+}
 
 
 def _nearest_mark(marks: dict, loc: Loc) -> tuple[int, int]:

@@ -193,3 +193,78 @@ def test_several_problems_are_all_reported_in_line_order():
         parse(text, "two.yaml")
     lines = [p.line for p in info.value.problems]
     assert len(lines) == 2 and lines == sorted(lines)
+
+
+DYNAMICS = (DATA / "dynamics.yaml").read_text()
+BAD_DYNAMICS = [
+    (
+        "first_pass_yield: 0.92",
+        "first_pass_yield: 1.3",
+        "products[0].first_pass_yield",
+        ["less than or equal to 1", "1.3"],
+    ),
+    ("chips_per_vehicle: 2", "chips_per_vehicle: 0", "products[2].chips_per_vehicle", ["greater than 0"]),
+    (
+        "last_day: 2022-05-31, share",
+        "last_day: 2022-02-01, share",
+        "supply.chips.disruptions[0].last_day",
+        ["before first_day"],
+    ),
+    ("share_lost: 0.4", "share_lost: 40", "supply.chips.disruptions[0].share_lost", ["less than or equal to 1"]),
+    ("allocation: by_margin", "allocation: by_price", "supply.chips.allocation", ["by_margin"]),
+    ("mean: 25", "mean: -25", "plants[0].lines[0].breakdowns.time_between_failures_hours.mean", ["greater than 0"]),
+    (
+        "kind: lognormal, mean: 1.5, cv: 0.8",
+        "kind: lognormal, mean: 1.5, sd: 0.8",
+        "plants[0].lines[0].breakdowns.time_to_repair_hours.sd",
+        ["unknown field 'sd'. Expected one of: kind, mean, cv"],
+    ),
+    (
+        "kind: lognormal, mean: 1.5, cv: 0.8",
+        "kind: lognormal, maen: 1.5, cv: 0.8",
+        "plants[0].lines[0].breakdowns.time_to_repair_hours.maen",
+        ["did you mean 'mean'"],
+    ),
+    ("        campaign_units: 400\n", "", "plants[0].lines[0].campaign_units", ["needs campaign_units"]),
+    ("      cv: 0.1\n", "      cv: -0.1\n", "products[0].demand.cv", ["greater than or equal to 0"]),
+    (
+        "seasonality: [0.8, 0.7, 1, 1, 1, 1, 1, 1, 1, 1.1, 1.2, 1.2]",
+        "seasonality: [0.8, 0.7]",
+        "products[0].demand.seasonality",
+        ["at least 12"],
+    ),
+    (
+        "        products: [tank]\n",
+        "        products: [tank, haval_h9]\n",
+        "plants[1].lines[0].products[1]",
+        ["unknown product 'haval_h9'"],
+    ),
+    ("  - name: gwm_other\n    owner: gwm", "  - name: gwm_other\n    owner: byd", "plants[1].owner", ["one owner"]),
+    ("  - name: gwm_other", "  - name: gwm_test", "plants[1].name", ["duplicate plant name"]),
+    (
+        "    yield_learning: {start",
+        "    ramp_learning: {start",
+        "products[2].ramp_learning",
+        ["did you mean 'yield_learning'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "words"), BAD_DYNAMICS, ids=[b[1].strip()[:30] for b in BAD_DYNAMICS])
+def test_bad_dynamics_name_line_field_and_problem(old, new, path, words):
+    text = DYNAMICS.replace(old, new, 1)
+    assert text != DYNAMICS
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "dyn.yaml")
+    match = [p for p in info.value.problems if p.path == path]
+    assert match, f"no problem at {path}: {info.value}"
+    assert match[0].line > 0
+    for word in words:
+        assert word in str(match[0]), str(match[0])
+
+
+def test_dynamics_scenario_loads_and_runs():
+    s = sim.load(DATA / "dynamics.yaml")
+    r = sim.run(s, replications=2)
+    assert r.down_hours.sum() > 0 and r.changeover_hours.sum() > 0 and r.scrap.sum() > 0
+    assert set(r.reference) == {"without_contract", "without_chip_disruptions"}
