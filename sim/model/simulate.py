@@ -31,7 +31,7 @@ def simulate(scenario: Scenario, streams: Streams, record: Record, setup: Setup 
     env.process(production.months())
     if setup.deliveries:
         env.process(production.deliveries())
-    specs = [line.breakdowns for plant in scenario.plants for line in plant.lines]
+    specs = [line.breakdowns for line in scenario.all_lines()]
     for line, spec in zip(production.lines, specs, strict=True):
         if spec is not None:
             rng = child(streams.breakdowns, line.name)

@@ -101,7 +101,7 @@ def kpis(results: Results) -> list[Kpi]:
         out.append(_mean("scrapped", "Vehicles scrapped", "vehicles", results.scrap.sum(axis=(1, 2))))
     # Line KPIs over the whole horizon: sums of hours, then ratios per replication.
     totals = {k: v.sum(axis=2) for k, v in _horizon_line_arrays(results).items()}
-    jph = np.array([ln.jph for plant in results.scenario.plants for ln in plant.lines])
+    jph = np.array([ln.jph for ln in results.scenario.all_lines()])
     for i, name in enumerate(results.line_names):
         open_h, down, change = totals["open"][:, i], totals["down"][:, i], totals["changeover"][:, i]
         out.append(

@@ -131,7 +131,7 @@ class Results:
 
     def line_metrics(self) -> dict[str, np.ndarray]:
         """Per (replication, line, month): hours, utilisation and the OEE split."""
-        jph = np.array([ln.jph for plant in self.scenario.plants for ln in plant.lines])[None, :, None]
+        jph = np.array([ln.jph for ln in self.scenario.all_lines()])[None, :, None]
         open_h = self.open_hours
         run = open_h - self.down_hours - self.changeover_hours
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -49,15 +49,69 @@ class Line(Section):
         return self
 
 
+class Shop(Section):
+    """One shop of a plant (body, paint, assembly, ...): its lines and the buffer after it."""
+
+    id: Ident = Field(description="Shop id, unique in the plant; reports name lines plant.shop.line.")
+    lines: list[Line] = Field(min_length=1, description="The shop's lines.")
+    buffer_after_units: float | None = Field(
+        None, ge=0, le=1e6, description="Vehicles the buffer to the next shop holds; absent: unlimited."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> Shop:
+        unique_ids(self.lines, "line", "lines")
+        return self
+
+
 class Plant(Section):
-    """One plant: who owns it, when it works, its lines."""
+    """One plant: who owns it, when it works, its lines (or its shops in series)."""
 
     name: Ident = Field(description="Plant id, the first part of every dotted name (for example gwm_baoding).")
     owner: Ident = Field(description="Company that owns the plant and builds its own brands there (for example gwm).")
     calendar: Calendar = Field(description="Working days, shifts and shutdowns of this plant.")
-    lines: list[Line] = Field(min_length=1, description="The plant's assembly lines.")
+    lines: list[Line] | None = Field(
+        None, min_length=1, description="The plant's assembly lines, when it is modelled as a single shop."
+    )
+    shops: list[Shop] | None = Field(
+        None,
+        min_length=2,
+        description="Shops in series in flow order (body, paint, assembly, ...), with buffers between them.",
+    )
 
     @model_validator(mode="after")
-    def _unique(self) -> Plant:
-        unique_ids(self.lines, "line", "lines")
+    def _lines_or_shops(self) -> Plant:
+        if (self.lines is None) == (self.shops is None):
+            field_error(("lines",), "give either lines (one shop) or shops (several in series), not both")
+        if self.lines is not None:
+            unique_ids(self.lines, "line", "lines")
+        else:
+            unique_ids(self.shops, "shop", "shops")
+            if self.shops[-1].buffer_after_units is not None:
+                field_error(
+                    ("shops", len(self.shops) - 1, "buffer_after_units"), "the last shop has no buffer after it"
+                )
         return self
+
+    def stages(self) -> list[tuple[str | None, list[Line]]]:
+        """(shop id, lines) in flow order; one unnamed stage for a single-shop plant."""
+        if self.shops is None:
+            return [(None, self.lines)]
+        return [(shop.id, shop.lines) for shop in self.shops]
+
+    def line_names(self) -> list[str]:
+        """Dotted names of the plant's lines in flow order: plant.line, or plant.shop.line with shops."""
+        return [f"{self.name}.{shop + '.' if shop else ''}{line.id}" for shop, lines in self.stages() for line in lines]
+
+    def all_lines(self) -> list[Line]:
+        return [line for _, lines in self.stages() for line in lines]
+
+    def without_products(self, products: set[str]) -> Plant:
+        """The same plant with `products` taken off every line (lines left empty stay, idle)."""
+
+        def strip(lines: list[Line]) -> list[Line]:
+            return [ln.model_copy(update={"products": [p for p in ln.products if p not in products]}) for ln in lines]
+
+        if self.shops is None:
+            return self.model_copy(update={"lines": strip(self.lines)})
+        return self.model_copy(update={"shops": [s.model_copy(update={"lines": strip(s.lines)}) for s in self.shops]})

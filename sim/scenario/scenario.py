@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from sim.scenario.base import Section, field_error, unique_ids
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
-from sim.scenario.plant import Plant
+from sim.scenario.plant import Line, Plant
 from sim.scenario.products import Product, month_start
 from sim.scenario.program import Program, _suggest
 from sim.scenario.supply import Supply
@@ -54,15 +54,27 @@ class Scenario(Section):
                 )
         ids = {p.id for p in self.products}
         for k, plant in enumerate(self.plants):
-            for i, line in enumerate(plant.lines):
-                for j, pid in enumerate(line.products):
-                    if pid not in ids:
-                        field_error(
-                            ("plants", k, "lines", i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}"
-                        )
+            for s, (shop, lines) in enumerate(plant.stages()):
+                at = ("plants", k, "lines") if shop is None else ("plants", k, "shops", s, "lines")
+                for i, line in enumerate(lines):
+                    for j, pid in enumerate(line.products):
+                        if pid not in ids:
+                            field_error((*at, i, "products", j), f"unknown product '{pid}'{_suggest(pid, ids)}")
+            if plant.shops is not None:
+                # In shops in series every product of the plant follows one route: one line per shop.
+                here = {p for line in plant.all_lines() for p in line.products}
+                for s, shop in enumerate(plant.shops):
+                    for pid in sorted(here):
+                        count = sum(pid in line.products for line in shop.lines)
+                        if count != 1:
+                            field_error(
+                                ("plants", k, "shops", s, "lines"),
+                                f"product '{pid}' is built in plant {plant.name} and must be on exactly one line "
+                                f"of shop {shop.id} (it is on {count})",
+                            )
 
     def _check_products(self) -> None:
-        buildable = {p for plant in self.plants for line in plant.lines for p in line.products}
+        buildable = {p for plant in self.plants for line in plant.all_lines() for p in line.products}
         owners = {self.owner} | ({self.contract.customer} if self.contract else set())
         customer = self.contract.customer if self.contract else None
         for i, p in enumerate(self.products):
@@ -92,9 +104,13 @@ class Scenario(Section):
             return []
         return [p for p in self.products if p.owner == self.contract.customer]
 
+    def all_lines(self) -> list[Line]:
+        """Every line of every plant, in the order of `line_names`."""
+        return [line for plant in self.plants for line in plant.all_lines()]
+
     def line_names(self) -> list[str]:
-        """Dotted names (plant.line) of every line, in declaration order."""
-        return [f"{plant.name}.{line.id}" for plant in self.plants for line in plant.lines]
+        """Dotted names of every line (plant.line, or plant.shop.line), in declaration order."""
+        return [name for plant in self.plants for name in plant.line_names()]
 
     def without_contract(self) -> Scenario:
         """The same plants and owner products with no contract: the reference for 'units lost to sharing'."""
@@ -103,11 +119,8 @@ class Scenario(Section):
         customer = {p.id for p in self.customer_products}
         plants = []
         for plant in self.plants:
-            lines = [
-                line.model_copy(update={"products": [p for p in line.products if p not in customer]})
-                for line in plant.lines
-            ]
-            plants.append(plant.model_copy(update={"lines": [ln for ln in lines if ln.products]}))
+            # Lines keep their place (and their names' streams) even when only customer products used them.
+            plants.append(plant.without_products(customer))
         return self.model_copy(
             update={
                 "plants": plants,
