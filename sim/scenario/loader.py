@@ -254,6 +254,11 @@ def _inner(tp: Any, data: Any = None) -> Any:
             tp = typing.get_args(tp)[0]
         elif origin in (list, dict):
             tp = typing.get_args(tp)[-1]
+        elif (
+            origin in (typing.Union, types.UnionType)
+            and len(args := [a for a in typing.get_args(tp) if a is not type(None)]) == 1
+        ):
+            tp = args[0]
         elif origin in (typing.Union, types.UnionType):
             models = [a for a in typing.get_args(tp) if isinstance(a, type) and issubclass(a, BaseModel)]
             kind = data.get("kind") if isinstance(data, dict) else None
