@@ -25,6 +25,7 @@ what it can from the first line before the next.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ import numpy as np
 import simpy
 
 from sim.model import demand as demand_model
-from sim.model import ramp, supply
+from sim.model import ramp, series, supply
 from sim.model.backlog import Backlog
 from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.policy import split
@@ -76,7 +77,7 @@ class Setup:
 class Line:
     """A line's fixed data and its down intervals."""
 
-    __slots__ = ("changeover", "customer", "down", "families", "jph", "name", "owner", "plant")
+    __slots__ = ("changeover", "customer", "down", "families", "jph", "name", "owner", "plant", "stage")
 
     def __init__(
         self,
@@ -96,6 +97,20 @@ class Line:
         self.families = families  # family of every product index on the line (others unused)
         self.changeover = changeover  # hours per vehicle when the line builds several families
         self.down: list[tuple[float, float]] = []
+        self.stage = 0  # position of the line's shop in its plant's flow
+
+
+class Series:
+    """A plant's shops in series: lines by stage, buffer sizes, and each product's route and WIP."""
+
+    def __init__(self, stages: list[list[Line]], buffers: list[float | None]):
+        self.stages = stages
+        self.buffers = [math.inf if b is None else b for b in buffers]
+        products = {i for lines in stages for line in lines for i in line.owner + line.customer}
+        self.routes = {
+            i: [next(ln for ln in lines if i in ln.owner + ln.customer) for lines in stages] for i in products
+        }
+        self.wip = {i: [0.0] * len(buffers) for i in products}  # vehicles in each buffer
 
 
 class Production:
@@ -114,12 +129,18 @@ class Production:
         self.is_customer = [p.owner == customer for p in self.products]
         family = [p.family_id for p in self.products]
         self.lines: list[Line] = []
+        # Plants with shops in series: per plant, the stages' lines, buffer sizes and each product's route.
+        self.series: dict[int, Series] = {}
         for k, plant in enumerate(scenario.plants):
-            for line in plant.lines:
-                ids = [index[p] for p in line.products]
-                self.lines.append(
-                    Line(
-                        f"{plant.name}.{line.id}",
+            stages: list[list[Line]] = []
+            names = iter(plant.line_names())
+            for stage, (_, lines) in enumerate(plant.stages()):
+                stages.append([])
+                for line in lines:
+                    name = next(names)
+                    ids = [index[p] for p in line.products]
+                    ln = Line(
+                        name,
                         k,
                         line.jph,
                         [i for i in ids if not self.is_customer[i]],
@@ -127,7 +148,11 @@ class Production:
                         family,
                         line.changeover_hours / line.campaign_units if line.campaign_units else 0.0,
                     )
-                )
+                    ln.stage = stage
+                    self.lines.append(ln)
+                    stages[-1].append(ln)
+            if plant.shops is not None:
+                self.series[k] = Series(stages, [shop.buffer_after_units for shop in plant.shops[:-1]])
         self.contract = scenario.contract
         self.policy = scenario.contract.policy if scenario.contract else "owner_first"
         self.demand = setup.forecast * demand_factors
@@ -261,55 +286,74 @@ class Production:
         if now <= t0:
             return
         reserve = self._reserve()
+        for k, plant in self.series.items():
+            if hours[k] > 0:
+                self._book_series(plant, t0, now, hours[k], reserve)
         for line in self.lines:
             open_h = hours[line.plant]
-            if open_h <= 0:
+            if open_h <= 0 or line.plant in self.series:
                 continue
-            down = self._down_hours(line, t0, now)
-            available = max(open_h - down, 0.0)
-            self.record(t0, "open", line.name, "", open_h)
-            if down:
-                self.record(t0, "down", line.name, "", down)
-            self._allocate(line, available, reserve if line.customer else 0.0, t0)
+            available = self._open_and_down(line, t0, now, open_h)
+            plan = self._plan(line, available, reserve if line.customer else 0.0, self._single_need)
+            busy = 0.0
+            for i, started, each, changeover in plan:
+                busy += started * (each - changeover)
+                self._finish(line, i, started, changeover, t0)
+            if busy:
+                self.record(t0, "busy", line.name, "", busy)
 
-    def _down_hours(self, line: Line, t0: float, now: float) -> float:
-        """Open hours in [t0, now] that the line's breakdowns covered."""
+    def _open_and_down(self, line: Line, t0: float, now: float, open_h: float) -> float:
+        """Record the line's open and down hours in [t0, now]; returns its available hours."""
+        down = sum(b - a for a, b in self._down_in_open_hours(line, t0, now))
+        self.record(t0, "open", line.name, "", open_h)
+        if down:
+            self.record(t0, "down", line.name, "", down)
+        return max(open_h - down, 0.0)
+
+    def _down_in_open_hours(self, line: Line, t0: float, now: float) -> list[tuple[float, float]]:
+        """The line's breakdowns in [t0, now] on its plant's open-hour axis (closed time removed)."""
         if not line.down:
-            return 0.0
+            return []
         cal = self.setup.calendars[line.plant]
-        lost = 0.0
+        out = []
         keep = []
         for a, b in line.down:
             if b > t0 and a < now:
-                lost += cal.open_hours(max(a, t0), min(b, now))
+                lo, hi = cal.open_until(max(a, t0)), cal.open_until(min(b, now))
+                if hi > lo:
+                    out.append((lo, hi))
             if b > now:
                 keep.append((a, b))
         line.down[:] = keep  # in place: the breakdown process appends to this very list
-        return lost
+        return out
 
-    def _allocate(self, line: Line, hours: float, reserve: float, t0: float) -> None:
+    def _single_need(self, line: Line, i: int) -> float:
+        """Vehicles to start for product i: its open demand, at most what its kits allow."""
+        return self.backlog[i].total / self._good_share(i)
+
+    def _plan(self, line: Line, hours: float, reserve: float, need) -> list[tuple[int, float, float, float]]:
+        """(product, vehicles started, line hours per vehicle started, changeover hours of them) on a line."""
         # The busiest code outside SimPy: plain lists and locals on purpose.
-        backlog, rate, yield_, rework, kits = self.backlog, self.rate, self.yield_, self.rework, self.kits
-        chips = self.chip_policy is not None
-        wants: list[tuple[int, float, float, float]] = []  # (product, good vehicles, good per started, hours each)
+        rate, yield_, rework, kits = self.rate, self.yield_, self.rework, self.kits
+        chips = self.chip_policy is not None and line.stage == 0
+        wants: list[tuple[int, float, float]] = []  # (product, vehicles to start, hours each without changeover)
         families = set()
         for i in line.owner + line.customer:
-            wanted = backlog[i].total
-            if rate[i] <= 0 or wanted <= 0:
+            if rate[i] <= 0:
                 continue
-            y, r = yield_[i], rework[i]
-            good = y + (1 - y) * r
+            wanted = need(line, i)
             if chips:
-                wanted = min(wanted, kits[i] / self.chips_per_vehicle[i] * good)
-                if wanted <= 0:
-                    continue
-            wants.append((i, wanted, good, (1 + (1 - y) * r) / (good * line.jph * rate[i])))
+                wanted = min(wanted, kits[i] / self.chips_per_vehicle[i])
+            if wanted <= 1e-12:
+                continue
+            passes = 1 + (1 - yield_[i]) * rework[i] if self._is_last(line) else 1.0
+            wants.append((i, wanted, passes / (line.jph * rate[i])))
             families.add(line.families[i])
         if not wants:
-            return
+            return []
         changeover = line.changeover if len(families) > 1 else 0.0
         need_o = need_c = 0.0
-        for i, wanted, _, each in wants:
+        for i, wanted, each in wants:
             if self.is_customer[i]:
                 need_c += wanted * (each + changeover)
             else:
@@ -317,30 +361,106 @@ class Production:
         h_o, h_c = split(self.policy, hours, need_o, need_c, reserve)
         fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
         fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
-        busy = 0.0
-        record, name = self.record, line.name
-        for i, wanted, good, each in wants:
+        out = []
+        for i, wanted, each in wants:
             fill = fill_c if self.is_customer[i] else fill_o
-            if fill <= 0:
+            if fill > 0:
+                out.append((i, wanted * fill, each + changeover, changeover))
+        return out
+
+    def _is_last(self, line: Line) -> bool:
+        plant = self.series.get(line.plant)
+        return plant is None or line.stage == len(plant.stages) - 1
+
+    def _finish(self, line: Line, i: int, started: float, changeover: float, t0: float) -> None:
+        """Book `started` vehicles of product i through the last stage: good ones leave the backlog."""
+        good = started * self._good_share(i)
+        if self.backlog[i].total <= good * (1 + 1e-12):  # the whole need was met: clear it exactly
+            good = self.backlog[i].total
+        self.backlog[i].take(good)
+        pid = self.products[i].id
+        self.record(t0, "built", line.name, pid, good)
+        scrap = started - good
+        if scrap > 1e-12:
+            self.record(t0, "scrap", line.name, pid, scrap)
+        if changeover:
+            self.record(t0, "changeover", line.name, pid, started * changeover)
+        if self.chip_policy is not None and line.stage == 0:
+            self.kits[i] = max(0.0, self.kits[i] - started * self.chips_per_vehicle[i])
+
+    def _book_series(self, plant: Series, t0: float, now: float, open_h: float, reserve: float) -> None:
+        """Plan every line of a plant with shops in series, then let each product's route flow."""
+        k = plant.stages[0][0].plant
+        o0 = self.setup.calendars[k].open_until(t0)
+        downs: dict[str, list[tuple[float, float]]] = {}
+        plans: dict[str, list[tuple[int, float, float, float]]] = {}
+        available: dict[str, float] = {}
+        for lines in plant.stages:
+            for line in lines:
+                downs[line.name] = self._down_in_open_hours(line, t0, now)
+                available[line.name] = self._open_and_down(line, t0, now, open_h)
+
+                def need(ln: Line, i: int, plant: Series = plant) -> float:
+                    past = sum(plant.wip[i][ln.stage :])  # vehicles already through this stage
+                    return max(0.0, self.backlog[i].total / self._good_share(i) - past)
+
+                plans[line.name] = self._plan(line, available[line.name], reserve if line.customer else 0.0, need)
+        busy = dict.fromkeys(downs, 0.0)
+        lost = {name: [0.0, 0.0] for name in downs}  # starved, blocked hours
+        planned: dict[tuple[str, int], tuple[float, float, float]] = {}
+        for name, plan in plans.items():
+            for i, started, each, changeover in plan:
+                planned[(name, i)] = (started, each, changeover)
+        n_stages = len(plant.stages)
+        for i, route in plant.routes.items():
+            steps = [planned.get((ln.name, i)) for ln in route]
+            if not any(steps):
                 continue
-            built = wanted * fill
-            backlog[i].take(built)
-            busy += built * each
-            pid = self.products[i].id
-            record(t0, "built", name, pid, built)
-            if good < 1:  # started = built + scrapped
-                started = built / good
-                if chips:
-                    kits[i] = max(0.0, kits[i] - started * self.chips_per_vehicle[i])
-                scrap = started - built
-                if scrap > 0:
-                    record(t0, "scrap", name, pid, scrap)
-            elif chips:
-                kits[i] = max(0.0, kits[i] - built * self.chips_per_vehicle[i])
-            if changeover:
-                record(t0, "changeover", name, pid, built * changeover)
-        if busy:
-            record(t0, "busy", name, "", busy)
+            # While up, a stage runs at its planned vehicles over the line's available hours.
+            rates = [
+                (st[0] / available[ln.name]) if st and available[ln.name] > 0 else 0.0
+                for ln, st in zip(route, steps, strict=True)
+            ]
+            caps = [self._buffer_share(plant, s, i, planned) for s in range(n_stages - 1)]
+            caps = [max(c, w) for c, w in zip(caps, plant.wip[i], strict=True)]
+            result = series.flow(rates, [downs[ln.name] for ln in route], plant.wip[i], caps, o0, o0 + open_h)
+            plant.wip[i] = result.levels
+            for s, (ln, st) in enumerate(zip(route, steps, strict=True)):
+                done = result.processed[s]
+                if done <= 0 or st is None:
+                    continue
+                _, each, changeover = st
+                busy[ln.name] += done * (each - changeover)
+                share = rates[s] * each  # the product's share of the line's up time
+                lost[ln.name][0] += result.starved[s] * share
+                lost[ln.name][1] += result.blocked[s] * share
+                if s == n_stages - 1:
+                    self._finish(ln, i, done, changeover, t0)
+                else:
+                    self.record(t0, "through", ln.name, self.products[i].id, done)
+                    if changeover:
+                        self.record(t0, "changeover", ln.name, self.products[i].id, done * changeover)
+                    if s == 0 and self.chip_policy is not None:
+                        self.kits[i] = max(0.0, self.kits[i] - done * self.chips_per_vehicle[i])
+        for name in downs:
+            if busy[name]:
+                self.record(t0, "busy", name, "", busy[name])
+            if lost[name][0] > 1e-9:
+                self.record(t0, "starved", name, "", lost[name][0])
+            if lost[name][1] > 1e-9:
+                self.record(t0, "blocked", name, "", lost[name][1])
+
+    def _buffer_share(self, plant: Series, s: int, i: int, planned: dict) -> float:
+        """Product i's part of buffer s: in proportion to the vehicles planned through its two sides."""
+        if plant.buffers[s] == math.inf:
+            return math.inf
+
+        def flow_of(j: int) -> float:
+            a, b = plant.routes[j][s], plant.routes[j][s + 1]
+            return planned.get((a.name, j), (0.0,))[0] + planned.get((b.name, j), (0.0,))[0]
+
+        total = sum(flow_of(j) for j in plant.routes)
+        return plant.buffers[s] * (flow_of(i) / total if total > 0 else 1 / len(plant.routes))
 
     def _reserve(self) -> float:
         """The customer's reserved share of each shared line's hours in the current month."""
