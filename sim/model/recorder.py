@@ -9,6 +9,9 @@ Kinds written by the model:
 - ``scrap``: vehicles of a product scrapped on a line (vehicles started = built + scrapped);
 - ``changeover``: hours a line lost changing over, charged to the product changed to;
 - ``down``: open hours a line lost to breakdowns in a batch;
+- ``through``: vehicles of a product through a line of a shop before the last one;
+- ``starved``, ``blocked``: up hours a line of shops in series stood idle for want of input
+  or of buffer space;
 - ``lost``: demand of a product lost after waiting too long;
 - ``kits``: chip kits delivered;
 - ``demand``: vehicles of a product released as demand;

@@ -24,7 +24,16 @@ from sim.scenario import Scenario
 
 TABLES = ("products", "lines", "program", "replications")
 PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap")
-LINE_ARRAYS = ("open_hours", "down_hours", "busy_hours", "changeover_hours", "line_built", "line_scrap")
+LINE_ARRAYS = (
+    "open_hours",
+    "down_hours",
+    "busy_hours",
+    "changeover_hours",
+    "starved_hours",
+    "blocked_hours",
+    "line_built",
+    "line_scrap",
+)
 
 
 @dataclass
@@ -42,7 +51,9 @@ class Results:
     down_hours: np.ndarray  # (replication, line, month) open hours lost to breakdowns
     busy_hours: np.ndarray  # (replication, line, month) hours building (rework included)
     changeover_hours: np.ndarray  # (replication, line, month)
-    line_built: np.ndarray  # (replication, line, month) good vehicles
+    starved_hours: np.ndarray  # (replication, line, month) up hours idle for want of input (shops in series)
+    blocked_hours: np.ndarray  # (replication, line, month) up hours idle for want of buffer space
+    line_built: np.ndarray  # (replication, line, month) good vehicles (vehicles through, before the last shop)
     line_scrap: np.ndarray  # (replication, line, month) vehicles scrapped
     milestone_start: np.ndarray  # (replication, milestone) clock hours
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
@@ -146,6 +157,8 @@ class Results:
             "down_hours": self.down_hours,
             "changeover_hours": self.changeover_hours,
             "busy_hours": self.busy_hours,
+            "starved_hours": self.starved_hours,
+            "blocked_hours": self.blocked_hours,
             "utilisation": ratio(self.busy_hours + self.changeover_hours, open_h),
             "availability": availability,
             "performance": performance,
@@ -223,7 +236,15 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
     }
     # Record kind -> (array, index by `where` (line) or `what` (product)).
     by_product = {"built": "built", "demand": "demand", "lost": "lost", "scrap": "scrap"}
-    by_line = {"open": "open_hours", "down": "down_hours", "busy": "busy_hours", "changeover": "changeover_hours"}
+    by_line = {
+        "open": "open_hours",
+        "down": "down_hours",
+        "busy": "busy_hours",
+        "changeover": "changeover_hours",
+        "starved": "starved_hours",
+        "blocked": "blocked_hours",
+        "through": "line_built",
+    }
     for time, kind, where, what, quantity in records:
         month = bisect.bisect_right(starts, time) - 1
         if kind in by_product:
