@@ -1,12 +1,16 @@
 """The HTML report of a run: one self-contained file a planner can open offline, mail or print.
 
-It shows the scenario (name, horizon, seed, replications, hash, contract terms), KPI cards
-and the full KPI table with 95% confidence intervals, then one chart per question: monthly
-output by brand against demand; the contract product's output (mean and P10-P90 band)
-against its demand; the distribution of the SOP date against the target launch; line
-utilisation by month; and what the contract costs the owner (own-brand units lost) and
-earns it (fees). Monthly figures are means over replications; bands are P10-P90 across
-replications. Contract charts appear only when the scenario has a program and contract.
+It shows the scenario (plants, lines and their breakdowns and changeovers, chip supply,
+contract terms, seed, hash), KPI cards, the full KPI table with 95% confidence intervals and
+the OEE split per line, then one chart per question: monthly output by brand against demand;
+the contract product's output (mean and P10-P90 band) against its demand; the distribution
+of the SOP date against the target launch; line utilisation by month; where each line's
+calendar hours go (producing, changeover, down, idle, closed) and its OEE by month; units lost
+to the chip shortage against the disruption windows; lost sales and scrap; and what the
+contract costs the owner (own-brand units lost) and earns it (fees). Monthly figures are
+means over replications; bands are P10-P90 across replications. A chart appears only when its
+data exists: contract charts with a contract, line-loss charts with breakdowns, changeovers
+or scrap, the chip chart with chip disruptions, lost sales and scrap when there are any.
 Everything is drawn from `Results`; nothing re-simulates. plotly.js is embedded once, and
 nothing is fetched from the network (no CDN, fonts or MathJax).
 """
@@ -28,6 +32,8 @@ import sim
 from sim.model.calendar import HOURS_PER_DAY
 from sim.results.kpis import Kpi
 from sim.results.results import Results
+from sim.scenario.plant import Line, Plant
+from sim.scenario.supply import Chips
 
 #: Fixed colours keyed by brand (lower case), so a brand looks the same in every chart and report.
 BRAND_COLOURS = {
@@ -41,6 +47,14 @@ BRAND_COLOURS = {
 }
 #: Colours for brands not in BRAND_COLOURS, taken in order of first appearance.
 SPARE_COLOURS = ("#6a5acd", "#d4a017", "#4682b4", "#b0578d", "#2e8b57", "#a0522d", "#708090")
+#: Fixed colours of the ways a line's calendar hours are spent, in stacking order (bottom first).
+TIME_COLOURS = {
+    "producing": "#4a9c5d",
+    "changeover": "#f0a830",
+    "down": "#d9534f",
+    "idle": "#a9b4c2",
+    "closed": "#e6e6e6",
+}
 CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
 HEIGHT = 420
 #: plotly_white's layout only: its per-trace defaults would repeat ~4 KB in every chart.
@@ -99,6 +113,8 @@ def page(results: Results) -> str:
         "<h2>Key indicators</h2>",
         _kpi_table(results, kpis),
     ]
+    if _line_losses(results):
+        sections += ["<h2>Line performance over the horizon</h2>", _line_table(results)]
     for heading, fig in charts(results):
         div = fig.to_html(
             full_html=False,
@@ -132,6 +148,12 @@ def charts(results: Results) -> list[tuple[str, go.Figure]]:
             ("Start of production", sop_distribution(results)),
         ]
     out.append(("Line utilisation", utilisation(results)))
+    if _line_losses(results):
+        out += [("Where the time goes", time_use(results)), ("OEE by line", oee(results))]
+    if "without_chip_disruptions" in results.reference:
+        out.append(("Chip shortage", chip_shortage(results)))
+    if results.lost.any() or results.scrap.any():
+        out.append(("Lost sales and scrap", lost_and_scrap(results)))
     if results.scenario.contract is not None:
         out += [
             ("What the contract costs the owner", units_lost(results)),
@@ -238,34 +260,101 @@ def sop_distribution(results: Results) -> go.Figure:
     title = (
         f"SOP date over {n} replications (count and cumulative share)<br>P(SOP on or before {target}) = {on_time:.0%}"
     )
-    return _style(fig, title, None)
+    _style(fig, title, None)
+    fig.update_xaxes(tickformat="%-d %b\n%Y")  # ticks every few weeks: month names alone would repeat
+    return fig
 
 
 def utilisation(results: Results) -> go.Figure:
     """Heatmap of each line's busy hours over open hours by month, pooled over replications."""
-    busy = results.busy_hours.sum(axis=0)
-    open_ = results.open_hours.sum(axis=0)
-    share = np.divide(busy, open_, out=np.full(busy.shape, np.nan), where=open_ > 0)
-    fig = go.Figure(
-        go.Heatmap(
-            x=_month_dates(results),
-            y=results.line_names,
-            z=share,
-            zmin=0,
-            zmax=1,
-            colorscale="Blues",
-            xgap=1,
-            ygap=2,
-            xperiod="M1",
-            xperiodalignment="middle",
-            texttemplate="%{z:.0%}" if len(results.months) <= 24 else None,
-            colorbar={"title": {"text": "busy / open"}, "tickformat": ".0%"},
-            hovertemplate="%{y}<br>%{x|%b %Y}: %{z:.1%}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(220, 140 + 40 * len(results.line_names)))
+    share = _pooled(results.busy_hours, results.open_hours)
+    fig = _line_heatmap(results, share, "busy / open", "Blues")
     return _style(fig, "Line utilisation by month (busy hours / open hours, %)", None)
+
+
+def time_use(results: Results) -> go.Figure:
+    """Each line's calendar hours by month, stacked: producing, changeover, down, idle and closed."""
+    x = _month_dates(results)
+    hours = _time_use(results)
+    names = results.line_names
+    fig = make_subplots(
+        rows=len(names), cols=1, shared_xaxes=True, subplot_titles=names, vertical_spacing=min(0.08, 0.4 / len(names))
+    )
+    for i in range(len(names)):
+        for kind, y in hours.items():
+            bar = _bar(x, y[i], kind, TIME_COLOURS[kind], unit=" h", legendgroup=kind, showlegend=i == 0)
+            fig.add_trace(bar, row=i + 1, col=1)
+    fig.update_layout(barmode="stack", bargap=0.15, height=150 + 190 * len(names))
+    fig.update_yaxes(title_text="hours per month", rangemode="tozero")
+    _style(fig, "Where each line's time goes by month (calendar hours per month, mean)", None)
+    fig.update_traces(hovertemplate="%{fullData.name}: %{y:,.0f} h<extra></extra>")
+    fig.update_layout(hovermode="x unified", legend={"traceorder": "normal"})
+    return fig
+
+
+def oee(results: Results) -> go.Figure:
+    """Heatmap of each line's OEE by month: good vehicles over open hours times rated speed, pooled."""
+    jph = _jph(results)[None, :, None]
+    share = _pooled(results.line_built, results.open_hours * jph)
+    fig = _line_heatmap(results, share, "OEE", "Greens")
+    return _style(fig, "OEE by line and month (good vehicles / (open hours x rated JPH), %)", None)
+
+
+def chip_shortage(results: Results) -> go.Figure:
+    """Units lost to the chip shortage per month by brand (nominal supply minus disrupted), with the windows."""
+    x = _month_dates(results)
+    short = results.reference["without_chip_disruptions"] - results.built
+    fig = go.Figure()
+    for brand, mask in _brands(results).items():
+        fig.add_trace(_bar(x, short[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
+    fig.add_trace(_line(x, short.sum(axis=1).mean(axis=0), "Net, all brands", "#222", dash="dot"))
+    fig.update_layout(barmode="relative")
+    meta = results.scenario.meta
+    end = meta.end_date + dt.timedelta(days=1)
+    for d in results.scenario.supply.chips.disruptions:
+        first, last = max(d.first_day, meta.start_date), min(d.last_day + dt.timedelta(days=1), end)
+        if first < last:
+            fig.add_vrect(x0=str(first), x1=str(last), fillcolor="#888", opacity=0.15, layer="below", line_width=0)
+            fig.add_annotation(
+                x=str(first),
+                y=1,
+                xref="x",
+                yref="paper",
+                text=f"{_e(d.name)}: -{d.share_lost:.0%} of kits",
+                showarrow=False,
+                xanchor="left",
+                yanchor="bottom",
+            )
+    title = "Units lost to the chip shortage per month by brand (vehicles, nominal supply minus disrupted)"
+    return _style(fig, title, "vehicles per month")
+
+
+def lost_and_scrap(results: Results) -> go.Figure:
+    """Lost sales and scrapped vehicles per month by brand, one panel each (only the ones that occur)."""
+    x = _month_dates(results)
+    panels = [
+        (title, values)
+        for title, values in (
+            ("Lost sales (demand that waited too long)", results.lost),
+            ("Scrapped vehicles", results.scrap),
+        )
+        if values.any()
+    ]
+    fig = make_subplots(
+        rows=len(panels), cols=1, shared_xaxes=True, subplot_titles=[t for t, _ in panels], vertical_spacing=0.12
+    )
+    shown: set[str] = set()
+    for row, (_, values) in enumerate(panels, start=1):
+        for brand, mask in _brands(results).items():
+            y = values[:, mask, :].sum(axis=1).mean(axis=0)
+            if not y.any():
+                continue
+            bar = _bar(x, y, brand, brand_colour(results, brand), legendgroup=brand, showlegend=brand not in shown)
+            fig.add_trace(bar, row=row, col=1)
+            shown.add(brand)
+    fig.update_layout(barmode="stack", height=120 + 260 * len(panels))
+    fig.update_yaxes(title_text="vehicles per month", rangemode="tozero")
+    return _style(fig, "Lost sales and scrapped vehicles per month by brand (vehicles, mean)", None)
 
 
 def units_lost(results: Results) -> go.Figure:
@@ -309,13 +398,13 @@ def _facts(results: Results) -> str:
     meta = s.meta
     rows = [
         ("Horizon", f"{meta.start_date} to {meta.end_date} ({len(results.months)} months)"),
+        *((f"Plant {p.name}", _plant_summary(p)) for p in s.plants),
         *(
-            (
-                f"Plant {p.name}",
-                f"{_plural(len(p.lines), 'line')} ({', '.join(ln.id for ln in p.lines)}), owner {p.owner}",
-            )
-            for p in s.plants
+            (f"Line {name}", summary)
+            for name, line in zip(results.line_names, s.all_lines(), strict=True)
+            if (summary := _line_summary(line))
         ),
+        *((("Chip supply", _chip_summary(s.supply.chips)),) if s.supply is not None else ()),
         ("Seed", str(results.seed)),
         ("Replications", str(results.replications)),
         ("Scenario hash", f"<code>{s.digest()}</code>"),
@@ -355,6 +444,9 @@ def _cards(results: Results, kpis: list[Kpi]) -> str:
         chosen.append(("Own-brand units lost to sharing", by_key["owner_units_lost"]))
     else:
         chosen.append(("Own-brand units built", by_key["owner_units"]))
+    for key in ("chip_units_lost", "lost_sales"):
+        if key in by_key:
+            chosen.append((by_key[key].label, by_key[key]))
     lines = [k for k in kpis if k.key.startswith("utilisation.")]
     if lines:
         busiest = max(lines, key=lambda k: k.value)
@@ -382,7 +474,126 @@ def _kpi_table(results: Results, kpis: list[Kpi]) -> str:
     return f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>"
 
 
+def _line_table(results: Results) -> str:
+    """Each line's hours and OEE split over the horizon, means over replications."""
+    sums = {
+        k: getattr(results, k).sum(axis=2).mean(axis=0)
+        for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours", "line_built", "line_scrap")
+    }
+    open_h = sums["open_hours"]
+    availability = _pooled(open_h - sums["down_hours"] - sums["changeover_hours"], open_h)
+    quality = _pooled(sums["line_built"], sums["line_built"] + sums["line_scrap"])
+    oee_ = _pooled(sums["line_built"], open_h * _jph(results))
+    performance = _pooled(oee_, availability * quality)
+    head = "".join(
+        f'<th class="num">{h}</th>'
+        for h in ("Open h", "Producing h", "Changeover h", "Down h", "Availability", "Performance", "Quality", "OEE")
+    )
+    rows = []
+    for i, name in enumerate(results.line_names):
+        hours = [sums[k][i] for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours")]
+        shares = [availability[i], performance[i], quality[i], oee_[i]]
+        cells = [f"{h:,.0f}" for h in hours] + ["-" if np.isnan(v) else f"{100 * v:.1f}%" for v in shares]
+        rows.append(f"<tr><td>{_e(name)}</td>" + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
+    note = (
+        '<p class="note">OEE = availability x performance x quality. Availability = (open - down - changeover) '
+        "/ open hours; quality = good / (good + scrapped) vehicles; OEE = good vehicles / (open hours x rated "
+        "JPH); performance = OEE / (availability x quality): speed lost to ramp-up, rework and idling for want "
+        "of demand or chips. Hours are means over replications of the horizon's totals.</p>"
+    )
+    return f"<table>\n<tr><th>Line</th>{head}</tr>\n" + "\n".join(rows) + f"\n</table>\n{note}"
+
+
+def _plant_summary(plant: Plant) -> str:
+    lines = [name.removeprefix(f"{plant.name}.") for name in plant.line_names()]
+    cal = plant.calendar
+    days = ", ".join(d.capitalize() for d in cal.working_weekdays)
+    shutdowns = f", {_plural(len(cal.shutdowns), 'shutdown')}" if cal.shutdowns else ""
+    return (
+        f"{_plural(len(lines), 'line')} ({', '.join(lines)}), owner {_e(plant.owner)}; "
+        f"{_plural(cal.shifts_per_day, 'shift')} of {cal.hours_per_shift:g} h on {days}{shutdowns}"
+    )
+
+
+def _line_summary(line: Line) -> str:
+    """Breakdowns and changeovers of a line in a few words ('' when it has neither)."""
+    parts = []
+    if line.breakdowns is not None:
+        b = line.breakdowns
+        parts.append(
+            f"failures every ~{_num(b.time_between_failures_hours.mean)} open h "
+            f"({b.time_between_failures_hours.kind}), repairs ~{_num(b.time_to_repair_hours.mean)} h "
+            f"({b.time_to_repair_hours.kind})"
+        )
+    if line.changeover_hours > 0:
+        parts.append(f"changeover {_num(line.changeover_hours)} h per {line.campaign_units:,.0f}-vehicle campaign")
+    return f"{line.jph:g} JPH; " + "; ".join(parts) if parts else ""
+
+
+def _chip_summary(chips: Chips) -> str:
+    windows = "; ".join(
+        f"{_e(d.name)} {d.first_day} to {d.last_day} (-{d.share_lost:.0%} of kits)" for d in chips.disruptions
+    )
+    return (
+        f"{chips.kits_per_week:,.0f} kits per week, allocation {_e(chips.allocation)}; disruptions: {windows or 'none'}"
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------------
+def _line_losses(results: Results) -> bool:
+    """Whether any line loses time to breakdowns or changeovers, or vehicles to scrap."""
+    return bool(results.down_hours.any() or results.changeover_hours.any() or results.line_scrap.any())
+
+
+def _time_use(results: Results) -> dict[str, np.ndarray]:
+    """Mean hours per (line, month) of each way of spending the calendar, in TIME_COLOURS order."""
+    mean = {k: getattr(results, k).mean(axis=0) for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours")}
+    calendar = np.array([m.end_hour - m.start_hour for m in results.months_])[None, :]
+    used = mean["busy_hours"] + mean["changeover_hours"] + mean["down_hours"]
+    return {
+        "producing": mean["busy_hours"],
+        "changeover": mean["changeover_hours"],
+        "down": mean["down_hours"],
+        "idle": (mean["open_hours"] - used).clip(min=0),
+        "closed": (calendar - mean["open_hours"]).clip(min=0),
+    }
+
+
+def _jph(results: Results) -> np.ndarray:
+    return np.array([ln.jph for ln in results.scenario.all_lines()])
+
+
+def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den summed over replications when 3-d (NaN where den is 0)."""
+    if num.ndim == 3:
+        num, den = num.sum(axis=0), np.broadcast_to(den, num.shape).sum(axis=0)
+    return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
+
+
+def _line_heatmap(results: Results, share: np.ndarray, label: str, colorscale: str) -> go.Figure:
+    """A (line x month) heatmap of shares from 0 to 100%."""
+    fig = go.Figure(
+        go.Heatmap(
+            x=_month_dates(results),
+            y=results.line_names,
+            z=share,
+            zmin=0,
+            zmax=1,
+            colorscale=colorscale,
+            xgap=1,
+            ygap=2,
+            xperiod="M1",
+            xperiodalignment="middle",
+            texttemplate="%{z:.0%}" if len(results.months) <= 24 else None,
+            colorbar={"title": {"text": label}, "tickformat": ".0%"},
+            hovertemplate="%{y}<br>%{x|%b %Y}: %{z:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=max(220, 140 + 40 * len(results.line_names)))
+    return fig
+
+
 def brand_colour(results: Results, brand: str) -> str:
     """The fixed colour of a brand; brands without one get a spare colour by order of appearance."""
     known = _known(brand)
@@ -432,7 +643,9 @@ def _month_dates(results: Results) -> list[str]:
     return [f"{m}-01" for m in results.months]
 
 
-def _bar(x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f") -> go.Bar:
+def _bar(
+    x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f", unit: str = "", **kwargs: object
+) -> go.Bar:
     return go.Bar(
         x=x,
         y=y,
@@ -440,7 +653,8 @@ def _bar(x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f")
         marker_color=colour,
         xperiod="M1",
         xperiodalignment="middle",
-        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}<extra></extra>",
+        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}{unit}<extra></extra>",
+        **kwargs,
     )
 
 
@@ -478,12 +692,14 @@ def _marker(fig: go.Figure, day: dt.date, text: str) -> None:
 
 
 def _style(fig: go.Figure, title: str, ytitle: str | None) -> go.Figure:
+    height = fig.layout.height or HEIGHT
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         template=TEMPLATE,
-        height=fig.layout.height or HEIGHT,
+        height=height,
         margin={"l": 60, "r": 30, "t": 70, "b": 40},
-        legend={"orientation": "h", "y": -0.12, "x": 0},
+        # The legend sits a fixed 40 px under the plot area, clear of two-line date ticks at any height.
+        legend={"orientation": "h", "y": -40 / (height - 110), "x": 0},
         hovermode="closest",
         showlegend=True,
     )
@@ -491,6 +707,11 @@ def _style(fig: go.Figure, title: str, ytitle: str | None) -> go.Figure:
     if ytitle:
         fig.update_yaxes(title_text=ytitle)
     return fig
+
+
+def _num(value: float) -> str:
+    """A figure for prose: three significant digits, whole numbers from 100."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
 
 
 def _plural(n: int, word: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -119,3 +120,172 @@ def test_brand_colours_are_fixed_and_distinct(results: Results) -> None:
     assert brand_colour(results, "Xiaomi") == BRAND_COLOURS["xiaomi"]
     assert brand_colour(results, "GWM Pickup") == BRAND_COLOURS["pickup"]
     assert len(set(BRAND_COLOURS.values())) == len(BRAND_COLOURS)
+
+
+# -- dynamics: breakdowns, changeovers, scrap, chips, lost sales, a second plant --------------------
+DYNAMICS_TITLES = (
+    "Where each line's time goes by month (calendar hours per month, mean)",
+    "OEE by line and month (good vehicles / (open hours x rated JPH), %)",
+    "Units lost to the chip shortage per month by brand (vehicles, nominal supply minus disrupted)",
+    "Lost sales and scrapped vehicles per month by brand (vehicles, mean)",
+)
+LINE_TABLE = "Line performance over the horizon"
+
+
+def dynamics_data() -> dict:
+    """small.yaml with every dynamic: breakdowns, changeovers, yield, uncertain demand, chips, two plants."""
+    data = yaml.safe_load(SMALL.read_text())
+    line = data["plants"][0]["lines"][0]
+    line["breakdowns"] = {
+        "time_between_failures_hours": {"kind": "exponential", "mean": 20},
+        "time_to_repair_hours": {"kind": "lognormal", "mean": 1.5, "cv": 0.8},
+    }
+    line |= {"changeover_hours": 2, "campaign_units": 300}
+    data["products"][0] |= {
+        "first_pass_yield": 0.92,
+        "rework_share": 0.7,
+        "demand": {"units_per_month": 12000, "cv": 0.15, "lost_after_months": 1},
+    }
+    shortage = {"name": "2022 shortage", "first_day": "2022-03-01", "last_day": "2022-06-30", "share_lost": 0.4}
+    data["supply"] = {"chips": {"kits_per_week": 3000, "allocation": "proportional", "disruptions": [shortage]}}
+    six_days = ["mon", "tue", "wed", "thu", "fri", "sat"]
+    data["plants"].append(
+        {
+            "name": "gwm_second",
+            "owner": "gwm",
+            "calendar": {"shifts_per_day": 3, "hours_per_shift": 8, "working_weekdays": six_days},
+            "lines": [{"id": "gb1", "jph": 20, "products": ["haval"]}],
+        }
+    )
+    return data
+
+
+@pytest.fixture(scope="module")
+def dynamics() -> Results:
+    return sim.run(Scenario.model_validate(dynamics_data()), replications=20)
+
+
+def test_dynamics_report_shows_the_new_charts_and_facts(dynamics: Results, tmp_path: Path) -> None:
+    path = sim.report.write(dynamics, tmp_path / "report.html")
+    text = path.read_text(encoding="utf-8")
+    for title in (*DYNAMICS_TITLES, *CONTRACT_TITLES[:2], CONTRACT_TITLES[3]):
+        assert in_chart(title, text), title
+    assert LINE_TABLE in text
+    for fact in (
+        "Plant gwm_test",
+        "1 line (gb1), owner gwm; 3 shifts of 8 h on Mon, Tue, Wed, Thu, Fri, Sat",
+        "1 line (ga1), owner gwm; 2 shifts of 8 h on Mon, Tue, Wed, Thu, Fri, 1 shutdown",
+        "Line gwm_test.ga1",
+        "failures every ~20 open h (exponential), repairs ~1.5 h (lognormal)",
+        "changeover 2 h per 300-vehicle campaign",
+        "3,000 kits per week, allocation proportional",
+        "2022 shortage 2022-03-01 to 2022-06-30 (-40% of kits)",
+    ):
+        assert fact in text, fact
+    assert "Line gwm_second.gb1" not in text  # no breakdowns or changeovers: nothing to say
+    for label in ("Units lost to the chip shortage", "Lost sales (demand that waited too long)"):
+        assert f'<div class="label">{html.escape(label)}</div>' in text
+    assert text.count(PLOTLY_MARKER) == 1
+    assert external_references(text) == []
+    assert path.stat().st_size < MAX_BYTES
+
+
+def test_scenario_without_dynamics_has_none_of_their_charts(results: Results, tmp_path: Path) -> None:
+    text = sim.report.write(results, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert not any(in_chart(title, text) for title in DYNAMICS_TITLES)
+    assert LINE_TABLE not in text and "Chip supply" not in text
+
+
+def test_time_use_adds_up_to_the_calendar(dynamics: Results) -> None:
+    from sim.report.html import TIME_COLOURS, time_use
+
+    fig = time_use(dynamics)
+    kinds = list(TIME_COLOURS)
+    assert [t.name for t in fig.data] == kinds * len(dynamics.line_names)
+    calendar = np.array([m.end_hour - m.start_hour for m in dynamics.months_])
+    for i in range(len(dynamics.line_names)):
+        stack = np.sum([fig.data[i * len(kinds) + k].y for k in range(len(kinds))], axis=0)
+        assert stack == pytest.approx(calendar)
+    # gwm_second.gb1 in February 2022: 24 working days (Mon-Sat) x 3 shifts x 8 h open, no losses.
+    gb1 = {t.name: t.y[1] for t in fig.data[len(kinds) :]}
+    assert gb1["down"] == gb1["changeover"] == 0
+    assert gb1["producing"] + gb1["idle"] == pytest.approx(24 * 24)
+    assert gb1["closed"] == pytest.approx(28 * 24 - 24 * 24)
+
+
+def test_oee_split_matches_the_kpis(dynamics: Results, tmp_path: Path) -> None:
+    text = sim.report.write(dynamics, tmp_path / "report.html").read_text(encoding="utf-8")
+    table = text.split(LINE_TABLE, 1)[1].split("</table>", 1)[0]
+    start = dynamics.scenario.meta.start_date
+    kpis = {k.key: k for k in dynamics.kpis()}
+    for name in dynamics.line_names:
+        row = re.search(rf"<tr><td>{re.escape(name)}</td>(.*?)</tr>", table).group(1)
+        cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+        availability, performance, quality, oee = (float(c.rstrip("%")) / 100 for c in cells[4:])
+        assert cells[-1] == kpis[f"oee.{name}"].text(start)[0]
+        assert availability * performance * quality == pytest.approx(oee, abs=2e-3)
+    ga1 = re.search(r"<tr><td>gwm_test.ga1</td>(.*?)</tr>", table).group(1)
+    assert f"{kpis['downtime_hours.gwm_test.ga1'].value:,.0f}" in ga1
+
+
+def test_chip_chart_adds_up_and_shades_the_disruption(dynamics: Results) -> None:
+    from sim.report.html import chip_shortage
+
+    fig = chip_shortage(dynamics)
+    net = next(t for t in fig.data if t.name == "Net, all brands")
+    chip = {k.key: k for k in dynamics.kpis()}["chip_units_lost"]
+    assert float(np.sum(net.y)) == pytest.approx(chip.value)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert np.sum([t.y for t in bars], axis=0) == pytest.approx(net.y)
+    (window,) = fig.layout.shapes
+    assert (window.x0, window.x1) == ("2022-03-01", "2022-07-01")  # the last day is included
+    assert any("2022 shortage: -40% of kits" in a.text for a in fig.layout.annotations)
+
+
+def test_chip_windows_are_clipped_to_the_horizon(dynamics: Results) -> None:
+    from sim.report.html import chip_shortage
+
+    chips = dynamics.scenario.supply.chips
+    windows = [
+        chips.disruptions[0].model_copy(update={"name": "early", "first_day": dt.date(2021, 11, 1)}),
+        chips.disruptions[0].model_copy(
+            update={"name": "later", "first_day": dt.date(2023, 3, 1), "last_day": dt.date(2023, 4, 1)}
+        ),
+    ]
+    supply = dynamics.scenario.supply.model_copy(update={"chips": chips.model_copy(update={"disruptions": windows})})
+    scenario = dynamics.scenario.model_copy(update={"supply": supply})
+    fig = chip_shortage(Results(**{**dynamics.__dict__, "scenario": scenario}))
+    (window,) = fig.layout.shapes
+    assert (window.x0, window.x1) == ("2022-01-03", "2022-07-01")
+
+
+def test_lost_sales_and_scrap_show_only_what_occurs(dynamics: Results) -> None:
+    from sim.report.html import lost_and_scrap
+
+    fig = lost_and_scrap(dynamics)
+    assert [a.text for a in fig.layout.annotations] == ["Lost sales (demand that waited too long)", "Scrapped vehicles"]
+    lost = sum(float(np.sum(t.y)) for t in fig.data if t.yaxis == "y")
+    assert lost == pytest.approx(dynamics.lost.sum(axis=(1, 2)).mean())
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["Haval"]  # one legend entry per brand
+    no_scrap = Results(**{**dynamics.__dict__, "scrap": np.zeros_like(dynamics.scrap)})
+    fig = lost_and_scrap(no_scrap)
+    assert [a.text for a in fig.layout.annotations] == ["Lost sales (demand that waited too long)"]
+
+
+def test_line_summary_uses_each_distributions_mean() -> None:
+    from sim.report.html import _line_summary
+    from sim.scenario.plant import Line
+
+    line = Line.model_validate(
+        {
+            "id": "l",
+            "jph": 45,
+            "products": ["a"],
+            "breakdowns": {
+                "time_between_failures_hours": {"kind": "weibull", "shape": 1, "scale": 150},
+                "time_to_repair_hours": {"kind": "fixed", "value": 2},
+            },
+        }
+    )
+    assert _line_summary(line) == "45 JPH; failures every ~150 open h (weibull), repairs ~2 h (fixed)"
+    assert _line_summary(Line.model_validate({"id": "l", "jph": 45, "products": ["a"]})) == ""
