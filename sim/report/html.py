@@ -481,7 +481,7 @@ def _line_table(results: Results) -> str:
         for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours", "line_built", "line_scrap")
     }
     open_h = sums["open_hours"]
-    availability = _pooled(open_h - sums["down_hours"] - sums["changeover_hours"], open_h)
+    availability = _pooled(open_h - sums["down_hours"], open_h)
     quality = _pooled(sums["line_built"], sums["line_built"] + sums["line_scrap"])
     oee_ = _pooled(sums["line_built"], open_h * _jph(results))
     performance = _pooled(oee_, availability * quality)
@@ -496,10 +496,10 @@ def _line_table(results: Results) -> str:
         cells = [f"{h:,.0f}" for h in hours] + ["-" if np.isnan(v) else f"{100 * v:.1f}%" for v in shares]
         rows.append(f"<tr><td>{_e(name)}</td>" + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
     note = (
-        '<p class="note">OEE = availability x performance x quality. Availability = (open - down - changeover) '
-        "/ open hours; quality = good / (good + scrapped) vehicles; OEE = good vehicles / (open hours x rated "
-        "JPH); performance = OEE / (availability x quality): speed lost to ramp-up, rework and idling for want "
-        "of demand or chips. Hours are means over replications of the horizon's totals.</p>"
+        '<p class="note">OEE = availability x performance x quality. Availability = (open - down) '
+        "/ open hours, as in the KPIs; quality = good / (good + scrapped) vehicles; OEE = good vehicles / (open hours x rated "
+        "JPH); performance = OEE / (availability x quality): speed lost to changeovers, ramp-up, rework and "
+        "idling for want of demand, chips or input. Hours are means over replications of the horizon's totals.</p>"
     )
     return f"<table>\n<tr><th>Line</th>{head}</tr>\n" + "\n".join(rows) + f"\n</table>\n{note}"
 

@@ -144,7 +144,7 @@ class Results:
         """Per (replication, line, month): hours, utilisation and the OEE split."""
         jph = np.array([ln.jph for ln in self.scenario.all_lines()])[None, :, None]
         open_h = self.open_hours
-        run = open_h - self.down_hours - self.changeover_hours
+        run = open_h - self.down_hours  # up hours; changeover is a performance loss, like idling
         with np.errstate(invalid="ignore", divide="ignore"):
             ratio = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)  # noqa: E731
             availability = ratio(run, open_h)
