@@ -88,19 +88,28 @@ def schema() -> None:
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/NAME-TIME)."
 )
 @click.option("--force", is_flag=True, help="Replace the run directory if it exists.")
+@click.option(
+    "--fidelity",
+    type=click.Choice(["batch", "vehicle"]),
+    default="batch",
+    show_default=True,
+    help="batch: exact batches between events; vehicle: one entity per vehicle (slow, for checks).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
-def run(file: Path, replications: int | None, seed: int | None, out: Path | None, force: bool, quiet: bool) -> None:
+def run(
+    file: Path, replications: int | None, seed: int | None, out: Path | None, force: bool, fidelity: str, quiet: bool
+) -> None:
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
     scenario = sim.load(file)
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
     n = replications or scenario.meta.replications
     if quiet or not sys.stderr.isatty():
-        results = sim.run(scenario, replications=n, seed=seed)
+        results = sim.run(scenario, replications=n, seed=seed, fidelity=fidelity)
     else:
         with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
-            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update)
+            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update, fidelity=fidelity)
     path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
     click.echo(format_kpis(results))
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")

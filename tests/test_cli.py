@@ -108,3 +108,14 @@ def test_invalid_scenario_leaves_no_run_directory(tmp_path):
 def test_python_dash_m_sim_works():
     done = subprocess.run([sys.executable, "-m", "sim", "validate", SMALL], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_run_at_vehicle_fidelity_records_it(tmp_path):
+    out = tmp_path / "v"
+    data = (DATA / "small.yaml").read_text().replace("end_date: 2022-12-31", "end_date: 2022-02-28")
+    scenario = tmp_path / "short.yaml"
+    scenario.write_text(data)
+    result = invoke("run", str(scenario), "-n", "1", "--fidelity", "vehicle", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "manifest.json").read_text())["fidelity"] == "vehicle"
+    assert invoke("run", str(scenario), "--fidelity", "atoms").exit_code == 2

@@ -18,7 +18,9 @@ def test_there_is_a_baseline():
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_scenario_runs_briefly_and_keeps_its_invariants(path: Path):
     results = sim.run(sim.load(path), replications=2)
-    assert np.allclose(np.cumsum(results.built + results.lost, axis=2) + results.backlog, np.cumsum(results.demand, axis=2))
+    assert np.allclose(
+        np.cumsum(results.built + results.lost, axis=2) + results.backlog, np.cumsum(results.demand, axis=2)
+    )
     assert (results.busy_hours <= results.open_hours + 1e-9).all()
     assert results.kpis()
 

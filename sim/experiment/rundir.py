@@ -60,6 +60,7 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
             "scenario_hash": scenario.digest(),
             "seed": results.seed,
             "replications": results.replications,
+            "fidelity": results.fidelity,
             "wall_seconds": round(results.wall_seconds, 3),
             "events": results.events,
             "created": dt.datetime.now().isoformat(timespec="seconds"),

@@ -35,8 +35,12 @@ def run(
     replications: int | None = None,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
+    fidelity: str = "batch",
 ) -> Results:
-    """Run `replications` replications (default: the scenario's) from `seed` (default: the scenario's)."""
+    """Run `replications` replications (default: the scenario's) from `seed` (default: the scenario's).
+
+    `fidelity` "vehicle" runs the vehicle-level model instead of the batch model (slow; for checks).
+    """
     n = scenario.meta.replications if replications is None else replications
     seed = scenario.meta.seed if seed is None else seed
     if n < 1:
@@ -49,11 +53,11 @@ def run(
     began = time.perf_counter()
     for r in range(n):
         rec = Recorder()
-        events += simulate(scenario, streams(seed, r), rec, setup)
+        events += simulate(scenario, streams(seed, r), rec, setup, fidelity)
         folded.append(fold(rec.records, scenario, setup.months))
         for name, (other, other_setup) in others.items():
             ref = Recorder()
-            events += simulate(other, streams(seed, r), ref, other_setup)
+            events += simulate(other, streams(seed, r), ref, other_setup, fidelity)
             # Folded with the full scenario's indices, so products missing there stay zero.
             reference[name].append(fold(ref.records, scenario, setup.months)["built"])
         if progress is not None:
@@ -64,6 +68,7 @@ def run(
         seed=seed,
         months_=setup.months,
         reference={name: np.stack(arrays) for name, arrays in reference.items()},
+        fidelity=fidelity,
         events=events,
         wall_seconds=time.perf_counter() - began,
         **stack,

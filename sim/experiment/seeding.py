@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.model import Streams
 
-SUBSYSTEMS = ("program", "breakdowns", "demand", "supply")
+SUBSYSTEMS = ("program", "breakdowns", "demand", "supply", "quality")
 
 
 def streams(seed: int, replication: int) -> Streams:

@@ -74,6 +74,13 @@ class Calendar:
             return 0.0
         return self._cum_start[i - 1] + min(t, self._ends[i - 1]) - self._starts[i - 1]
 
+    def window(self, t: float) -> tuple[bool, float]:
+        """(open at t, when that changes): the end of the current shift, or the start of the next."""
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self._ends[i] - 1e-9:
+            return True, self._ends[i]
+        return False, self._starts[i + 1] if i + 1 < len(self._starts) else math.inf
+
     def time_at(self, open_hours: float) -> float:
         """Clock hour at which `open_hours` open hours have passed since the start (inf if never)."""
         i = bisect.bisect_left(self._cum_end, open_hours)

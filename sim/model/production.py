@@ -77,7 +77,19 @@ class Setup:
 class Line:
     """A line's fixed data and its down intervals."""
 
-    __slots__ = ("changeover", "customer", "down", "families", "jph", "name", "owner", "plant", "stage")
+    __slots__ = (
+        "campaign",
+        "changeover",
+        "customer",
+        "down",
+        "families",
+        "jph",
+        "name",
+        "owner",
+        "plant",
+        "stage",
+        "switch_hours",
+    )
 
     def __init__(
         self,
@@ -98,6 +110,8 @@ class Line:
         self.changeover = changeover  # hours per vehicle when the line builds several families
         self.down: list[tuple[float, float]] = []
         self.stage = 0  # position of the line's shop in its plant's flow
+        self.switch_hours = 0.0  # one changeover, and the campaign it serves (vehicle-level model)
+        self.campaign = math.inf
 
 
 class Series:
@@ -149,6 +163,8 @@ class Production:
                         line.changeover_hours / line.campaign_units if line.campaign_units else 0.0,
                     )
                     ln.stage = stage
+                    ln.switch_hours = line.changeover_hours
+                    ln.campaign = line.campaign_units or math.inf
                     self.lines.append(ln)
                     stages[-1].append(ln)
             if plant.shops is not None:
@@ -283,8 +299,11 @@ class Production:
                 hours[k] += now - since
                 self.open_since[k] = now
             self.banked[k] = 0.0
-        if now <= t0:
-            return
+        if now > t0:
+            self._book_lines(t0, now, hours)
+
+    def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
+        """Book every line's batch over [t0, now], given each plant's open hours in it."""
         reserve = self._reserve()
         for k, plant in self.series.items():
             if hours[k] > 0:

@@ -13,19 +13,30 @@ from sim.model import demand as demand_model
 from sim.model.calendar import HOURS_PER_DAY
 from sim.model.production import Production, Record, Setup
 from sim.model.streams import Streams, child
+from sim.model.vehicles import VehicleProduction
 from sim.scenario import Scenario
 
+FIDELITIES = ("batch", "vehicle")
 
-def simulate(scenario: Scenario, streams: Streams, record: Record, setup: Setup | None = None) -> int:
+
+def simulate(
+    scenario: Scenario, streams: Streams, record: Record, setup: Setup | None = None, fidelity: str = "batch"
+) -> int:
     """Run one replication, reporting to `record`; returns the number of SimPy events processed.
 
     `setup` (calendars and forecasts, the same for every replication) may be passed in to
-    compute it once per run.
+    compute it once per run. `fidelity` is ``batch`` (production booked in exact batches between
+    events) or ``vehicle`` (one entity per vehicle: the slow cross-check).
     """
     setup = setup or Setup.of(scenario)
     env = simpy.Environment()
     factors = demand_model.factors(scenario.products, len(setup.months), streams.demand)
-    production = Production(env, scenario, setup, factors, record)
+    if fidelity == "vehicle":
+        production = VehicleProduction(env, scenario, setup, factors, record, streams.quality)
+    elif fidelity == "batch":
+        production = Production(env, scenario, setup, factors, record)
+    else:
+        raise ValueError(f"unknown fidelity {fidelity!r}; choose one of {', '.join(FIDELITIES)}")
     for k in range(len(scenario.plants)):
         env.process(production.shifts(k))
     env.process(production.months())
@@ -36,6 +47,8 @@ def simulate(scenario: Scenario, streams: Streams, record: Record, setup: Setup 
         if spec is not None:
             rng = child(streams.breakdowns, line.name)
             env.process(breakdowns.failures(env, spec, setup.calendars[line.plant], rng, line.down))
+    if isinstance(production, VehicleProduction):
+        production.start()  # after the breakdown processes, so each line sees its first failure
     if scenario.program is not None:
         durations = program.draw(scenario.program, streams.program)
         plan = program.schedule(scenario.program, durations)

@@ -22,6 +22,7 @@ class Streams:
     breakdowns: np.random.Generator
     demand: np.random.Generator
     supply: np.random.Generator
+    quality: np.random.Generator  # pass/fail draws of the vehicle-level model
 
 
 def child(rng: np.random.Generator, name: str) -> np.random.Generator:

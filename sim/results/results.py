@@ -59,6 +59,7 @@ class Results:
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
     sop: np.ndarray  # (replication,) clock hours; inf without a program
     reference: dict[str, np.ndarray] = field(default_factory=dict)  # counterfactual -> built
+    fidelity: str = "batch"  # "batch" or "vehicle"
     events: int = 0  # SimPy events processed in all replications, counterfactuals included
     wall_seconds: float = 0.0
 

@@ -1,6 +1,5 @@
 """Plants with shops in series against hand-computed answers, and conservation of vehicles."""
 
-
 import numpy as np
 import pytest
 

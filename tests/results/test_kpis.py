@@ -51,7 +51,10 @@ def test_dynamics_kpis_are_paired_differences_and_horizon_ratios():
         "time_between_failures_hours": {"kind": "exponential", "mean": 30},
         "time_to_repair_hours": {"kind": "fixed", "value": 2},
     }
-    chips = {"kits_per_week": 4000, "disruptions": [{"name": "d", "first_day": "2022-02-01", "last_day": "2022-02-28", "share_lost": 0.5}]}
+    chips = {
+        "kits_per_week": 4000,
+        "disruptions": [{"name": "d", "first_day": "2022-02-01", "last_day": "2022-02-28", "share_lost": 0.5}],
+    }
     s = plant_scenario(
         [{"id": "l1", "jph": 60, "products": ["car"], "breakdowns": failures}],
         [{"id": "car", "first_pass_yield": 0.9, "rework_share": 0.0}],
