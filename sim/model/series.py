@@ -12,7 +12,6 @@ edges are not breakpoints.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
 
@@ -37,61 +36,66 @@ def flow(
     t0: float,
     t1: float,
 ) -> Flow:
-    """Integrate a route over [t0, t1]: `rates` per stage while up, `downs` per stage (sorted,
-    non-overlapping intervals), buffer `levels` at t0 and their `caps` (math.inf: unlimited)."""
+    """Integrate a route over [t0, t1]: `rates` per stage while up, `downs` per stage
+    (non-overlapping intervals), buffer `levels` at t0 and their `caps` (math.inf: unlimited)."""
     n = len(rates)
     levels = list(levels)
     processed = [0.0] * n
     starved = [0.0] * n
     blocked = [0.0] * n
-    edges = sorted({t for d in downs for a, b in d for t in (a, b) if t0 < t < t1} | {t1})
+    # Walk the stages' down and up edges in time order, keeping each stage's capacity current.
+    cap = list(rates)
+    toggles: list[tuple[float, int, float]] = []
+    for s, intervals in enumerate(downs):
+        for a, b in intervals:
+            if b <= t0 or a >= t1:
+                continue
+            if a <= t0:
+                cap[s] = 0.0
+            else:
+                toggles.append((a, s, 0.0))
+            if b < t1:
+                toggles.append((b, s, rates[s]))
+    toggles.sort()
+    toggles.append((t1, -1, 0.0))
+    bounded = [c < math.inf for c in caps]
     t = t0
-    k = 0
-    while t < t1 - EPS:
-        nxt = edges[k]
-        cap = [0.0 if _down(downs[s], t, nxt) else rates[s] for s in range(n)]
-        x = _rates(cap, levels, caps)
-        dt = nxt - t
-        for s in range(n - 1):  # the first buffer to empty or fill ends the segment early
-            d = x[s] - x[s + 1]
-            if d < -EPS:
-                dt = min(dt, levels[s] / -d)
-            elif d > EPS and caps[s] < math.inf:
-                dt = min(dt, (caps[s] - levels[s]) / d)
-        dt = max(dt, 0.0)
-        for s in range(n):
-            processed[s] += x[s] * dt
-            if x[s] < cap[s] - EPS:
-                lost = dt * (1 - x[s] / cap[s])
-                if s > 0 and levels[s - 1] <= EPS:
-                    starved[s] += lost
-                else:
-                    blocked[s] += lost
-        for s in range(n - 1):
-            level = levels[s] + (x[s] - x[s + 1]) * dt
-            levels[s] = min(max(level, 0.0), caps[s])
-        t += dt
-        if t >= nxt - EPS:
-            t = nxt
-            k += 1
-        elif dt <= EPS:
-            # A buffer at its bound with rates already limited: nothing moves before the next edge.
-            t = nxt
-            k += 1
+    for edge, stage, value in toggles:
+        while t < edge - EPS:
+            x = _rates(cap, levels, caps)
+            dt = edge - t
+            for s in range(n - 1):  # the first buffer to empty or fill ends the segment early
+                d = x[s] - x[s + 1]
+                if d < -EPS:
+                    dt = min(dt, levels[s] / -d)
+                elif d > EPS and bounded[s]:
+                    dt = min(dt, (caps[s] - levels[s]) / d)
+            if dt <= EPS:
+                dt = edge - t  # at a bound with rates already limited: nothing moves until the edge
+            for s in range(n):
+                processed[s] += x[s] * dt
+                if x[s] < cap[s] - EPS:
+                    lost = dt * (1 - x[s] / cap[s])
+                    if s > 0 and levels[s - 1] <= EPS:
+                        starved[s] += lost
+                    else:
+                        blocked[s] += lost
+            for s in range(n - 1):
+                level = levels[s] + (x[s] - x[s + 1]) * dt
+                levels[s] = min(max(level, 0.0), caps[s])
+            t += dt
+        t = max(t, edge)
+        if stage >= 0:
+            cap[stage] = value
     return Flow(processed, starved, blocked, levels)
-
-
-def _down(intervals: list[tuple[float, float]], a: float, b: float) -> bool:
-    """Whether the stage is down during (a, b) (edges split segments, so one point decides)."""
-    mid = (a + b) / 2
-    i = bisect.bisect_right(intervals, (mid, math.inf)) - 1
-    return i >= 0 and intervals[i][0] <= mid < intervals[i][1]
 
 
 def _rates(cap: list[float], levels: list[float], caps: list[float]) -> list[float]:
     """Actual rates: capacity, less what an empty buffer upstream or a full one downstream allows."""
     x = list(cap)
     n = len(x)
+    if all(EPS < level < c - EPS for level, c in zip(levels, caps, strict=True)):
+        return x  # no buffer at a bound: every stage runs at its capacity
     for _ in range(n + 1):
         changed = False
         for s in range(1, n):
