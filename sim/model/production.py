@@ -12,10 +12,11 @@ hold; the products of a side clear the same share of their need. Shift edges are
 events (the plant opens, the plant closes) that only bank hours, and a breakdown is one
 event at its repair, which keeps the event loop cheap.
 
-Per good vehicle a line spends ``(1 + (1 - y) r) / (y + (1 - y) r)`` passes at the product's
-speed (first-pass yield y, share r of failures reworked, the rest scrapped), and, when it
-builds more than one family in the batch, ``changeover_hours / campaign_units`` hours of
-changeover (the long-run share of a cyclic campaign schedule).
+Per vehicle started a line spends ``1 + (1 - y) r`` passes at the product's speed (first-pass
+yield y, share r of failures reworked, the rest scrapped; ``y + (1 - y) r`` of them end good),
+and, when it builds more than one family in the batch, the vehicles of every family but the
+largest carry ``2 x changeover_hours / campaign_units``: their campaigns are slotted into the
+largest family's run, each costing a changeover in and one back.
 
 Assumptions: demand is released at the start of each month (a contract product's only from
 SOP, pro rata for the SOP month); open demand is served oldest first and may be lost when
@@ -312,7 +313,7 @@ class Production:
             open_h = hours[line.plant]
             if open_h <= 0 or line.plant in self.series:
                 continue
-            available = self._open_and_down(line, t0, now, open_h)
+            available = self._open_and_down(line, t0, open_h, self._down_in_open_hours(line, t0, now))
             plan = self._plan(line, available, reserve if line.customer else 0.0, self._single_need)
             busy = 0.0
             for i, started, each, changeover in plan:
@@ -321,9 +322,9 @@ class Production:
             if busy:
                 self.record(t0, "busy", line.name, "", busy)
 
-    def _open_and_down(self, line: Line, t0: float, now: float, open_h: float) -> float:
-        """Record the line's open and down hours in [t0, now]; returns its available hours."""
-        down = sum(b - a for a, b in self._down_in_open_hours(line, t0, now))
+    def _open_and_down(self, line: Line, t0: float, open_h: float, downs: list[tuple[float, float]]) -> float:
+        """Record the line's open hours and its `downs` (on the open-hour axis); returns its available hours."""
+        down = sum(b - a for a, b in downs)
         self.record(t0, "open", line.name, "", open_h)
         if down:
             self.record(t0, "down", line.name, "", down)
@@ -356,7 +357,7 @@ class Production:
         rate, yield_, rework, kits = self.rate, self.yield_, self.rework, self.kits
         chips = self.chip_policy is not None and line.stage == 0
         wants: list[tuple[int, float, float]] = []  # (product, vehicles to start, hours each without changeover)
-        families = set()
+        volume: dict[str, float] = {}  # hours wanted per family
         for i in line.owner + line.customer:
             if rate[i] <= 0:
                 continue
@@ -366,25 +367,30 @@ class Production:
             if wanted <= 1e-12:
                 continue
             passes = 1 + (1 - yield_[i]) * rework[i] if self._is_last(line) else 1.0
-            wants.append((i, wanted, passes / (line.jph * rate[i])))
-            families.add(line.families[i])
+            each = passes / (line.jph * rate[i])
+            wants.append((i, wanted, each))
+            family = line.families[i]
+            volume[family] = volume.get(family, 0.0) + wanted * each
         if not wants:
             return []
-        changeover = line.changeover if len(families) > 1 else 0.0
+        # Campaigns of the other families are slotted into the largest one's run: each costs a
+        # changeover in and one back, so their vehicles carry 2 x changeover_hours / campaign_units.
+        major = max(volume, key=lambda f: (volume[f], f)) if len(volume) > 1 else None
+        switch = [2 * line.changeover if major is not None and line.families[i] != major else 0.0 for i, _, _ in wants]
         need_o = need_c = 0.0
-        for i, wanted, each in wants:
+        for (i, wanted, each), extra in zip(wants, switch, strict=True):
             if self.is_customer[i]:
-                need_c += wanted * (each + changeover)
+                need_c += wanted * (each + extra)
             else:
-                need_o += wanted * (each + changeover)
+                need_o += wanted * (each + extra)
         h_o, h_c = split(self.policy, hours, need_o, need_c, reserve)
         fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
         fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
         out = []
-        for i, wanted, each in wants:
+        for (i, wanted, each), extra in zip(wants, switch, strict=True):
             fill = fill_c if self.is_customer[i] else fill_o
             if fill > 0:
-                out.append((i, wanted * fill, each + changeover, changeover))
+                out.append((i, wanted * fill, each + extra, extra))
         return out
 
     def _is_last(self, line: Line) -> bool:
@@ -417,7 +423,7 @@ class Production:
         for lines in plant.stages:
             for line in lines:
                 downs[line.name] = self._down_in_open_hours(line, t0, now)
-                available[line.name] = self._open_and_down(line, t0, now, open_h)
+                available[line.name] = self._open_and_down(line, t0, open_h, downs[line.name])
 
                 def need(ln: Line, i: int, plant: Series = plant) -> float:
                     past = sum(plant.wip[i][ln.stage :])  # vehicles already through this stage

@@ -85,7 +85,7 @@ class VehicleProduction(Production):
     def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
         for line in self.lines:
             if hours[line.plant] > 0:
-                self._open_and_down(line, t0, now, hours[line.plant])
+                self._open_and_down(line, t0, hours[line.plant], self._down_in_open_hours(line, t0, now))
         for (kind, where, what), quantity in self.counts.items():
             if quantity:
                 self.record(t0, kind, where, what, quantity)

@@ -52,6 +52,8 @@ TIME_COLOURS = {
     "producing": "#4a9c5d",
     "changeover": "#f0a830",
     "down": "#d9534f",
+    "starved": "#8e6cc0",
+    "blocked": "#5b8fd1",
     "idle": "#a9b4c2",
     "closed": "#e6e6e6",
 }
@@ -273,7 +275,7 @@ def utilisation(results: Results) -> go.Figure:
 
 
 def time_use(results: Results) -> go.Figure:
-    """Each line's calendar hours by month, stacked: producing, changeover, down, idle and closed."""
+    """Each line's calendar hours by month, stacked: producing, changeover, down, starved, blocked, idle, closed."""
     x = _month_dates(results)
     hours = _time_use(results)
     names = results.line_names
@@ -547,13 +549,16 @@ def _line_losses(results: Results) -> bool:
 
 def _time_use(results: Results) -> dict[str, np.ndarray]:
     """Mean hours per (line, month) of each way of spending the calendar, in TIME_COLOURS order."""
-    mean = {k: getattr(results, k).mean(axis=0) for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours")}
+    kinds = ("open_hours", "busy_hours", "changeover_hours", "down_hours", "starved_hours", "blocked_hours")
+    mean = {k: getattr(results, k).mean(axis=0) for k in kinds}
     calendar = np.array([m.end_hour - m.start_hour for m in results.months_])[None, :]
-    used = mean["busy_hours"] + mean["changeover_hours"] + mean["down_hours"]
+    used = sum(mean[k] for k in kinds[1:])
     return {
         "producing": mean["busy_hours"],
         "changeover": mean["changeover_hours"],
         "down": mean["down_hours"],
+        "starved": mean["starved_hours"],
+        "blocked": mean["blocked_hours"],
         "idle": (mean["open_hours"] - used).clip(min=0),
         "closed": (calendar - mean["open_hours"]).clip(min=0),
     }
