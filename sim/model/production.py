@@ -258,7 +258,8 @@ class Production:
         env = self.env
         for when, kits in self.setup.deliveries:
             yield env.timeout(when - env.now)
-            self.book()
+            if self._short_of_kits():
+                self.book()  # kits bind: the batch so far is booked with the kits it had
             self.pool += kits
             self.record(env.now, "kits", "", "", kits)
             self.allocate_kits()
@@ -282,6 +283,13 @@ class Production:
         for i, kits in enumerate(given):
             self.kits[i] += kits
         self.pool = max(0.0, self.pool - sum(given))
+
+    def _short_of_kits(self) -> bool:
+        """Whether some product's kits cover less than its open demand (so a delivery changes rates)."""
+        return any(
+            self.released[i] and self.kits[i] < self._single_need(None, i) * self.chips_per_vehicle[i] - 1e-9
+            for i in range(len(self.products))
+        )
 
     def _good_share(self, i: int) -> float:
         """Good vehicles per vehicle started: first-time passes plus reworked failures (the rest are scrapped)."""
@@ -347,7 +355,7 @@ class Production:
         line.down[:] = keep  # in place: the breakdown process appends to this very list
         return out
 
-    def _single_need(self, line: Line, i: int) -> float:
+    def _single_need(self, line: Line | None, i: int) -> float:
         """Vehicles to start for product i: its open demand, at most what its kits allow."""
         return self.backlog[i].total / self._good_share(i)
 

@@ -64,14 +64,17 @@ def flow(
         while t < edge - EPS:
             x = _rates(cap, levels, caps)
             dt = edge - t
+            hit = -1
             for s in range(n - 1):  # the first buffer to empty or fill ends the segment early
                 d = x[s] - x[s + 1]
-                if d < -EPS:
-                    dt = min(dt, levels[s] / -d)
-                elif d > EPS and bounded[s]:
-                    dt = min(dt, (caps[s] - levels[s]) / d)
-            if dt <= EPS:
-                dt = edge - t  # at a bound with rates already limited: nothing moves until the edge
+                if d < -EPS and levels[s] / -d < dt:
+                    dt, hit = levels[s] / -d, s
+                elif d > EPS and bounded[s] and (caps[s] - levels[s]) / d < dt:
+                    dt, hit = (caps[s] - levels[s]) / d, s
+            if dt <= EPS and hit >= 0:
+                # A buffer within rounding of its bound: put it there, so the rates see it.
+                levels[hit] = 0.0 if x[hit] < x[hit + 1] else caps[hit]
+                continue
             for s in range(n):
                 processed[s] += x[s] * dt
                 if x[s] < cap[s] - EPS:
