@@ -85,6 +85,7 @@ class Line:
         "down",
         "families",
         "jph",
+        "last",
         "name",
         "owner",
         "plant",
@@ -111,6 +112,7 @@ class Line:
         self.changeover = changeover  # hours per vehicle when the line builds several families
         self.down: list[tuple[float, float]] = []
         self.stage = 0  # position of the line's shop in its plant's flow
+        self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
         self.switch_hours = 0.0  # one changeover, and the campaign it serves (vehicle-level model)
         self.campaign = math.inf
 
@@ -170,6 +172,13 @@ class Production:
                     stages[-1].append(ln)
             if plant.shops is not None:
                 self.series[k] = Series(stages, [shop.buffer_after_units for shop in plant.shops[:-1]])
+                for lines in stages[:-1]:
+                    for ln in lines:
+                        ln.last = False
+        # The lines where each product starts (and uses its chip kits): the first shop's.
+        self.first_lines = [
+            [ln for ln in self.lines if ln.stage == 0 and i in ln.owner + ln.customer] for i in range(n)
+        ]
         self.contract = scenario.contract
         self.policy = scenario.contract.policy if scenario.contract else "owner_first"
         self.demand = setup.forecast * demand_factors
@@ -258,8 +267,7 @@ class Production:
         env = self.env
         for when, kits in self.setup.deliveries:
             yield env.timeout(when - env.now)
-            if self._short_of_kits():
-                self.book()  # kits bind: the batch so far is booked with the kits it had
+            self.book()  # the week's batch is booked with the kits it had
             self.pool += kits
             self.record(env.now, "kits", "", "", kits)
             self.allocate_kits()
@@ -273,10 +281,10 @@ class Production:
     def allocate_kits(self) -> None:
         if self.chip_policy is None or self.pool <= 0:
             return
+        now = self.env.now
+        week = [cal.open_hours(now, now + 7 * HOURS_PER_DAY) for cal in self.setup.calendars]
         needs = [
-            max(0.0, self.backlog[i].total / self._good_share(i) * self.chips_per_vehicle[i] - self.kits[i])
-            if self.released[i]
-            else 0.0
+            max(0.0, self._kit_need(i, week) * self.chips_per_vehicle[i] - self.kits[i])
             for i in range(len(self.products))
         ]
         given = supply.allocate(self.chip_policy, self.pool, needs, self.is_customer, self.margins)
@@ -284,12 +292,14 @@ class Production:
             self.kits[i] += kits
         self.pool = max(0.0, self.pool - sum(given))
 
-    def _short_of_kits(self) -> bool:
-        """Whether some product's kits cover less than its open demand (so a delivery changes rates)."""
-        return any(
-            self.released[i] and self.kits[i] < self._single_need(None, i) * self.chips_per_vehicle[i] - 1e-9
-            for i in range(len(self.products))
-        )
+    def _kit_need(self, i: int, week: list[float]) -> float:
+        """Vehicles product i's kits should cover: its open demand, at most what its lines could
+        start in the coming week (`week`: each plant's open hours in it), so that a product with
+        more orders than line time hoards no kits."""
+        if not self.released[i] or self.rate[i] <= 0:
+            return 0.0
+        capacity = sum(line.jph * week[line.plant] for line in self.first_lines[i]) * self.rate[i]
+        return min(self.backlog[i].total / self._good_share(i), capacity)
 
     def _good_share(self, i: int) -> float:
         """Good vehicles per vehicle started: first-time passes plus reworked failures (the rest are scrapped)."""
@@ -322,7 +332,7 @@ class Production:
             if open_h <= 0 or line.plant in self.series:
                 continue
             available = self._open_and_down(line, t0, open_h, self._down_in_open_hours(line, t0, now))
-            plan = self._plan(line, available, reserve if line.customer else 0.0, self._single_need)
+            plan = self._plan(line, available, reserve if line.customer else 0.0)
             busy = 0.0
             for i, started, each, changeover in plan:
                 busy += started * (each - changeover)
@@ -355,26 +365,28 @@ class Production:
         line.down[:] = keep  # in place: the breakdown process appends to this very list
         return out
 
-    def _single_need(self, line: Line | None, i: int) -> float:
-        """Vehicles to start for product i: its open demand, at most what its kits allow."""
-        return self.backlog[i].total / self._good_share(i)
+    def _plan(self, line: Line, hours: float, reserve: float, need=None) -> list[tuple[int, float, float, float]]:
+        """(product, vehicles started, line hours per vehicle started, changeover hours of them) on a line.
 
-    def _plan(self, line: Line, hours: float, reserve: float, need) -> list[tuple[int, float, float, float]]:
-        """(product, vehicles started, line hours per vehicle started, changeover hours of them) on a line."""
+        `need(line, i)` gives the vehicles product i still wants started on the line; by default
+        its open demand over its good share (a single-shop plant).
+        """
         # The busiest code outside SimPy: plain lists and locals on purpose.
         rate, yield_, rework, kits = self.rate, self.yield_, self.rework, self.kits
         chips = self.chip_policy is not None and line.stage == 0
         wants: list[tuple[int, float, float]] = []  # (product, vehicles to start, hours each without changeover)
         volume: dict[str, float] = {}  # hours wanted per family
+        backlog = self.backlog
         for i in line.owner + line.customer:
             if rate[i] <= 0:
                 continue
-            wanted = need(line, i)
+            y, r = yield_[i], rework[i]
+            wanted = backlog[i].total / (y + (1 - y) * r) if need is None else need(line, i)
             if chips:
                 wanted = min(wanted, kits[i] / self.chips_per_vehicle[i])
             if wanted <= 1e-12:
                 continue
-            passes = 1 + (1 - yield_[i]) * rework[i] if self._is_last(line) else 1.0
+            passes = 1 + (1 - y) * r if line.last else 1.0
             each = passes / (line.jph * rate[i])
             wants.append((i, wanted, each))
             family = line.families[i]
@@ -400,10 +412,6 @@ class Production:
             if fill > 0:
                 out.append((i, wanted * fill, each + extra, extra))
         return out
-
-    def _is_last(self, line: Line) -> bool:
-        plant = self.series.get(line.plant)
-        return plant is None or line.stage == len(plant.stages) - 1
 
     def _finish(self, line: Line, i: int, started: float, changeover: float, t0: float) -> None:
         """Book `started` vehicles of product i through the last stage: good ones leave the backlog."""

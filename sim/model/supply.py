@@ -2,7 +2,8 @@
 
 Kits arrive at the start of the horizon and every Monday after it, reduced by the share
 lost in any disruption covering that day. Kits are allocated to products by their *need*:
-the kits that would cover their open demand, less the kits they already hold. Policies:
+the kits that would cover their open demand, but no more than their lines could start in
+the coming week, less the kits they already hold. Policies:
 ``owner_first`` and ``customer_first`` serve one side fully before the other (the products
 of a side in proportion to need), ``proportional`` serves every product in proportion to
 need, ``by_margin`` serves products in order of margin per vehicle (ties in proportion).

@@ -134,7 +134,7 @@ class VehicleProduction(Production):
     def line(self, line: Line) -> Generator[simpy.Event, None, None]:
         env = self.env
         k = line.plant
-        last = self._is_last(line)
+        last = line.last
         stores = self.buffers.get(k, [])
         inbox = stores[line.stage - 1] if line.stage > 0 else None
         outbox = None if last else stores[line.stage]
