@@ -16,7 +16,7 @@ import numpy as np
 from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.model.recorder import Recorder
-from sim.results.results import Results, fold
+from sim.results.results import Results, fold, fold_built
 from sim.scenario import Scenario
 
 
@@ -59,7 +59,7 @@ def run(
             ref = Recorder()
             events += simulate(other, streams(seed, r), ref, other_setup, fidelity)
             # Folded with the full scenario's indices, so products missing there stay zero.
-            reference[name].append(fold(ref.records, scenario, setup.months)["built"])
+            reference[name].append(fold_built(ref.records, scenario, setup.months))
         if progress is not None:
             progress(1)
     stack = {key: np.stack([f[key] for f in folded]) for key in folded[0]}

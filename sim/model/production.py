@@ -81,6 +81,7 @@ class Line:
     __slots__ = (
         "campaign",
         "changeover",
+        "cursor",
         "customer",
         "down",
         "families",
@@ -110,7 +111,8 @@ class Line:
         self.customer = customer
         self.families = families  # family of every product index on the line (others unused)
         self.changeover = changeover  # hours per vehicle when the line builds several families
-        self.down: list[tuple[float, float]] = []
+        self.down: list[tuple[float, float]] = []  # (failure, repair) clock hours, in order
+        self.cursor = 0  # index in `down` of the first breakdown not over by the last booking
         self.stage = 0  # position of the line's shop in its plant's flow
         self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
         self.switch_hours = 0.0  # one changeover, and the campaign it serves (vehicle-level model)
@@ -350,19 +352,22 @@ class Production:
 
     def _down_in_open_hours(self, line: Line, t0: float, now: float) -> list[tuple[float, float]]:
         """The line's breakdowns in [t0, now] on its plant's open-hour axis (closed time removed)."""
-        if not line.down:
+        down = line.down
+        k = line.cursor
+        if k >= len(down) or down[k][0] >= now:
             return []
-        cal = self.setup.calendars[line.plant]
+        open_until = self.setup.calendars[line.plant].open_until
         out = []
-        keep = []
-        for a, b in line.down:
-            if b > t0 and a < now:
-                lo, hi = cal.open_until(max(a, t0)), cal.open_until(min(b, now))
+        while k < len(down) and down[k][0] < now:
+            a, b = down[k]
+            if b > t0:
+                lo, hi = open_until(max(a, t0)), open_until(min(b, now))
                 if hi > lo:
                     out.append((lo, hi))
             if b > now:
-                keep.append((a, b))
-        line.down[:] = keep  # in place: the breakdown process appends to this very list
+                break  # still under repair: the rest of it belongs to the next batch
+            k += 1
+        line.cursor = k
         return out
 
     def _plan(self, line: Line, hours: float, reserve: float, need=None) -> list[tuple[int, float, float, float]]:

@@ -42,13 +42,12 @@ def simulate(
     env.process(production.months())
     if setup.deliveries:
         env.process(production.deliveries())
-    specs = [line.breakdowns for line in scenario.all_lines()]
-    for line, spec in zip(production.lines, specs, strict=True):
-        if spec is not None:
+    for line, spec in zip(production.lines, scenario.all_lines(), strict=True):
+        if spec.breakdowns is not None:
             rng = child(streams.breakdowns, line.name)
-            env.process(breakdowns.failures(env, spec, setup.calendars[line.plant], rng, line.down))
+            line.down = breakdowns.failures(spec.breakdowns, setup.calendars[line.plant], rng)
     if isinstance(production, VehicleProduction):
-        production.start()  # after the breakdown processes, so each line sees its first failure
+        production.start()
     if scenario.program is not None:
         durations = program.draw(scenario.program, streams.program)
         plan = program.schedule(scenario.program, durations)

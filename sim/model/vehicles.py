@@ -231,11 +231,13 @@ class VehicleProduction(Production):
                     yield env.event()  # the horizon's last shift is over: never again
                 yield env.timeout(change - t)
                 continue
-            repair = next((b for a, b in line.down if a <= t < b), None)
-            if repair is not None:
-                yield env.timeout(repair - t)
+            down, k = line.down, line.cursor
+            while k < len(down) and down[k][1] <= t:
+                k += 1
+            if k < len(down) and down[k][0] <= t:
+                yield env.timeout(down[k][1] - t)  # under repair
                 continue
-            fail = min((a for a, _ in line.down if a > t), default=float("inf"))
+            fail = down[k][0] if k < len(down) else float("inf")
             step = min(left, change - t, fail - t)
             yield env.timeout(step)
             left -= step

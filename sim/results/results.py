@@ -222,6 +222,17 @@ class Results:
         return paths
 
 
+def fold_built(records: list[Record], scenario: Scenario, months: list[Month]) -> np.ndarray:
+    """Vehicles built per (product, month) of one replication: all a counterfactual needs."""
+    products = {p.id: i for i, p in enumerate(scenario.products)}
+    starts = [m.start_hour for m in months]
+    out = np.zeros((len(products), len(months)))
+    for time, kind, _, what, quantity in records:
+        if kind == "built":
+            out[products[what], bisect.bisect_right(starts, time) - 1] += quantity
+    return out
+
+
 def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict[str, np.ndarray]:
     """Per-month arrays of one replication from its records."""
     products = {p.id: i for i, p in enumerate(scenario.products)}
