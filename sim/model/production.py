@@ -196,6 +196,7 @@ class Production:
         self.margins = [p.margin_rmb_per_unit for p in self.products]
         self.kits = [0.0] * n
         self.pool = 0.0
+        self.received = 0  # deliveries put in the pool so far
         self.month = 0
         self.last_booking = 0.0
         n_plants = len(scenario.plants)
@@ -229,7 +230,6 @@ class Production:
                         self.record(env.now, "lost", "", self.products[i].id, lost)
                 if self.released[i]:
                     self.release(i, self.demand[i, k])
-            self.allocate_kits()
         yield env.timeout(self.setup.months[-1].end_hour - env.now)
         self.book()
 
@@ -254,7 +254,6 @@ class Production:
                 steps = ramp.yield_steps(p.yield_learning, p.first_pass_yield, step)
                 changes += [(sop_hour + d * HOURS_PER_DAY, i, self.yield_, v) for d, v in steps]
             self.release(i, self.demand[i, self.month] * left)
-        self.allocate_kits()
         horizon = self.setup.months[-1].end_hour
         for when, i, values, value in sorted(changes, key=lambda c: c[:2]):
             if when >= horizon:
@@ -264,29 +263,27 @@ class Production:
                 self.book()
             values[i] = value
 
-    def deliveries(self) -> Generator[simpy.Event, None, None]:
-        """Receive chip kits and share them out."""
-        env = self.env
-        for when, kits in self.setup.deliveries:
-            yield env.timeout(when - env.now)
-            self.book()  # the week's batch is booked with the kits it had
-            self.pool += kits
-            self.record(env.now, "kits", "", "", kits)
-            self.allocate_kits()
-
     # -- state changes -----------------------------------------------------------------------
     def release(self, i: int, quantity: float) -> None:
         if quantity > 0:
             self.backlog[i].add(self.month, quantity)
             self.record(self.env.now, "demand", "", self.products[i].id, quantity)
 
-    def allocate_kits(self) -> None:
+    def receive_kits(self, until: float) -> None:
+        """Put the kits delivered before clock hour `until` (and not yet received) in the pool."""
+        deliveries = self.setup.deliveries
+        while self.received < len(deliveries) and deliveries[self.received][0] < until:
+            when, kits = deliveries[self.received]
+            self.pool += kits
+            self.record(when, "kits", "", "", kits)
+            self.received += 1
+
+    def allocate_kits(self, hours: list[float]) -> None:
+        """Share the pool among products by their need for a period of `hours` open hours per plant."""
         if self.chip_policy is None or self.pool <= 0:
             return
-        now = self.env.now
-        week = [cal.open_hours(now, now + 7 * HOURS_PER_DAY) for cal in self.setup.calendars]
         needs = [
-            max(0.0, self._kit_need(i, week) * self.chips_per_vehicle[i] - self.kits[i])
+            max(0.0, self._kit_need(i, hours) * self.chips_per_vehicle[i] - self.kits[i])
             for i in range(len(self.products))
         ]
         given = supply.allocate(self.chip_policy, self.pool, needs, self.is_customer, self.margins)
@@ -294,13 +291,13 @@ class Production:
             self.kits[i] += kits
         self.pool = max(0.0, self.pool - sum(given))
 
-    def _kit_need(self, i: int, week: list[float]) -> float:
+    def _kit_need(self, i: int, hours: list[float]) -> float:
         """Vehicles product i's kits should cover: its open demand, at most what its lines could
-        start in the coming week (`week`: each plant's open hours in it), so that a product with
-        more orders than line time hoards no kits."""
+        start in `hours` open hours per plant, so that a product with more orders than line time
+        hoards no kits."""
         if not self.released[i] or self.rate[i] <= 0:
             return 0.0
-        capacity = sum(line.jph * week[line.plant] for line in self.first_lines[i]) * self.rate[i]
+        capacity = sum(line.jph * hours[line.plant] for line in self.first_lines[i]) * self.rate[i]
         return min(self.backlog[i].total / self._good_share(i), capacity)
 
     def _good_share(self, i: int) -> float:
@@ -325,6 +322,11 @@ class Production:
 
     def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
         """Book every line's batch over [t0, now], given each plant's open hours in it."""
+        if self.chip_policy is not None:
+            # Kits delivered during the batch serve the whole batch: chips are booked at the
+            # batch's grain, not delivery by delivery.
+            self.receive_kits(now)
+            self.allocate_kits(hours)
         reserve = self._reserve()
         for k, plant in self.series.items():
             if hours[k] > 0:

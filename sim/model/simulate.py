@@ -40,8 +40,6 @@ def simulate(
     for k in range(len(scenario.plants)):
         env.process(production.shifts(k))
     env.process(production.months())
-    if setup.deliveries:
-        env.process(production.deliveries())
     for line, spec in zip(production.lines, scenario.all_lines(), strict=True):
         if spec.breakdowns is not None:
             rng = child(streams.breakdowns, line.name)

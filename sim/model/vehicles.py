@@ -80,6 +80,8 @@ class VehicleProduction(Production):
     def start(self) -> None:
         for line in self.lines:
             self.env.process(self.line(line))
+        if self.setup.deliveries:
+            self.env.process(self.deliveries())
 
     # -- bookings only record -----------------------------------------------------------------
     def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
@@ -96,10 +98,23 @@ class VehicleProduction(Production):
 
     def release(self, i: int, quantity: float) -> None:
         super().release(i, quantity)
-        self._notify()
+        if self.chip_policy is not None:
+            self._share_kits()
+        else:
+            self._notify()
 
-    def allocate_kits(self) -> None:
-        super().allocate_kits()
+    def deliveries(self) -> Generator[simpy.Event, None, None]:
+        """Kits arrive each Monday and are shared out at once, for a week of line time."""
+        env = self.env
+        for when, _ in self.setup.deliveries:
+            yield env.timeout(when - env.now)
+            self.receive_kits(when + 1e-9)
+            self._share_kits()
+
+    def _share_kits(self) -> None:
+        now = self.env.now
+        week = [cal.open_hours(now, now + 7 * 24) for cal in self.setup.calendars]
+        self.allocate_kits(week)
         self._notify()
 
     def _notify(self) -> None:
