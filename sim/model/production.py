@@ -4,13 +4,13 @@ batches of output booked between events.
 A line builds while its plant is open and the line is up, at its rated speed times the
 product's rate share (1 for established products, the ramp-up share for a new one).
 Nothing that decides how hours are shared changes between *booking instants* (month starts,
-SOP, ramp and yield-learning steps, chip deliveries), so production is booked only there:
-each line's available hours since the last booking (the plant's open hours, less the open
-hours its breakdowns covered) are split by the contract's allocation policy between the
-owner's and the customer's products, limited by their open demand and the chip kits they
-hold; the products of a side clear the same share of their need. Shift edges are real
-events (the plant opens, the plant closes) that only bank hours, and a breakdown is one
-event at its repair, which keeps the event loop cheap.
+SOP, ramp and yield-learning steps), so production is booked only there: each line's
+available hours since the last booking (the plant's open hours, less the open hours its
+breakdowns covered) are split by the contract's allocation policy between the owner's and
+the customer's products, limited by their open demand and the chip kits they hold (kits
+delivered during the batch included); the products of a side clear the same share of their
+need. Shift edges are real events (the plant opens, the plant closes) that only bank hours;
+breakdowns, drawn for the whole horizon before the run, need no events at all.
 
 Per vehicle started a line spends ``1 + (1 - y) r`` passes at the product's speed (first-pass
 yield y, share r of failures reworked, the rest scrapped; ``y + (1 - y) r`` of them end good),
