@@ -92,6 +92,7 @@ class Line:
         "plant",
         "stage",
         "switch_hours",
+        "yields",
     )
 
     def __init__(
@@ -115,6 +116,7 @@ class Line:
         self.cursor = 0  # index in `down` of the first breakdown not over by the last booking
         self.stage = 0  # position of the line's shop in its plant's flow
         self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
+        self.yields: dict[int, float] = {}  # first-pass yield of each product here, before the last shop
         self.switch_hours = 0.0  # one changeover, and the campaign it serves (vehicle-level model)
         self.campaign = math.inf
 
@@ -174,9 +176,11 @@ class Production:
                     stages[-1].append(ln)
             if plant.shops is not None:
                 self.series[k] = Series(stages, [shop.buffer_after_units for shop in plant.shops[:-1]])
-                for lines in stages[:-1]:
+                for shop, lines in zip(plant.shops[:-1], stages[:-1], strict=False):
                     for ln in lines:
                         ln.last = False
+                        for i in ln.owner + ln.customer:
+                            ln.yields[i] = (self.products[i].shop_yields or {}).get(shop.id, 1.0)
         # The lines where each product starts (and uses its chip kits): the first shop's.
         self.first_lines = [
             [ln for ln in self.lines if ln.stage == 0 and i in ln.owner + ln.customer] for i in range(n)
@@ -387,13 +391,13 @@ class Production:
         for i in line.owner + line.customer:
             if rate[i] <= 0:
                 continue
-            y, r = yield_[i], rework[i]
+            y, r = (yield_[i] if line.last else line.yields[i]), rework[i]
             wanted = backlog[i].total / (y + (1 - y) * r) if need is None else need(line, i)
             if chips:
                 wanted = min(wanted, kits[i] / self.chips_per_vehicle[i])
             if wanted <= 1e-12:
                 continue
-            passes = 1 + (1 - y) * r if line.last else 1.0
+            passes = 1 + (1 - y) * r
             each = passes / (line.jph * rate[i])
             wants.append((i, wanted, each))
             family = line.families[i]
@@ -449,8 +453,10 @@ class Production:
                 available[line.name] = self._open_and_down(line, t0, open_h, downs[line.name])
 
                 def need(ln: Line, i: int, plant: Series = plant) -> float:
-                    past = sum(plant.wip[i][ln.stage :])  # vehicles already through this stage
-                    return max(0.0, self.backlog[i].total / self._good_share(i) - past)
+                    # Good vehicles the pipeline past this stage will still deliver, and the
+                    # vehicles to start here for the rest of the open demand.
+                    ahead = math.prod(self._route_good(plant, i)[ln.stage :])
+                    return max(0.0, (self.backlog[i].total - self._pipeline(plant, i, ln.stage)) / ahead)
 
                 plans[line.name] = self._plan(line, available[line.name], reserve if line.customer else 0.0, need)
         busy = dict.fromkeys(downs, 0.0)
@@ -471,7 +477,9 @@ class Production:
             ]
             caps = [self._buffer_share(plant, s, i, planned) for s in range(n_stages - 1)]
             caps = [max(c, w) for c, w in zip(caps, plant.wip[i], strict=True)]
-            result = series.flow(rates, [downs[ln.name] for ln in route], plant.wip[i], caps, o0, o0 + open_h)
+            good = self._route_good(plant, i)
+            downs_i = [downs[ln.name] for ln in route]
+            result = series.flow(rates, downs_i, plant.wip[i], caps, o0, o0 + open_h, good)
             plant.wip[i] = result.levels
             for s, (ln, st) in enumerate(zip(route, steps, strict=True)):
                 done = result.processed[s]
@@ -485,7 +493,10 @@ class Production:
                 if s == n_stages - 1:
                     self._finish(ln, i, done, changeover, t0)
                 else:
-                    self.record(t0, "through", ln.name, self.products[i].id, done)
+                    pid = self.products[i].id
+                    self.record(t0, "through", ln.name, pid, done * good[s])
+                    if good[s] < 1:
+                        self.record(t0, "scrap", ln.name, pid, done * (1 - good[s]))
                     if changeover:
                         self.record(t0, "changeover", ln.name, self.products[i].id, done * changeover)
                     if s == 0 and self.chip_policy is not None:
@@ -497,6 +508,21 @@ class Production:
                 self.record(t0, "starved", name, "", lost[name][0])
             if lost[name][1] > 1e-9:
                 self.record(t0, "blocked", name, "", lost[name][1])
+
+    def _route_good(self, plant: Series, i: int) -> list[float]:
+        """Share of product i's vehicles that leave each stage of its route good (the rest scrapped)."""
+        rework = self.rework[i]
+        return [y + (1 - y) * rework for y in (ln.yields.get(i, 1.0) for ln in plant.routes[i][:-1])] + [
+            self._good_share(i)
+        ]
+
+    def _pipeline(self, plant: Series, i: int, stage: int) -> float:
+        """Good vehicles that product i's buffers past `stage` will still deliver."""
+        good = self._route_good(plant, i)
+        total = 0.0
+        for j in range(stage, len(good) - 1):  # buffer j lies after stage j
+            total += plant.wip[i][j] * math.prod(good[j + 1 :])
+        return total
 
     def _buffer_share(self, plant: Series, s: int, i: int, planned: dict) -> float:
         """Product i's part of buffer s: in proportion to the vehicles planned through its two sides."""

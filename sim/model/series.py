@@ -35,10 +35,13 @@ def flow(
     caps: list[float],
     t0: float,
     t1: float,
+    good: list[float] | None = None,
 ) -> Flow:
     """Integrate a route over [t0, t1]: `rates` per stage while up, `downs` per stage
-    (non-overlapping intervals), buffer `levels` at t0 and their `caps` (math.inf: unlimited)."""
+    (non-overlapping intervals), buffer `levels` at t0 and their `caps` (math.inf: unlimited).
+    `good` is the share of each stage's vehicles that go on to the next (the rest scrapped)."""
     n = len(rates)
+    good = good or [1.0] * n
     levels = list(levels)
     processed = [0.0] * n
     starved = [0.0] * n
@@ -62,18 +65,18 @@ def flow(
     t = t0
     for edge, stage, value in toggles:
         while t < edge - EPS:
-            x = _rates(cap, levels, caps)
+            x = _rates(cap, levels, caps, good)
             dt = edge - t
             hit = -1
             for s in range(n - 1):  # the first buffer to empty or fill ends the segment early
-                d = x[s] - x[s + 1]
+                d = x[s] * good[s] - x[s + 1]
                 if d < -EPS and levels[s] / -d < dt:
                     dt, hit = levels[s] / -d, s
                 elif d > EPS and bounded[s] and (caps[s] - levels[s]) / d < dt:
                     dt, hit = (caps[s] - levels[s]) / d, s
             if dt <= EPS and hit >= 0:
                 # A buffer within rounding of its bound: put it there, so the rates see it.
-                levels[hit] = 0.0 if x[hit] < x[hit + 1] else caps[hit]
+                levels[hit] = 0.0 if x[hit] * good[hit] < x[hit + 1] else caps[hit]
                 continue
             for s in range(n):
                 processed[s] += x[s] * dt
@@ -84,7 +87,7 @@ def flow(
                     else:
                         blocked[s] += lost
             for s in range(n - 1):
-                level = levels[s] + (x[s] - x[s + 1]) * dt
+                level = levels[s] + (x[s] * good[s] - x[s + 1]) * dt
                 levels[s] = min(max(level, 0.0), caps[s])
             t += dt
         t = max(t, edge)
@@ -93,7 +96,7 @@ def flow(
     return Flow(processed, starved, blocked, levels)
 
 
-def _rates(cap: list[float], levels: list[float], caps: list[float]) -> list[float]:
+def _rates(cap: list[float], levels: list[float], caps: list[float], good: list[float]) -> list[float]:
     """Actual rates: capacity, less what an empty buffer upstream or a full one downstream allows."""
     x = list(cap)
     n = len(x)
@@ -102,12 +105,13 @@ def _rates(cap: list[float], levels: list[float], caps: list[float]) -> list[flo
     for _ in range(n + 1):
         changed = False
         for s in range(1, n):
-            if levels[s - 1] <= EPS and x[s] > x[s - 1] + EPS:
-                x[s] = x[s - 1]
+            inflow = x[s - 1] * good[s - 1]
+            if levels[s - 1] <= EPS and x[s] > inflow + EPS:
+                x[s] = inflow
                 changed = True
         for s in range(n - 2, -1, -1):
-            if levels[s] >= caps[s] - EPS and x[s] > x[s + 1] + EPS:
-                x[s] = x[s + 1]
+            if levels[s] >= caps[s] - EPS and x[s] * good[s] > x[s + 1] + EPS:
+                x[s] = x[s + 1] / good[s]
                 changed = True
         if not changed:
             break

@@ -8,8 +8,9 @@ choose what to start: they keep to the current family for a campaign (changing o
 `changeover_hours` when the family changes), serve the owner or the customer by the policy
 (owner_first and customer_first by priority; proportional and reserved_share by keeping each
 side's hours since the last booking in line with the shares the batch model's split gives
-for the rest of the month), and within a side the product with most open demand. At the last
-shop every pass is tested: passed (good), failed and reworked (one more pass) or scrapped.
+for the rest of the month), and within a side the product with most open demand. Every shop
+tests each vehicle at its first-pass yield: passed, failed and reworked (one more pass, then
+good) or scrapped.
 Between shops vehicles wait in buffers (first in, first out per line; a buffer of 0 holds
 the one vehicle being handed over); a line waits when its buffer in is empty (starved) or
 its buffer out is full (blocked). Vehicles are whole: a product starts only when at least one
@@ -178,16 +179,18 @@ class VehicleProduction(Production):
             self.run_length[line.name] += 1
             pid = self.products[i].id
             yield from self._work(line, 1 / (line.jph * self.rate[i]), "busy", i)
-            if last:
-                kind = "built"
-                if self.quality.random() >= self.yield_[i]:  # failed the end-of-line test
-                    if self.quality.random() < self.rework[i]:
-                        yield from self._work(line, 1 / (line.jph * self.rate[i]), "busy", i)  # reworked: good
-                    else:
-                        kind = "scrap"
-                self.counts[(kind, line.name, pid)] += 1
-                if kind == "built":
-                    self.backlog[i].take(1.0)
+            passed = True
+            if self.quality.random() >= (self.yield_[i] if last else line.yields[i]):  # failed the test
+                if self.quality.random() < self.rework[i]:
+                    yield from self._work(line, 1 / (line.jph * self.rate[i]), "busy", i)  # reworked: good
+                else:
+                    passed = False
+            if not passed:
+                self.counts[("scrap", line.name, pid)] += 1
+                self.inflight[i] -= 1
+            elif last:
+                self.counts[("built", line.name, pid)] += 1
+                self.backlog[i].take(1.0)
                 self.inflight[i] -= 1
             else:
                 self.counts[("through", line.name, pid)] += 1

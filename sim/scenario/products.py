@@ -115,6 +115,10 @@ class Product(Section):
     first_pass_yield: float = Field(
         1.0, gt=0, le=1, description="Share of vehicles that pass end-of-line checks the first time."
     )
+    shop_yields: dict[Ident, Annotated[float, Field(gt=0, le=1)]] | None = Field(
+        None,
+        description="First-pass yield at shops before the last, by shop id (paint: 0.88); the last shop's is first_pass_yield.",
+    )
     rework_share: float = Field(
         1.0,
         ge=0,

@@ -85,6 +85,24 @@ class Scenario(Section):
                     ("products", i, "owner"),
                     f"owner '{p.owner}' is neither the plants' owner nor the contract customer ({', '.join(sorted(owners))})",
                 )
+            if p.shop_yields:
+                early = {
+                    shop.id
+                    for plant in self.plants
+                    if plant.shops and any(p.id in ln.products for ln in plant.all_lines())
+                    for shop in plant.shops[:-1]
+                }
+                for shop in p.shop_yields:
+                    if shop not in early:
+                        field_error(
+                            ("products", i, "shop_yields", shop),
+                            f"'{shop}' is not a shop before the last in a plant building {p.id}"
+                            + (
+                                f" (those are: {', '.join(sorted(early))})"
+                                if early
+                                else " (it is built in no plant with shops)"
+                            ),
+                        )
             for name in ("ramp", "yield_learning"):
                 if getattr(p, name) is not None and p.owner != customer:
                     field_error(("products", i, name), f"only the contract customer's products have a {name} after SOP")

@@ -161,3 +161,29 @@ def test_a_product_must_follow_one_line_per_shop():
             {"id": "a1", "jph": 60, "products": ["car", "van"]},
             [{"id": "car"}, {"id": "van"}],
         )
+
+
+def test_a_shop_yield_scraps_vehicles_before_the_last_shop():
+    # Body 60 JPH, paint 70 with half its vehicles scrapped (no rework), assembly 40: assembly
+    # receives 30 an hour, so 30 x 80 h are built, and paint scraps as many as it passes.
+    s = shops_scenario(
+        {"id": "b1", "jph": 60, "products": ["car"]},
+        {"id": "p1", "jph": 70, "products": ["car"]},
+        {"id": "a1", "jph": 40, "products": ["car"]},
+        [{"id": "car", "shop_yields": {"paint": 0.5}, "rework_share": 0.0}],
+        buffers=(None, None),
+    )
+    r = sim.run(s, replications=1)
+    assert r.built.sum() == pytest.approx(30 * 80)
+    assert r.line_scrap[0, 1].sum() == pytest.approx(r.line_built[0, 1].sum())  # paint: as many scrapped as passed
+    assert r.line_built[0, 1].sum() == pytest.approx(30 * 80)
+
+
+def test_shop_yields_must_name_an_earlier_shop():
+    with pytest.raises(Exception, match="'assembly' is not a shop before the last"):
+        shops_scenario(
+            {"id": "b1", "jph": 60, "products": ["car"]},
+            {"id": "p1", "jph": 70, "products": ["car"]},
+            {"id": "a1", "jph": 40, "products": ["car"]},
+            [{"id": "car", "shop_yields": {"assembly": 0.9}}],
+        )

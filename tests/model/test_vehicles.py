@@ -31,7 +31,10 @@ def test_batch_and_vehicle_agree_on_shops_with_breakdowns_buffers_changeovers_an
             "campaign_units": 100,
         },
         {"id": "a1", "jph": 60, "products": ["suv", "pickup"], "breakdowns": FAILURES},
-        [{"id": "suv", "first_pass_yield": 0.92, "rework_share": 0.8}, {"id": "pickup", "brand": "Pickup"}],
+        [
+            {"id": "suv", "first_pass_yield": 0.92, "rework_share": 0.8, "shop_yields": {"paint": 0.85}},
+            {"id": "pickup", "brand": "Pickup"},
+        ],
         buffers=(40, 40),
         end="2022-03-13",
     )
