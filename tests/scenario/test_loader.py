@@ -268,3 +268,64 @@ def test_dynamics_scenario_loads_and_runs():
     r = sim.run(s, replications=2)
     assert r.down_hours.sum() > 0 and r.changeover_hours.sum() > 0 and r.scrap.sum() > 0
     assert set(r.reference) == {"without_contract", "without_chip_disruptions"}
+
+
+SHOPS = (DATA / "shops.yaml").read_text()
+BAD_SHOPS = [
+    (
+        "buffer_after_units: 60",
+        "buffer_after_units: -5",
+        "plants[0].shops[0].buffer_after_units",
+        ["greater than or equal to 0", "-5"],
+    ),
+    (
+        "shop_yields: {paint: 0.9}",
+        "shop_yields: {assembly: 0.9}",
+        "products[0].shop_yields.assembly",
+        ["not a shop before the last"],
+    ),
+    (
+        "shop_yields: {paint: 0.9}",
+        "shop_yields: {paint: 1.3}",
+        "products[0].shop_yields.paint",
+        ["less than or equal to 1"],
+    ),
+    (
+        "{id: body_x, jph: 30, products: [xiaomi_ev]}",
+        "{id: body_x, jph: 30, products: [xiaomi_ev, haval]}",
+        "plants[0].shops[0].lines",
+        ["exactly one line of shop body"],
+    ),
+    (
+        "      - id: assembly\n",
+        "      - id: assembly\n        buffer_after_units: 10\n",
+        "plants[0].shops[2].buffer_after_units",
+        ["last shop has no buffer"],
+    ),
+    (
+        "    shops:\n",
+        "    lines: [{id: x, jph: 1, products: [haval]}]\n    shops:\n",
+        "plants[0].lines",
+        ["either lines", "or shops"],
+    ),
+    ("      - id: paint\n", "      - id: body\n", "plants[0].shops[1].id", ["duplicate shop id 'body'"]),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "path", "words"), BAD_SHOPS, ids=[b[1].strip()[:30] for b in BAD_SHOPS])
+def test_bad_shops_name_line_field_and_problem(old, new, path, words):
+    text = SHOPS.replace(old, new, 1)
+    assert text != SHOPS
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "shops.yaml")
+    match = [p for p in info.value.problems if p.path == path]
+    assert match, f"no problem at {path}: {info.value}"
+    assert match[0].line > 0
+    for word in words:
+        assert word in str(match[0]), str(match[0])
+
+
+def test_shops_scenario_loads_and_runs():
+    r = sim.run(sim.load(DATA / "shops.yaml"), replications=2)
+    assert r.line_names[0] == "gwm_test.body.body1"
+    assert r.built[:, 1].sum() > 0 and r.scrap[:, 0].sum() > 0
