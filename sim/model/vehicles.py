@@ -93,8 +93,6 @@ class VehicleProduction(Production):
             if quantity:
                 self.record(t0, kind, where, what, quantity)
         self.counts.clear()
-        self.used.clear()
-        self._set_targets()
         self._notify()
 
     def release(self, i: int, quantity: float) -> None:
@@ -124,6 +122,9 @@ class VehicleProduction(Production):
         # model: lines start the product that has had the smallest share since this snapshot.
         self.need0 = [max(self._need(i), 0.0) for i in range(len(self.products))]
         self.served = [0] * len(self.products)
+        # The sides' shares of line time for the rest of the month, as the batch model would split it.
+        self.used.clear()
+        self._set_targets()
         if self.wake.callbacks:
             wake, self.wake = self.wake, self.env.event()
             wake.succeed()

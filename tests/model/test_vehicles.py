@@ -71,3 +71,19 @@ def test_vehicles_are_whole_and_breakdowns_identical_in_both_modes(small):
 def test_unknown_fidelity_is_an_error(small):
     with pytest.raises(ValueError, match="fidelity"):
         sim.run(small, replications=1, fidelity="atoms")
+
+
+@pytest.mark.parametrize("policy", ["owner_first", "customer_first", "reserved_share", "proportional"])
+def test_every_allocation_policy_gives_the_same_split_at_vehicle_level(policy):
+    from tests.conftest import build, small_data
+
+    data = small_data()
+    data["meta"]["end_date"] = "2022-04-30"
+    data["products"][0]["demand"] = {"units_per_month": 15000}
+    data["products"][1]["demand"] = {"units_per_month": 8000}
+    data["products"][1].pop("ramp")
+    data["program"]["milestones"] = [{"id": "go", "duration_days": {"kind": "fixed", "value": 10}}]
+    s = build(data, contract__policy=policy)
+    batch = sim.run(s, replications=1).built[0].sum(axis=1)
+    vehicle = sim.run(s, replications=1, fidelity="vehicle").built[0].sum(axis=1)
+    assert vehicle == pytest.approx(batch, rel=0.01)
