@@ -39,6 +39,7 @@ from sim.model.backlog import Backlog
 from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.policy import split
 from sim.scenario import Scenario
+from sim.scenario.plant import Line as LineSpec
 
 Record = Callable[[float, str, str, str, float], None]
 
@@ -76,7 +77,7 @@ class Setup:
 
 
 class Line:
-    """A line's fixed data and its down intervals."""
+    """A line in one replication: its fixed data, its breakdowns, where it stands in the flow."""
 
     __slots__ = (
         "campaign",
@@ -99,26 +100,26 @@ class Line:
         self,
         name: str,
         plant: int,
-        jph: float,
-        owner: list[int],
-        customer: list[int],
+        stage: int,
+        spec: LineSpec,
+        products: list[int],
+        customer: list[bool],
         families: list[str],
-        changeover: float,
     ):
         self.name = name
         self.plant = plant
-        self.jph = jph
-        self.owner = owner
-        self.customer = customer
-        self.families = families  # family of every product index on the line (others unused)
-        self.changeover = changeover  # hours per vehicle when the line builds several families
+        self.stage = stage  # position of the line's shop in its plant's flow
+        self.jph = spec.jph
+        self.owner = [i for i in products if not customer[i]]
+        self.customer = [i for i in products if customer[i]]
+        self.families = families  # family of every product index (only this line's are used)
+        self.switch_hours = spec.changeover_hours  # one changeover, and the run it serves
+        self.campaign = spec.campaign_units or math.inf
+        self.changeover = self.switch_hours / self.campaign  # hours a vehicle carries in a mixed batch
         self.down: list[tuple[float, float]] = []  # (failure, repair) clock hours, in order
         self.cursor = 0  # index in `down` of the first breakdown not over by the last booking
-        self.stage = 0  # position of the line's shop in its plant's flow
         self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
         self.yields: dict[int, float] = {}  # first-pass yield of each product here, before the last shop
-        self.switch_hours = 0.0  # one changeover, and the campaign it serves (vehicle-level model)
-        self.campaign = math.inf
 
 
 class Series:
@@ -157,21 +158,8 @@ class Production:
             names = iter(plant.line_names())
             for stage, (_, lines) in enumerate(plant.stages()):
                 stages.append([])
-                for line in lines:
-                    name = next(names)
-                    ids = [index[p] for p in line.products]
-                    ln = Line(
-                        name,
-                        k,
-                        line.jph,
-                        [i for i in ids if not self.is_customer[i]],
-                        [i for i in ids if self.is_customer[i]],
-                        family,
-                        line.changeover_hours / line.campaign_units if line.campaign_units else 0.0,
-                    )
-                    ln.stage = stage
-                    ln.switch_hours = line.changeover_hours
-                    ln.campaign = line.campaign_units or math.inf
+                for spec in lines:
+                    ln = Line(next(names), k, stage, spec, [index[p] for p in spec.products], self.is_customer, family)
                     self.lines.append(ln)
                     stages[-1].append(ln)
             if plant.shops is not None:
