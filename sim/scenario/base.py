@@ -8,9 +8,10 @@ can point at the exact line of the YAML file.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, NoReturn
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Identifiers used in dotted names (``gwm_baoding.ga1``): lower-case, digits, underscore.
@@ -38,3 +39,17 @@ def unique_ids(items: list, what: str, at: str) -> None:
         if item.id in seen:
             field_error((at, i, "id"), f"duplicate {what} id '{item.id}'; each {what} needs its own id")
         seen.add(item.id)
+
+
+class Days(Section):
+    """A named range of whole days, both ends included."""
+
+    name: str = Field(description="What the period is (for example 'Spring Festival 2022').")
+    first_day: dt.date = Field(description="First day (YYYY-MM-DD).")
+    last_day: dt.date = Field(description="Last day (YYYY-MM-DD), included.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Days:
+        if self.last_day < self.first_day:
+            field_error(("last_day",), f"last_day {self.last_day} is before first_day {self.first_day}")
+        return self

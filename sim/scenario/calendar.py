@@ -7,29 +7,18 @@ belongs to the day it starts on, so a night shift may run past midnight. Shutdow
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Section, field_error
+from sim.scenario.base import Days, Section, field_error
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class Shutdown(Section):
-    """A range of whole days on which no shift starts."""
-
-    name: str = Field(description="What the shutdown is (for example 'Spring Festival 2022').")
-    first_day: dt.date = Field(description="First closed day (YYYY-MM-DD).")
-    last_day: dt.date = Field(description="Last closed day (YYYY-MM-DD), included.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Shutdown:
-        if self.last_day < self.first_day:
-            field_error(("last_day",), f"last_day {self.last_day} is before first_day {self.first_day}")
-        return self
+class Shutdown(Days):
+    """A range of whole days on which no shift starts (a holiday, a planned shutdown)."""
 
 
 class Calendar(Section):

@@ -7,29 +7,19 @@ kept by the product until used; a vehicle needs its product's `chips_per_vehicle
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from sim.scenario.base import Section, field_error
+from sim.scenario.base import Days, Section
 
 ChipPolicy = Literal["owner_first", "customer_first", "proportional", "by_margin"]
 
 
-class Disruption(Section):
+class Disruption(Days):
     """A window in which part of the chip supply is lost."""
 
-    name: str = Field(description="What the disruption is (for example '2021 chip shortage').")
-    first_day: dt.date = Field(description="First day of the disruption (YYYY-MM-DD).")
-    last_day: dt.date = Field(description="Last day of the disruption (YYYY-MM-DD), included.")
     share_lost: float = Field(ge=0, le=1, description="Share of the weekly kits lost during the window (0.3 = 30%).")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Disruption:
-        if self.last_day < self.first_day:
-            field_error(("last_day",), f"last_day {self.last_day} is before first_day {self.first_day}")
-        return self
 
 
 class Chips(Section):

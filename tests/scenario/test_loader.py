@@ -250,17 +250,22 @@ BAD_DYNAMICS = [
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "path", "words"), BAD_DYNAMICS, ids=[b[1].strip()[:30] for b in BAD_DYNAMICS])
-def test_bad_dynamics_name_line_field_and_problem(old, new, path, words):
-    text = DYNAMICS.replace(old, new, 1)
-    assert text != DYNAMICS
+def assert_problem(base: str, old: str, new: str, path: str, words: list[str]) -> None:
+    """Editing `base` from `old` to `new` makes a problem at `path`, on a line, saying `words`."""
+    text = base.replace(old, new, 1)
+    assert text != base
     with pytest.raises(ScenarioError) as info:
-        parse(text, "dyn.yaml")
+        parse(text, "edited.yaml")
     match = [p for p in info.value.problems if p.path == path]
     assert match, f"no problem at {path}: {info.value}"
     assert match[0].line > 0
     for word in words:
         assert word in str(match[0]), str(match[0])
+
+
+@pytest.mark.parametrize(("old", "new", "path", "words"), BAD_DYNAMICS, ids=[b[1].strip()[:30] for b in BAD_DYNAMICS])
+def test_bad_dynamics_name_line_field_and_problem(old, new, path, words):
+    assert_problem(DYNAMICS, old, new, path, words)
 
 
 def test_dynamics_scenario_loads_and_runs():
@@ -314,15 +319,7 @@ BAD_SHOPS = [
 
 @pytest.mark.parametrize(("old", "new", "path", "words"), BAD_SHOPS, ids=[b[1].strip()[:30] for b in BAD_SHOPS])
 def test_bad_shops_name_line_field_and_problem(old, new, path, words):
-    text = SHOPS.replace(old, new, 1)
-    assert text != SHOPS
-    with pytest.raises(ScenarioError) as info:
-        parse(text, "shops.yaml")
-    match = [p for p in info.value.problems if p.path == path]
-    assert match, f"no problem at {path}: {info.value}"
-    assert match[0].line > 0
-    for word in words:
-        assert word in str(match[0]), str(match[0])
+    assert_problem(SHOPS, old, new, path, words)
 
 
 def test_shops_scenario_loads_and_runs():
