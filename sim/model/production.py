@@ -133,6 +133,10 @@ class Series:
             i: [next(ln for ln in lines if i in ln.owner + ln.customer) for lines in stages] for i in products
         }
         self.wip = {i: [0.0] * len(buffers) for i in products}  # vehicles in each buffer
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i in sorted(products):
+            groups.setdefault(tuple(ln.name for ln in self.routes[i]), []).append(i)
+        self.groups = list(groups.values())  # products that follow the same route
 
 
 class Production:
@@ -364,7 +368,9 @@ class Production:
         line.cursor = k
         return out
 
-    def _plan(self, line: Line, hours: float, reserve: float, need=None) -> list[tuple[int, float, float, float]]:
+    def _plan(
+        self, line: Line, hours: float, reserve: float, need=None, policy: str | None = None
+    ) -> list[tuple[int, float, float, float]]:
         """(product, vehicles started, line hours per vehicle started, changeover hours of them) on a line.
 
         `need(line, i)` gives the vehicles product i still wants started on the line; by default
@@ -402,7 +408,7 @@ class Production:
                 need_c += wanted * (each + extra)
             else:
                 need_o += wanted * (each + extra)
-        h_o, h_c = split(self.policy, hours, need_o, need_c, reserve)
+        h_o, h_c = split(policy or self.policy, hours, need_o, need_c, reserve)
         fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
         fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
         out = []
@@ -433,62 +439,78 @@ class Production:
         k = plant.stages[0][0].plant
         o0 = self.setup.calendars[k].open_until(t0)
         downs: dict[str, list[tuple[float, float]]] = {}
-        plans: dict[str, list[tuple[int, float, float, float]]] = {}
         available: dict[str, float] = {}
         for lines in plant.stages:
             for line in lines:
                 downs[line.name] = self._down_in_open_hours(line, t0, now)
                 available[line.name] = self._open_and_down(line, t0, open_h, downs[line.name])
-
-                def need(ln: Line, i: int, plant: Series = plant) -> float:
-                    # Good vehicles the pipeline past this stage will still deliver, and the
-                    # vehicles to start here for the rest of the open demand.
-                    ahead = math.prod(self._route_good(plant, i)[ln.stage :])
-                    return max(0.0, (self.backlog[i].total - self._pipeline(plant, i, ln.stage)) / ahead)
-
-                plans[line.name] = self._plan(line, available[line.name], reserve if line.customer else 0.0, need)
+        # Plan the last shop first, by the contract's policy: it decides what is built for whom.
+        # Each shop before it then plans what the shop after it will take, plus what refills
+        # its buffer, shared in proportion to need (the reserve is the last shop's business).
+        planned: dict[tuple[str, int], tuple[float, float, float]] = {}
+        for lines in reversed(plant.stages):
+            for line in lines:
+                if line.last:
+                    plan = self._plan(
+                        line, available[line.name], reserve if line.customer else 0.0, self._series_need(plant)
+                    )
+                else:
+                    plan = self._plan(line, available[line.name], 0.0, self._feed_need(plant, planned), "proportional")
+                for i, started, each, changeover in plan:
+                    planned[(line.name, i)] = (started, each, changeover)
         busy = dict.fromkeys(downs, 0.0)
         lost = {name: [0.0, 0.0] for name in downs}  # starved, blocked hours
-        planned: dict[tuple[str, int], tuple[float, float, float]] = {}
-        for name, plan in plans.items():
-            for i, started, each, changeover in plan:
-                planned[(name, i)] = (started, each, changeover)
         n_stages = len(plant.stages)
-        for i, route in plant.routes.items():
-            steps = [planned.get((ln.name, i)) for ln in route]
-            if not any(steps):
+        # Products on the same route flow together as one mix: their vehicles share the
+        # buffers as they do on the shop floor, and the route is integrated once.
+        for members in plant.groups:
+            route = plant.routes[members[0]]
+            steps = [[planned.get((ln.name, i)) for ln in route] for i in members]
+            started = [[st[0] if st else 0.0 for st in row] for row in steps]  # (member, stage)
+            total = [sum(col) for col in zip(*started, strict=True)]
+            if not any(total):
                 continue
+            mix = [[n / t if t > 0 else 0.0 for n, t in zip(row, total, strict=True)] for row in started]
+            goods = [self._route_good(plant, i) for i in members]
+            good = [sum(m[s] * g[s] for m, g in zip(mix, goods, strict=True)) or 1.0 for s in range(n_stages)]
             # While up, a stage runs at its planned vehicles over the line's available hours.
-            rates = [
-                (st[0] / available[ln.name]) if st and available[ln.name] > 0 else 0.0
-                for ln, st in zip(route, steps, strict=True)
+            rates = [total[s] / available[ln.name] if available[ln.name] > 0 else 0.0 for s, ln in enumerate(route)]
+            levels = [sum(plant.wip[i][s] for i in members) for s in range(n_stages - 1)]
+            caps = [
+                max(sum(self._buffer_share(plant, s, i, planned) for i in members), levels[s])
+                for s in range(n_stages - 1)
             ]
-            caps = [self._buffer_share(plant, s, i, planned) for s in range(n_stages - 1)]
-            caps = [max(c, w) for c, w in zip(caps, plant.wip[i], strict=True)]
-            good = self._route_good(plant, i)
-            downs_i = [downs[ln.name] for ln in route]
-            result = series.flow(rates, downs_i, plant.wip[i], caps, o0, o0 + open_h, good)
-            plant.wip[i] = result.levels
-            for s, (ln, st) in enumerate(zip(route, steps, strict=True)):
-                done = result.processed[s]
-                if done <= 0 or st is None:
-                    continue
-                _, each, changeover = st
-                busy[ln.name] += done * (each - changeover)
-                share = rates[s] * each  # the product's share of the line's up time
-                lost[ln.name][0] += result.starved[s] * share
-                lost[ln.name][1] += result.blocked[s] * share
-                if s == n_stages - 1:
-                    self._finish(ln, i, done, changeover, t0)
-                else:
+            result = series.flow(rates, [downs[ln.name] for ln in route], levels, caps, o0, o0 + open_h, good)
+            for m, (i, row) in enumerate(zip(members, steps, strict=True)):
+                done = [result.processed[s] * mix[m][s] for s in range(n_stages)]
+                # Each product's vehicles in the buffers: what it sent in, less what went on.
+                for s in range(n_stages - 1):
+                    plant.wip[i][s] = max(0.0, plant.wip[i][s] + done[s] * goods[m][s] - done[s + 1])
+                for s, (ln, st) in enumerate(zip(route, row, strict=True)):
+                    if done[s] <= 0 or st is None:
+                        continue
+                    _, each, changeover = st
+                    busy[ln.name] += done[s] * (each - changeover)
+                    share = started[m][s] * each / available[ln.name]  # the product's share of the line's up time
+                    lost[ln.name][0] += result.starved[s] * share
+                    lost[ln.name][1] += result.blocked[s] * share
+                    if s == n_stages - 1:
+                        self._finish(ln, i, done[s], changeover, t0)
+                        continue
                     pid = self.products[i].id
-                    self.record(t0, "through", ln.name, pid, done * good[s])
-                    if good[s] < 1:
-                        self.record(t0, "scrap", ln.name, pid, done * (1 - good[s]))
+                    self.record(t0, "through", ln.name, pid, done[s] * goods[m][s])
+                    if goods[m][s] < 1:
+                        self.record(t0, "scrap", ln.name, pid, done[s] * (1 - goods[m][s]))
                     if changeover:
-                        self.record(t0, "changeover", ln.name, self.products[i].id, done * changeover)
+                        self.record(t0, "changeover", ln.name, pid, done[s] * changeover)
                     if s == 0 and self.chip_policy is not None:
-                        self.kits[i] = max(0.0, self.kits[i] - done * self.chips_per_vehicle[i])
+                        self.kits[i] = max(0.0, self.kits[i] - done[s] * self.chips_per_vehicle[i])
+            # Rounding in the split back: the members' buffers add up to the route's exactly.
+            for s in range(n_stages - 1):
+                held = sum(plant.wip[i][s] for i in members)
+                if held > 0:
+                    for i in members:
+                        plant.wip[i][s] *= result.levels[s] / held
         for name in downs:
             if busy[name]:
                 self.record(t0, "busy", name, "", busy[name])
@@ -496,6 +518,33 @@ class Production:
                 self.record(t0, "starved", name, "", lost[name][0])
             if lost[name][1] > 1e-9:
                 self.record(t0, "blocked", name, "", lost[name][1])
+
+    def _series_need(self, plant: Series):
+        """Vehicles to start at a line for the open demand the pipeline past it will not deliver."""
+
+        def need(line: Line, i: int) -> float:
+            ahead = math.prod(self._route_good(plant, i)[line.stage :])
+            return max(0.0, (self.backlog[i].total - self._pipeline(plant, i, line.stage)) / ahead)
+
+        return need
+
+    def _feed_need(self, plant: Series, planned: dict[tuple[str, int], tuple[float, float, float]]):
+        """Vehicles a line before the last shop should start: what the next shop plans to take,
+        plus what refills product i's part of the buffer between them, within the open demand."""
+        open_demand = self._series_need(plant)
+
+        def need(line: Line, i: int) -> float:
+            s = line.stage
+            taken = planned.get((plant.routes[i][s + 1].name, i), (0.0,))[0]
+            room = math.inf
+            if plant.buffers[s] < math.inf:
+                crossing = sum(planned.get((plant.routes[j][s + 1].name, j), (0.0,))[0] for j in plant.routes)
+                share = taken / crossing if crossing > 0 else 1 / len(plant.routes)
+                room = max(0.0, plant.buffers[s] * share - plant.wip[i][s])
+            good = self._route_good(plant, i)[s]
+            return min(open_demand(line, i), (taken + room) / good)
+
+        return need
 
     def _route_good(self, plant: Series, i: int) -> list[float]:
         """Share of product i's vehicles that leave each stage of its route good (the rest scrapped)."""
