@@ -43,7 +43,7 @@ def allocate(policy: str, pool: float, needs: list[float], customer: list[bool],
         raise ValueError(f"unknown chip policy {policy!r}")
     for group in groups:
         total = sum(needs[i] for i in group)
-        if total <= 0 or pool <= 0:
+        if total <= 1e-9 or pool <= 0:  # nothing (or a rounding crumb) to serve
             continue
         share = min(1.0, pool / total)
         for i in group:
