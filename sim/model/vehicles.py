@@ -7,11 +7,11 @@ shift end or a failure resumes when the line is open and up again). The first sh
 choose what to start: they keep to the current family for a campaign (changing over costs
 `changeover_hours` when the family changes), serve the owner or the customer by the policy
 (owner_first and customer_first by priority; proportional and reserved_share by keeping each
-side's hours since the last booking in line with the shares the batch model's split gives
-for the rest of the month), and within a side the product with most open demand. Every shop
-tests each vehicle at its first-pass yield: passed, failed and reworked (one more pass, then
-good) or scrapped.
-Between shops vehicles wait in buffers (first in, first out per line; a buffer of 0 holds
+side's hours since the last release of demand in line with the shares the batch model's split
+gives for the rest of the month), and within a side the product with the smallest share of its
+need served, so that the products of a side clear the same share of their need, as in the
+batch model. Every shop tests each vehicle at its first-pass yield: passed, failed and
+reworked (one more pass, then good) or scrapped. Between shops vehicles wait in buffers (first in, first out per line; a buffer of 0 holds
 the one vehicle being handed over); a line waits when its buffer in is empty (starved) or
 its buffer out is full (blocked). Vehicles are whole: a product starts only when at least one
 whole vehicle of demand is open. Slow: tens of events per vehicle; for short horizons.
@@ -61,10 +61,7 @@ class VehicleProduction(Production):
         self.family: dict[str, str | None] = {}
         self.run_length: dict[str, int] = defaultdict(int)
         self.buffers: dict[int, list[simpy.FilterStore]] = {
-            k: [
-                simpy.FilterStore(env, capacity=max(1, b) if b != float("inf") else float("inf")) for b in plant.buffers
-            ]
-            for k, plant in self.series.items()
+            k: [simpy.FilterStore(env, capacity=max(1, b)) for b in plant.buffers] for k, plant in self.series.items()
         }
 
         # Lines that start vehicles release them in campaigns as long as the longest campaign of a
