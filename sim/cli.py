@@ -95,10 +95,20 @@ def schema() -> None:
     show_default=True,
     help="batch: exact batches between events; vehicle: one entity per vehicle (slow, for checks).",
 )
+@click.option(
+    "-w", "--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes."
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def run(
-    file: Path, replications: int | None, seed: int | None, out: Path | None, force: bool, fidelity: str, quiet: bool
+    file: Path,
+    replications: int | None,
+    seed: int | None,
+    out: Path | None,
+    force: bool,
+    fidelity: str,
+    workers: int,
+    quiet: bool,
 ) -> None:
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
     scenario = sim.load(file)
@@ -106,10 +116,10 @@ def run(
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
     n = replications or scenario.meta.replications
     if quiet or not sys.stderr.isatty():
-        results = sim.run(scenario, replications=n, seed=seed, fidelity=fidelity)
+        results = sim.run(scenario, replications=n, seed=seed, fidelity=fidelity, workers=workers)
     else:
         with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
-            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update, fidelity=fidelity)
+            results = sim.run(scenario, n, seed, bar.update, fidelity, workers)
     path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
     click.echo(format_kpis(results))
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")

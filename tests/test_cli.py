@@ -41,7 +41,7 @@ def test_schema_file_in_docs_is_up_to_date():
 
 def test_run_writes_a_complete_run_directory(tmp_path):
     out = tmp_path / "run"
-    result = invoke("run", SMALL, "-n", "3", "--seed", "11", "--out", str(out))
+    result = invoke("run", SMALL, "-n", "3", "--seed", "11", "--workers", "2", "--out", str(out))
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
     assert names == {
@@ -82,6 +82,7 @@ def test_run_refuses_to_overwrite_without_force(tmp_path):
         ["run", SMALL, "-n", "0"],
         ["run", SMALL, "-n", "many"],
         ["run", SMALL, "--seed", "-1"],
+        ["run", SMALL, "--workers", "0"],
         ["run", SMALL, "--bogus"],
         ["validate"],
         ["frobnicate"],

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import sim
-from tests.conftest import build, small_data
+from tests.conftest import DATA, build, small_data
 
 ARRAYS = [
     "built",
@@ -60,3 +60,18 @@ def test_to_csv_writes_every_table(small, tmp_path):
     assert sorted(p.name for p in paths) == ["lines.csv", "products.csv", "program.csv", "replications.csv"]
     header = (tmp_path / "products.csv").read_text().splitlines()[0]
     assert header == "replication,month,product,brand,owner,metric,value"
+
+
+def test_results_are_identical_for_one_and_two_workers():
+    s = sim.load(DATA / "dynamics.yaml")
+    one, two = sim.run(s, replications=6, workers=1), sim.run(s, replications=6, workers=2)
+    for name in ARRAYS:
+        assert np.array_equal(getattr(one, name), getattr(two, name)), name
+    for name in one.reference:
+        assert np.array_equal(one.reference[name], two.reference[name]), name
+    assert one.events == two.events
+
+
+def test_workers_must_be_positive(small):
+    with pytest.raises(ValueError, match="workers"):
+        sim.run(small, replications=1, workers=0)
