@@ -18,6 +18,7 @@ import click
 
 import sim
 from sim.experiment import rundir
+from sim.experiment.executors import ExecutorError
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -37,7 +38,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, rundir.RunDirExists) as exc:
+        except (ScenarioError, rundir.RunDirExists, ExecutorError) as exc:
             raise InvalidInput(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -98,6 +99,14 @@ def schema() -> None:
 @click.option(
     "-w", "--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes."
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this machine's processes; dask: a Dask cluster (needs --scheduler).",
+)
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Address of the Dask scheduler.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def run(
@@ -108,6 +117,8 @@ def run(
     force: bool,
     fidelity: str,
     workers: int,
+    executor: str,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
@@ -115,11 +126,12 @@ def run(
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
     n = replications or scenario.meta.replications
+    how = {"fidelity": fidelity, "workers": workers, "executor": executor, "scheduler": scheduler}
     if quiet or not sys.stderr.isatty():
-        results = sim.run(scenario, replications=n, seed=seed, fidelity=fidelity, workers=workers)
+        results = sim.run(scenario, replications=n, seed=seed, **how)
     else:
         with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
-            results = sim.run(scenario, n, seed, bar.update, fidelity, workers)
+            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update, **how)
     path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
     click.echo(format_kpis(results))
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")

@@ -10,14 +10,15 @@ of local processes, and the results are merged in index order, identical whateve
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
 
+from sim.experiment.executors import completed
 from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.model.recorder import Recorder
@@ -78,11 +79,14 @@ def run(
     progress: Callable[[int], None] | None = None,
     fidelity: str = "batch",
     workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> Results:
     """Run `replications` replications (default: the scenario's) from `seed` (default: the scenario's).
 
     `fidelity` "vehicle" runs the vehicle-level model instead of the batch model (slow; for
-    checks). `workers` > 1 runs the replications in that many local processes.
+    checks). `workers` > 1 runs the replications in that many local processes; `executor`
+    "dask" runs them on the Dask cluster whose scheduler is at `scheduler`.
     """
     n = scenario.meta.replications if replications is None else replications
     seed = scenario.meta.seed if seed is None else seed
@@ -92,20 +96,18 @@ def run(
         raise ValueError("workers must be at least 1")
     began = time.perf_counter()
     done: list[Replication] = []
-    if workers == 1:
+    if workers == 1 and executor == "local" and scheduler is None:
         done = replicate(scenario, seed, list(range(n)), fidelity, progress)
     else:
         # Chunks of a few replications each: large enough to amortise sending the scenario,
         # small enough to keep every worker busy to the end and the progress bar moving.
         size = max(1, math.ceil(n / (workers * 8)))
         chunks = [list(range(a, min(a + size, n))) for a in range(0, n, size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(replicate, scenario, seed, chunk, fidelity) for chunk in chunks]
-            for future in as_completed(futures):
-                part = future.result()
-                done += part
-                if progress is not None:
-                    progress(len(part))
+        work = functools.partial(replicate, fidelity=fidelity)
+        for part in completed(work, chunks, (scenario, seed), workers, executor, scheduler):
+            done += part
+            if progress is not None:
+                progress(len(part))
     done.sort(key=lambda rep: rep.index)
     first = done[0]
     return Results(
