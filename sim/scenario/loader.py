@@ -2,15 +2,24 @@
 
 Every problem is reported as ``file:line:column: field.path: what is wrong (got X)``, with
 the nearest valid key for a misspelt one. The YAML is composed node by node so that each
-value keeps the line it came from; pydantic then validates the plain data and its error
-locations are mapped back to those lines.
+value keeps the file and line it came from; pydantic then validates the plain data and its
+error locations are mapped back to those lines.
+
+A scenario may build on another: a top-level ``extends: baseline.yaml`` (relative to the
+file's folder; chains allowed, cycles refused) deep-merges the file over its parent, mapping
+by mapping, while lists and scalars replace. Each value keeps the file and line it came from,
+so an error in an inherited value names the parent file. ``extends`` is consumed here and is
+not a field of the `Scenario` model, so the JSON Schema does not list it. Command-line
+``--set dotted.path=value`` overrides (`sim.scenario.overrides`) apply after the merge.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +31,14 @@ from sim.scenario.distributions import Duration
 from sim.scenario.scenario import Scenario
 
 Loc = tuple[str | int, ...]
+#: Where a value was written: (file, line, column); ("--set", 0, 0) for a command-line override.
+Mark = tuple[str, int, int]
+#: Marks by data path. ``(*path, "<key>")`` marks a mapping key itself, and ``(*path, "<set>")``
+#: holds (the option's path as spelt, 0, 0) at the root of a value written by ``--set``.
+Marks = dict[Loc, Mark]
+
+#: The file name of problems in command-line overrides.
+SET = "--set"
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if self.file == SET and self.path:  # reads like the option: --set contract.reserved_share: ...
+            return f"{SET} {self.path}: {self.message}"
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         return f"{where}: {self.path + ': ' if self.path else ''}{self.message}"
 
@@ -47,9 +66,33 @@ class ScenarioError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
+def load(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Read and validate a scenario file, after its `extends` chain and `overrides` (``dotted.path=value``)."""
     path = Path(path)
+    return parse(read_text(path), str(path), overrides)
+
+
+def parse(text: str, source: str = "<scenario>", overrides: Sequence[str] = ()) -> Scenario:
+    """Validate scenario YAML text; `source` names it in messages and is the folder `extends` is relative to."""
+    from sim.scenario.overrides import apply_overrides  # it builds on this module's helpers
+
+    if isinstance(overrides, str):
+        raise TypeError("overrides is a list of 'dotted.path=value' strings, not one string")
+    data, marks = read_extended(text, source)
+    apply_overrides(data, marks, overrides)
+    return validate(data, marks, source)
+
+
+def validate(data: Any, marks: Marks, source: str) -> Scenario:
+    """The `Scenario` of plain `data`; problems are placed by `marks` (`source` for those without one)."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, data, marks, source)) from None
+
+
+def read_text(path: Path) -> str:
+    """The text of a scenario file, or a `ScenarioError` saying why it cannot be read."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -59,25 +102,81 @@ def load(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError([Problem(str(path), 0, 0, "", f"cannot be read ({exc.strerror})")]) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(
             [Problem(str(path), 0, 0, "", "is not a UTF-8 text file; a scenario is YAML text")]
         ) from None
-    return parse(text, str(path))
 
 
-def parse(text: str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML text; `source` names it in messages."""
+def read_extended(text: str, source: str, _children: tuple[str, ...] = ()) -> tuple[dict, Marks]:
+    """Plain data and marks of scenario text merged over the files it `extends`, transitively.
+
+    `_children` names the files that extend this one, to refuse a cycle.
+    """
     data, marks = read_yaml(text, source)
+    if "extends" not in data:
+        return data, marks
+    parent_name = data.pop("extends")
+    _, line, col = marks[("extends", "<key>")]
+    marks = {loc: mark for loc, mark in marks.items() if loc[:1] != ("extends",)}
+    if not isinstance(parent_name, str) or not parent_name.strip():
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    line,
+                    col,
+                    "extends",
+                    f"should be the file name of the scenario this one builds on (got {_show(parent_name)})",
+                )
+            ]
+        )
+    chain = (*_children, source)
+    parent = os.path.normpath(Path(source).parent / parent_name)
+    if os.path.realpath(parent) in {os.path.realpath(name) for name in chain}:
+        raise ScenarioError([Problem(source, line, col, "extends", f"extends cycle: {' -> '.join((*chain, parent))}")])
     try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_problems(exc, data, marks, source)) from None
+        parent_text = read_text(Path(parent))
+    except ScenarioError as exc:
+        reason = exc.problems[0].message
+        raise ScenarioError(
+            [Problem(source, line, col, "extends", f"cannot read the parent scenario {parent}: {reason}")]
+        ) from None
+    parent_data, parent_marks = read_extended(parent_text, parent, chain)
+    return _merge(parent_data, parent_marks, data, marks)
 
 
-def read_yaml(text: str, source: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
-    """Plain data from YAML text, with the (line, column) of every value and key by path."""
+def _merge(parent: dict, parent_marks: Marks, child: dict, child_marks: Marks) -> tuple[dict, Marks]:
+    """`child` deep-merged over `parent`: mappings merge key by key, anything else replaces.
+
+    Marks follow the data: a value the child writes keeps the child's mark (and drops every
+    mark the parent had inside it); an inherited one keeps the parent's.
+    """
+    replaced: set[Loc] = set()
+
+    def merge(old: Any, new: Any, loc: Loc) -> Any:
+        if not (isinstance(old, dict) and isinstance(new, dict)):
+            replaced.add(loc)
+            return new
+        out = dict(old)
+        for key, value in new.items():
+            out[key] = merge(old[key], value, (*loc, key)) if key in old else value
+        return out
+
+    data = merge(parent, child, ())
+    marks = {
+        loc: mark for loc, mark in parent_marks.items() if not any(loc[:n] in replaced for n in range(1, len(loc) + 1))
+    }
+    marks.update(child_marks)
+    return data, marks
+
+
+def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
+    """Plain data from YAML text, with the (file, line, column) of every value and key by path.
+
+    A key's own mark is at ``(*path, "<key>")``.
+    """
     if "\x00" in text:
         raise ScenarioError([Problem(source, 0, 0, "", "is a binary file, not YAML text")])
     loader = yaml.SafeLoader(text)
@@ -95,7 +194,7 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
                     )
                 ]
             )
-        marks: dict[Loc, tuple[int, int]] = {}
+        marks: Marks = {}
         data = _build(loader, node, (), marks, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -123,8 +222,8 @@ def read_yaml(text: str, source: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     return data, marks
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: dict, source: str) -> Any:
-    marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: Marks, source: str) -> Any:
+    marks.setdefault(loc, (source, node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         out: dict = {}
@@ -133,12 +232,11 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: dict, sour
             if not isinstance(key, str | int | float | bool) or key is None:
                 key = str(key)
             key = str(key) if not isinstance(key, str) else key
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            where = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
                 raise ScenarioError(
                     [
                         Problem(
-                            source,
                             *where,
                             _dotted((*loc, key)),
                             "duplicate key; each key may appear once in a mapping",
@@ -153,13 +251,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: dict, sour
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as exc:  # a scalar YAML types but cannot build, such as 2022-13-03
-        line, col = marks[loc]
-        raise ScenarioError(
-            [Problem(source, line, col, _dotted(loc), f"'{node.value}' is not valid ({exc})")]
-        ) from None
+        raise ScenarioError([Problem(*marks[loc], _dotted(loc), f"'{node.value}' is not valid ({exc})")]) from None
 
 
-def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list[Problem]:
+def _problems(exc: ValidationError, data: Any, marks: Marks, source: str) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = _data_loc(data, tuple(err["loc"]))
@@ -167,24 +262,39 @@ def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list
             loc = _data_loc(data, loc + tuple(err["ctx"]["path"]))
         message = err["msg"]
         if err["type"] == "extra_forbidden":
-            allowed = _allowed_keys(loc[:-1], data)
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-            message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else ".")
-            message += f" Expected one of: {', '.join(allowed)}."
-            line, col = marks.get((*loc, "<key>"), marks.get(loc, (0, 0)))
+            message = unknown_field(str(loc[-1]), _allowed_keys(loc[:-1], data))
+            mark = marks.get((*loc, "<key>")) or _nearest_mark(marks, loc)
         else:
-            line, col = _nearest_mark(marks, loc)
+            mark = _nearest_mark(marks, loc)
             if err["type"] == "missing":
                 message = f"missing required field '{loc[-1]}'" if loc else "missing required field"
-                line, col = marks.get((*loc[:-1], "<key>"), (line, col))  # point at the section's key
+                mark = marks.get((*loc[:-1], "<key>"), mark)  # point at the section's key
             elif err["type"] == "string_pattern_mismatch":
                 pattern = err["ctx"]["pattern"]
                 message = f"should be {_PATTERNS.get(pattern, 'text matching ' + pattern)}"
             if err["type"] not in ("cross_field", "missing") and not isinstance(err.get("input"), dict | list):
                 message += f" (got {_show(err.get('input'))})"
-        problems.append(Problem(source, line, col, _dotted(loc), message))
-    problems.sort(key=lambda p: (p.line, p.column))
+        file, line, col = mark or (source, 0, 0)
+        path = set_path(marks, loc) if file == SET else _dotted(loc)
+        problems.append(Problem(file, line, col, path, message))
+    # The file itself first, then the files it extends, then the command line.
+    problems.sort(key=lambda p: (p.file == SET, p.file != source, p.file, p.line, p.column))
     return problems
+
+
+def unknown_field(key: str, allowed: list[str]) -> str:
+    """The message for a key the model does not have, with the closest one it does."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    message = f"unknown field '{key}'" + (f"; did you mean '{close[0]}'?" if close else ".")
+    return message + (f" Expected one of: {', '.join(allowed)}." if allowed else "")
+
+
+def set_path(marks: Marks, loc: Loc) -> str:
+    """The path of `loc` as the ``--set`` option that wrote it (or its ancestor) spelt it."""
+    for n in range(len(loc), -1, -1):
+        if (label := marks.get((*loc[:n], "<set>"))) is not None:
+            return label[0] + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[n:])
+    return _dotted(loc)
 
 
 def _data_loc(data: Any, loc: Loc) -> Loc:
@@ -219,32 +329,54 @@ _TAGS = {
 }
 
 
-def _nearest_mark(marks: dict, loc: Loc) -> tuple[int, int]:
-    """The position of `loc`, or of its closest ancestor present in the file."""
+def _nearest_mark(marks: Marks, loc: Loc) -> Mark | None:
+    """The mark of `loc`, or of its closest ancestor present in the data's sources."""
     for n in range(len(loc), -1, -1):
         if loc[:n] in marks:
             return marks[loc[:n]]
-    return (0, 0)
+    return None
 
 
 def _allowed_keys(loc: Loc, data: Any) -> list[str]:
     """Field names of the section model found at `loc` (its data path)."""
-    model: Any = Scenario
-    for part in loc:
-        data = data[part] if isinstance(data, dict | list) else None
-        model = _inner(model, data)
-        if isinstance(part, int):
-            continue
-        if isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
-            model = model.model_fields[part].annotation
-        else:
-            return []
-    model = _inner(model, data)
+    model = _inner(model_at(loc, data), _get(data, loc))
     return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
 
 
-def _inner(tp: Any, data: Any = None) -> Any:
-    """Unwrap Optional, list[...] and Annotated down to a model class when there is one.
+def model_at(loc: Loc, data: Any) -> Any:
+    """The type annotation of the value at data path `loc`, or None when the model has no such path.
+
+    A union of models (the distribution kinds) is resolved by the ``kind`` written in `data`.
+    """
+    tp: Any = Scenario
+    for n, part in enumerate(loc):
+        tp = _inner(tp, _get(data, loc[:n]), containers=False)
+        origin = typing.get_origin(tp)
+        if origin is list and isinstance(part, int):
+            tp = typing.get_args(tp)[0]
+        elif origin is dict and isinstance(part, str):
+            tp = typing.get_args(tp)[1]
+        elif isinstance(tp, type) and issubclass(tp, BaseModel) and part in tp.model_fields:
+            tp = tp.model_fields[part].annotation
+        else:
+            return None
+    return tp
+
+
+def _get(data: Any, loc: Loc) -> Any:
+    """The value at `loc` in plain data, or None where there is none."""
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _inner(tp: Any, data: Any = None, containers: bool = True) -> Any:
+    """Unwrap Optional, Annotated (and list[...], dict[...] when `containers`) down to a model class when there is one.
 
     A union of several models (the distribution kinds) is resolved by the data's ``kind``.
     """
@@ -252,7 +384,7 @@ def _inner(tp: Any, data: Any = None) -> Any:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (list, dict):
+        elif origin in (list, dict) and containers:
             tp = typing.get_args(tp)[-1]
         elif (
             origin in (typing.Union, types.UnionType)
