@@ -78,7 +78,17 @@ def validate(files: tuple[Path, ...]) -> None:
 @main.command()
 def schema() -> None:
     """Print the scenario JSON Schema (for editor autocompletion)."""
-    click.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+def json_schema() -> dict:
+    """The scenario's JSON Schema, with the loader's `extends` key that the model never sees."""
+    out = Scenario.model_json_schema()
+    out["properties"] = {
+        "extends": {"type": "string", "description": "Scenario file this one builds on (deep merge; lists replace)."},
+        **out["properties"],
+    }
+    return out
 
 
 @main.command()
@@ -107,6 +117,13 @@ def schema() -> None:
     help="local: this machine's processes; dask: a Dask cluster (needs --scheduler).",
 )
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="Address of the Dask scheduler.")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario value, e.g. --set contract.reserved_share=0.4 (repeatable).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def run(
@@ -119,10 +136,11 @@ def run(
     workers: int,
     executor: str,
     scheduler: str | None,
+    overrides: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
-    scenario = sim.load(file)
+    scenario = sim.load(file, overrides)
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
     n = replications or scenario.meta.replications

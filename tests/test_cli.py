@@ -31,7 +31,7 @@ def test_schema_is_json_with_every_section():
     result = invoke("schema")
     assert result.exit_code == 0
     schema = json.loads(result.output)
-    assert set(schema["properties"]) == {"meta", "plants", "products", "program", "contract", "supply"}
+    assert set(schema["properties"]) == {"extends", "meta", "plants", "products", "program", "contract", "supply"}
 
 
 def test_schema_file_in_docs_is_up_to_date():
@@ -123,3 +123,13 @@ def test_run_at_vehicle_fidelity_records_it(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads((out / "manifest.json").read_text())["fidelity"] == "vehicle"
     assert invoke("run", str(scenario), "--fidelity", "atoms").exit_code == 2
+
+
+def test_run_takes_overrides_and_rejects_a_wrong_path(tmp_path):
+    out = tmp_path / "o"
+    result = invoke("run", SMALL, "-n", "1", "--set", "contract.reserved_share=0.5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "reserved_share: 0.5" in (out / "scenario.yaml").read_text()
+    bad = invoke("run", SMALL, "-n", "1", "--set", "contract.reserved_shar=0.5", "--out", str(tmp_path / "b"))
+    assert bad.exit_code == 2 and "did you mean 'reserved_share'" in bad.output
+    assert not (tmp_path / "b").exists()
