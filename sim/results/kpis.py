@@ -51,98 +51,92 @@ class Kpi:
         return out
 
 
-def kpis(results: Results) -> list[Kpi]:
-    """All KPIs of a run, in the order a planner reads them."""
-    out: list[Kpi] = []
+@dataclass(frozen=True)
+class Measure:
+    """One indicator's value in every replication: what KPIs, comparisons and sweeps start from."""
+
+    label: str
+    unit: str
+    values: np.ndarray  # (replication,)
+
+
+def measures(results: Results) -> dict[str, Measure]:
+    """Every per-replication indicator of a run, by KPI key, in the order a planner reads them."""
+    out: dict[str, Measure] = {}
     customer = results.customer_mask()
     if results.scenario.program is not None:
-        sop_days = results.sop / HOURS_PER_DAY
-        for q in (10, 50, 90):
-            v, lo, hi = quantile_ci(sop_days, q / 100)
-            out.append(Kpi(f"sop_p{q}", f"SOP date, P{q}", "date", v, lo, hi))
-        on_time = int(np.sum(results.sop < results.target_hour()))
-        v, lo, hi = proportion_ci(on_time, results.replications)
         target = results.scenario.program.target_launch
-        out.append(Kpi("sop_on_time", f"P(SOP on or before {target})", "share", v, lo, hi))
-        years = sorted({m[:4] for m in results.months})
+        out["sop_day"] = Measure("SOP date", "date", results.sop / HOURS_PER_DAY)
+        out["sop_on_time"] = Measure(
+            f"P(SOP on or before {target})", "share", (results.sop < results.target_hour()) * 1.0
+        )
         contract = results.built[:, customer, :].sum(axis=1)  # (replication, month)
-        for year in years:
+        for year in sorted({m[:4] for m in results.months}):
             cols = [i for i, m in enumerate(results.months) if m.startswith(year)]
-            v, lo, hi = mean_ci(contract[:, cols].sum(axis=1))
-            out.append(Kpi(f"contract_units_{year}", f"Contract units built in {year}", "vehicles", v, lo, hi))
+            out[f"contract_units_{year}"] = Measure(
+                f"Contract units built in {year}", "vehicles", contract[:, cols].sum(axis=1)
+            )
         fee = results.scenario.contract.fee_rmb_per_unit
-        v, lo, hi = mean_ci(contract.sum(axis=1) * fee)
-        out.append(Kpi("contract_fees_rmb", "Contract fees earned over the horizon", "RMB", v, lo, hi))
+        out["contract_fees_rmb"] = Measure("Contract fees earned over the horizon", "RMB", contract.sum(axis=1) * fee)
     owner = ~customer
     built = results.built[:, owner, :].sum(axis=(1, 2))
-    out.append(_mean("owner_units", "Own-brand units built over the horizon", "vehicles", built))
+    out["owner_units"] = Measure("Own-brand units built over the horizon", "vehicles", built)
     if "without_contract" in results.reference:
         lost = results.reference["without_contract"][:, owner, :].sum(axis=(1, 2)) - built
-        out.append(_mean("owner_units_lost", "Own-brand units lost to sharing", "vehicles", lost))
+        out["owner_units_lost"] = Measure("Own-brand units lost to sharing", "vehicles", lost)
     if "without_chip_disruptions" in results.reference:
         short = results.reference["without_chip_disruptions"] - results.built  # (replication, product, month)
-        out.append(_mean("chip_units_lost", "Units lost to the chip shortage", "vehicles", short.sum(axis=(1, 2))))
+        out["chip_units_lost"] = Measure("Units lost to the chip shortage", "vehicles", short.sum(axis=(1, 2)))
         brands = [p.brand for p in results.scenario.products]
         for brand in dict.fromkeys(brands):
             mask = np.array([b == brand for b in brands])
-            out.append(
-                _mean(
-                    f"chip_units_lost.{brand}",
-                    f"{brand} units lost to the chip shortage",
-                    "vehicles",
-                    short[:, mask].sum(axis=(1, 2)),
-                )
+            out[f"chip_units_lost.{brand}"] = Measure(
+                f"{brand} units lost to the chip shortage", "vehicles", short[:, mask].sum(axis=(1, 2))
             )
     if results.lost.any():
-        out.append(
-            _mean("lost_sales", "Lost sales (demand that waited too long)", "vehicles", results.lost.sum(axis=(1, 2)))
+        out["lost_sales"] = Measure(
+            "Lost sales (demand that waited too long)", "vehicles", results.lost.sum(axis=(1, 2))
         )
     if results.scrap.any():
-        out.append(_mean("scrapped", "Vehicles scrapped", "vehicles", results.scrap.sum(axis=(1, 2))))
-    # Line KPIs over the whole horizon: sums of hours, then ratios per replication.
-    totals = {k: v.sum(axis=2) for k, v in _horizon_line_arrays(results).items()}
+        out["scrapped"] = Measure("Vehicles scrapped", "vehicles", results.scrap.sum(axis=(1, 2)))
+    # Line indicators over the whole horizon: sums of hours, then ratios per replication.
+    open_all, down_all = results.open_hours.sum(axis=2), results.down_hours.sum(axis=2)
+    change_all, busy_all = results.changeover_hours.sum(axis=2), results.busy_hours.sum(axis=2)
+    built_all = results.line_built.sum(axis=2)
     jph = np.array([ln.jph for ln in results.scenario.all_lines()])
     for i, name in enumerate(results.line_names):
-        open_h, down, change = totals["open"][:, i], totals["down"][:, i], totals["changeover"][:, i]
-        out.append(
-            _mean(
-                f"utilisation.{name}", f"Utilisation of {name}", "share", _ratio(totals["busy"][:, i] + change, open_h)
-            )
-        )
+        open_h, down, change = open_all[:, i], down_all[:, i], change_all[:, i]
+        out[f"utilisation.{name}"] = Measure(f"Utilisation of {name}", "share", _ratio(busy_all[:, i] + change, open_h))
         if down.any():
-            out.append(
-                _mean(
-                    f"availability.{name}",
-                    f"Availability of {name} (up / open hours)",
-                    "share",
-                    _ratio(open_h - down, open_h),
-                )
+            out[f"availability.{name}"] = Measure(
+                f"Availability of {name} (up / open hours)", "share", _ratio(open_h - down, open_h)
             )
-            out.append(_mean(f"downtime_hours.{name}", f"Downtime of {name}", "hours", down))
+            out[f"downtime_hours.{name}"] = Measure(f"Downtime of {name}", "hours", down)
         if change.any():
-            out.append(_mean(f"changeover_hours.{name}", f"Changeover hours of {name}", "hours", change))
-        out.append(_mean(f"oee.{name}", f"OEE of {name}", "share", _ratio(totals["built"][:, i], open_h * jph[i])))
+            out[f"changeover_hours.{name}"] = Measure(f"Changeover hours of {name}", "hours", change)
+        out[f"oee.{name}"] = Measure(f"OEE of {name}", "share", _ratio(built_all[:, i], open_h * jph[i]))
     return out
 
 
-def _horizon_line_arrays(results: Results) -> dict[str, np.ndarray]:
-    return {
-        "open": results.open_hours,
-        "down": results.down_hours,
-        "changeover": results.changeover_hours,
-        "busy": results.busy_hours,
-        "built": results.line_built,
-    }
+def kpis(results: Results) -> list[Kpi]:
+    """All KPIs of a run with their 95% intervals: SOP percentiles and on-time probability, then means."""
+    out: list[Kpi] = []
+    for key, m in measures(results).items():
+        if key == "sop_day":
+            for q in (10, 50, 90):
+                v, lo, hi = quantile_ci(m.values, q / 100)
+                out.append(Kpi(f"sop_p{q}", f"SOP date, P{q}", "date", v, lo, hi))
+        elif key == "sop_on_time":
+            v, lo, hi = proportion_ci(int(m.values.sum()), len(m.values))
+            out.append(Kpi(key, m.label, m.unit, v, lo, hi))
+        else:
+            v, lo, hi = mean_ci(m.values)
+            out.append(Kpi(key, m.label, m.unit, v, lo, hi))
+    return out
 
 
 def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(a, b, out=np.zeros_like(a, dtype=float), where=b > 0)
-
-
-def _mean(key: str, label: str, unit: str, values: np.ndarray) -> Kpi:
-    """A KPI estimated by the mean of per-replication values, with a t interval."""
-    v, lo, hi = mean_ci(values)
-    return Kpi(key, label, unit, v, lo, hi)
 
 
 def _date(start: dt.date, days: float) -> str | None:
