@@ -18,7 +18,9 @@ import click
 
 import sim
 from sim.experiment import rundir
+from sim.experiment.cache import Cache
 from sim.experiment.executors import ExecutorError
+from sim.experiment.replication import ReplicationFailed
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -124,6 +126,8 @@ def json_schema() -> dict:
     metavar="PATH=VALUE",
     help="Override a scenario value, e.g. --set contract.reserved_share=0.4 (repeatable).",
 )
+@click.option("--first", type=click.IntRange(0), default=0, help="Index of the first replication (to rerun one alone).")
+@click.option("--no-cache", is_flag=True, help="Neither reuse nor keep finished replications.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def run(
@@ -137,6 +141,8 @@ def run(
     executor: str,
     scheduler: str | None,
     overrides: tuple[str, ...],
+    first: int,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
@@ -144,12 +150,37 @@ def run(
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
     n = replications or scenario.meta.replications
-    how = {"fidelity": fidelity, "workers": workers, "executor": executor, "scheduler": scheduler}
-    if quiet or not sys.stderr.isatty():
-        results = sim.run(scenario, replications=n, seed=seed, **how)
-    else:
-        with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
-            results = sim.run(scenario, replications=n, seed=seed, progress=bar.update, **how)
+    seed = scenario.meta.seed if seed is None else seed
+    cache = False if no_cache else Cache(scenario, seed, fidelity)
+    how = {"fidelity": fidelity, "workers": workers, "executor": executor, "scheduler": scheduler, "first": first}
+    finished = [0]
+
+    def count(k: int) -> None:
+        finished[0] += k
+
+    try:
+        if quiet or not sys.stderr.isatty():
+            results = sim.run(scenario, n, seed, count, cache=cache, **how)
+        else:
+            with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
+
+                def both(k: int) -> None:
+                    count(k)
+                    bar.update(k)
+
+                results = sim.run(scenario, n, seed, both, cache=cache, **how)
+    except KeyboardInterrupt:
+        kept = (
+            f"they are cached in {cache.folder}: run the same command again to resume"
+            if cache
+            else "nothing kept (--no-cache)"
+        )
+        click.echo(f"\ninterrupted after {finished[0]} of {n} replications; {kept}", err=True)
+        sys.exit(130)
+    except ReplicationFailed as exc:
+        again = f"sim --debug run {file} --seed {exc.seed} --first {exc.index} -n 1 --no-cache"
+        click.echo(f"error: {exc}\nrerun it alone with: {again}", err=True)
+        sys.exit(1)
     path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
     click.echo(format_kpis(results))
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")

@@ -58,3 +58,9 @@ def deterministic(jph: float = 60, demand: float = 1e7, **calendar: Any) -> Scen
 @pytest.fixture
 def small() -> Scenario:
     return Scenario.model_validate(small_data())
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets its own result cache, never the user's."""
+    monkeypatch.setenv("SIM_CACHE", str(tmp_path_factory.mktemp("cache")))

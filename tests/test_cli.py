@@ -133,3 +133,37 @@ def test_run_takes_overrides_and_rejects_a_wrong_path(tmp_path):
     bad = invoke("run", SMALL, "-n", "1", "--set", "contract.reserved_shar=0.5", "--out", str(tmp_path / "b"))
     assert bad.exit_code == 2 and "did you mean 'reserved_share'" in bad.output
     assert not (tmp_path / "b").exists()
+
+
+def test_ctrl_c_keeps_finished_replications_and_says_how_to_resume(monkeypatch, tmp_path):
+    import sim.experiment.replication as replication
+
+    real, calls = replication.simulate, []
+
+    def interrupted(scenario, streams, record, setup, fidelity):
+        calls.append(1)
+        if len(calls) > 4:  # two replications (with their counterfactual) finish first
+            raise KeyboardInterrupt
+        return real(scenario, streams, record, setup, fidelity)
+
+    monkeypatch.setattr(replication, "simulate", interrupted)
+    result = invoke("run", SMALL, "-n", "5", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 130
+    assert "interrupted after 2 of 5 replications" in result.output and "run the same command again" in result.output
+    assert not (tmp_path / "run").exists()
+    monkeypatch.setattr(replication, "simulate", real)
+    calls.clear()
+    assert invoke("run", SMALL, "-n", "5", "--out", str(tmp_path / "run")).exit_code == 0
+
+
+def test_a_failing_replication_prints_how_to_rerun_it(monkeypatch, tmp_path):
+    import sim.experiment.replication as replication
+
+    def broken(*args):
+        raise RuntimeError("model bug")
+
+    monkeypatch.setattr(replication, "simulate", broken)
+    result = invoke("run", SMALL, "-n", "3", "--no-cache", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 1
+    assert "replication 0 (seed 7) failed: RuntimeError: model bug" in result.output
+    assert "--seed 7 --first 0 -n 1" in result.output

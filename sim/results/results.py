@@ -60,6 +60,7 @@ class Results:
     sop: np.ndarray  # (replication,) clock hours; inf without a program
     reference: dict[str, np.ndarray] = field(default_factory=dict)  # counterfactual -> built
     fidelity: str = "batch"  # "batch" or "vehicle"
+    first: int = 0  # index of the first replication (tables number replications from it)
     events: int = 0  # SimPy events processed in all replications, counterfactuals included
     wall_seconds: float = 0.0
 
@@ -131,7 +132,7 @@ class Results:
         n = len(metrics)
         return Table(
             {
-                "replication": np.tile(r.ravel(), n),
+                "replication": np.tile(r.ravel() + self.first, n),
                 "month": np.tile(np.array(self.months)[m.ravel()], n),
                 "product": np.tile(np.array(self.product_ids)[p.ravel()], n),
                 "brand": np.tile(brand[p.ravel()], n),
@@ -173,7 +174,7 @@ class Results:
         n = len(metrics)
         return Table(
             {
-                "replication": np.tile(r.ravel(), n),
+                "replication": np.tile(r.ravel() + self.first, n),
                 "month": np.tile(np.array(self.months)[m.ravel()], n),
                 "line": np.tile(np.array(self.line_names)[ln.ravel()], n),
                 "metric": np.repeat(list(metrics), r.size),
@@ -186,7 +187,7 @@ class Results:
         start, finish = self.milestone_start.ravel(), self.milestone_finish.ravel()
         return Table(
             {
-                "replication": r.ravel(),
+                "replication": r.ravel() + self.first,
                 "milestone": np.array(self.milestone_ids, dtype=str)[k.ravel()] if k.size else np.array([], str),
                 "start": [str(self.date(h)) for h in start],
                 "finish": [str(self.date(h)) for h in finish],
@@ -197,7 +198,7 @@ class Results:
     def _replications_table(self) -> Table:
         return Table(
             {
-                "replication": np.arange(self.replications),
+                "replication": np.arange(self.replications) + self.first,
                 "sop": [str(self.date(h)) if np.isfinite(h) else "" for h in self.sop],
                 "sop_day": self.sop / HOURS_PER_DAY,
                 "on_time": self.sop < self.target_hour(),

@@ -157,5 +157,17 @@ class Scenario(Section):
 
     def digest(self) -> str:
         """A stable hash of the scenario's content (not of its file's formatting)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return _hash(self.model_dump(mode="json"))
+
+    def model_digest(self) -> str:
+        """A hash of what decides a replication's results: everything but the scenario's name,
+        description, seed and replication count (so a cached replication serves any run of the
+        same model, whatever it is called or how many replications it asks for)."""
+        data = self.model_dump(mode="json")
+        for key in ("name", "description", "seed", "replications"):
+            data["meta"].pop(key)
+        return _hash(data)
+
+
+def _hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

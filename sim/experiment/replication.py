@@ -1,0 +1,78 @@
+"""One replication of a scenario, with its counterfactuals: the unit every executor runs.
+
+Each replication also runs its counterfactuals on the same random streams: without the
+contract (the owner's products alone: the reference for own-brand units lost to sharing)
+and, when the scenario has chip disruptions, with the nominal chip supply (the reference
+for units lost to the shortage). A replication depends only on (scenario, seed, index).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.experiment.seeding import streams
+from sim.model import Setup, simulate
+from sim.model.recorder import Recorder
+from sim.results.results import fold, fold_built
+from sim.scenario import Scenario
+
+
+@dataclass
+class Replication:
+    """The folded arrays of one replication, its counterfactuals' output and its event count."""
+
+    index: int
+    arrays: dict[str, np.ndarray]
+    reference: dict[str, np.ndarray]
+    events: int
+
+
+class ReplicationFailed(Exception):
+    """A replication raised: its index and seed let it be rerun alone."""
+
+    def __init__(self, index: int, seed: int, cause: BaseException):
+        self.index, self.seed = index, seed
+        super().__init__(f"replication {index} (seed {seed}) failed: {type(cause).__name__}: {cause}")
+
+
+def counterfactuals(scenario: Scenario) -> dict[str, Scenario]:
+    """The scenarios whose output, on the same streams, measures what the real one costs."""
+    out = {}
+    if scenario.contract is not None:
+        out["without_contract"] = scenario.without_contract()
+    if scenario.without_chip_disruptions() is not scenario:
+        out["without_chip_disruptions"] = scenario.without_chip_disruptions()
+    return out
+
+
+def replicate(
+    scenario: Scenario,
+    seed: int,
+    indices: list[int],
+    fidelity: str = "batch",
+    done: Callable[[Replication], None] | None = None,
+) -> list[Replication]:
+    """Run the replications `indices` of `scenario`, calling `done` after each one."""
+    setup = Setup.of(scenario)
+    others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
+    out = []
+    for r in indices:
+        try:
+            rec = Recorder()
+            events = simulate(scenario, streams(seed, r), rec, setup, fidelity)
+            reference = {}
+            for name, (other, other_setup) in others.items():
+                ref = Recorder()
+                events += simulate(other, streams(seed, r), ref, other_setup, fidelity)
+                # Folded with the full scenario's indices, so products missing there stay zero.
+                reference[name] = fold_built(ref.records, scenario, setup.months)
+            replication = Replication(r, fold(rec.records, scenario, setup.months), reference, events)
+        except Exception as exc:
+            raise ReplicationFailed(r, seed, exc) from exc
+        out.append(replication)
+        if done is not None:
+            done(replication)
+    return out
