@@ -11,6 +11,7 @@ line, modelled as a discrete-event simulation (SimPy) driven by YAML scenarios.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from sim.experiment.compare import compare
 from sim.experiment.runner import run
 from sim.scenario import Scenario, ScenarioError, load
 
@@ -19,4 +20,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load", "run"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load", "run"]

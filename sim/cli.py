@@ -18,7 +18,6 @@ import click
 
 import sim
 from sim.experiment import rundir
-from sim.experiment.cache import Cache
 from sim.experiment.executors import ExecutorError
 from sim.experiment.replication import ReplicationFailed
 from sim.scenario import Scenario, ScenarioError
@@ -93,14 +92,96 @@ def json_schema() -> dict:
     return out
 
 
+def experiment_options(command: Callable) -> Callable:
+    """The options every simulating command shares: how many, from which seed, where, how."""
+    options = [
+        click.option(
+            "-n", "--replications", type=click.IntRange(1, 100_000), help="Replications (default: the scenario's)."
+        ),
+        click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's)."),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="PATH=VALUE",
+            help="Override a scenario value, e.g. --set contract.reserved_share=0.4 (repeatable).",
+        ),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Output directory (default: runs/NAME-TIME).",
+        ),
+        click.option("--force", is_flag=True, help="Replace the output directory if it exists."),
+        click.option(
+            "-w", "--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes."
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(["local", "dask"]),
+            default="local",
+            show_default=True,
+            help="local: this machine's processes; dask: a Dask cluster (needs --scheduler).",
+        ),
+        click.option("--scheduler", metavar="tcp://HOST:PORT", help="Address of the Dask scheduler."),
+        click.option("--no-cache", is_flag=True, help="Neither reuse nor keep finished replications."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+class Progress:
+    """A progress bar on a terminal (quiet when piped or asked), counting finished replications."""
+
+    def __init__(self, total: int, label: str, quiet: bool):
+        self.done = 0
+        self.bar = (
+            None if quiet or not sys.stderr.isatty() else click.progressbar(length=total, label=label, file=sys.stderr)
+        )
+
+    def __enter__(self) -> Progress:
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, k: int) -> None:
+        self.done += k
+        if self.bar is not None:
+            self.bar.update(k)
+
+
+def simulating(
+    total: int, label: str, quiet: bool, cache_note: str, rerun: str, work: Callable[[Progress], Any]
+) -> Any:
+    """Run `work` with a progress bar; Ctrl-C and failing replications end it with a clear message."""
+    progress = Progress(total, label, quiet)
+    try:
+        with progress:
+            return work(progress)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted after {progress.done} of {total} replications; {cache_note}", err=True)
+        sys.exit(130)
+    except ReplicationFailed as exc:
+        click.echo(f"error: {exc}\nrerun it alone with: {rerun.format(seed=exc.seed, index=exc.index)}", err=True)
+        sys.exit(1)
+
+
+def _how(workers: int, executor: str, scheduler: str | None, no_cache: bool) -> dict[str, Any]:
+    return {"workers": workers, "executor": executor, "scheduler": scheduler, "cache": not no_cache}
+
+
+def _cache_note(no_cache: bool) -> str:
+    return "nothing kept (--no-cache)" if no_cache else "they are cached: run the same command again to resume"
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-n", "--replications", type=click.IntRange(1, 100_000), help="Replications (default: the scenario's).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's).")
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), help="Run directory (default: runs/NAME-TIME)."
-)
-@click.option("--force", is_flag=True, help="Replace the run directory if it exists.")
+@experiment_options
 @click.option(
     "--fidelity",
     type=click.Choice(["batch", "vehicle"]),
@@ -108,83 +189,79 @@ def json_schema() -> dict:
     show_default=True,
     help="batch: exact batches between events; vehicle: one entity per vehicle (slow, for checks).",
 )
-@click.option(
-    "-w", "--workers", type=click.IntRange(1, 256), default=1, show_default=True, help="Local worker processes."
-)
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="local: this machine's processes; dask: a Dask cluster (needs --scheduler).",
-)
-@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Address of the Dask scheduler.")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario value, e.g. --set contract.reserved_share=0.4 (repeatable).",
-)
 @click.option("--first", type=click.IntRange(0), default=0, help="Index of the first replication (to rerun one alone).")
-@click.option("--no-cache", is_flag=True, help="Neither reuse nor keep finished replications.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @guarded
-def run(
-    file: Path,
-    replications: int | None,
-    seed: int | None,
-    out: Path | None,
-    force: bool,
-    fidelity: str,
-    workers: int,
-    executor: str,
-    scheduler: str | None,
-    overrides: tuple[str, ...],
-    first: int,
-    no_cache: bool,
-    quiet: bool,
-) -> None:
+def run(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
+        force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
+        fidelity: str, first: int) -> None:  # fmt: skip
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
     scenario = sim.load(file, overrides)
-    if out is not None and out.exists() and not force:
-        raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
+    refuse_existing(out, force)
     n = replications or scenario.meta.replications
-    seed = scenario.meta.seed if seed is None else seed
-    cache = False if no_cache else Cache(scenario, seed, fidelity)
-    how = {"fidelity": fidelity, "workers": workers, "executor": executor, "scheduler": scheduler, "first": first}
-    finished = [0]
-
-    def count(k: int) -> None:
-        finished[0] += k
-
-    try:
-        if quiet or not sys.stderr.isatty():
-            results = sim.run(scenario, n, seed, count, cache=cache, **how)
-        else:
-            with click.progressbar(length=n, label=f"{scenario.meta.name}: {n} replications", file=sys.stderr) as bar:
-
-                def both(k: int) -> None:
-                    count(k)
-                    bar.update(k)
-
-                results = sim.run(scenario, n, seed, both, cache=cache, **how)
-    except KeyboardInterrupt:
-        kept = (
-            f"they are cached in {cache.folder}: run the same command again to resume"
-            if cache
-            else "nothing kept (--no-cache)"
-        )
-        click.echo(f"\ninterrupted after {finished[0]} of {n} replications; {kept}", err=True)
-        sys.exit(130)
-    except ReplicationFailed as exc:
-        again = f"sim --debug run {file} --seed {exc.seed} --first {exc.index} -n 1 --no-cache"
-        click.echo(f"error: {exc}\nrerun it alone with: {again}", err=True)
-        sys.exit(1)
-    path = rundir.write(results, out or rundir.default_path(results), force=force, source=str(file))
+    how = _how(workers, executor, scheduler, no_cache) | {"fidelity": fidelity, "first": first}
+    rerun = f"sim --debug run {file} --seed {{seed}} --first {{index}} -n 1 --no-cache"
+    results = simulating(
+        n, f"{scenario.meta.name}: {n} replications", quiet, _cache_note(no_cache), rerun,
+        lambda progress: sim.run(scenario, n, seed, progress, **how),
+    )  # fmt: skip
+    path = rundir.write(results, out or rundir.default_path(scenario.meta.name), force=force, source=str(file))
     click.echo(format_kpis(results))
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")
     click.echo(f"report: {path / 'report.html'}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@experiment_options
+@guarded
+def compare(files: tuple[Path, ...], replications: int | None, seed: int | None, overrides: tuple[str, ...],
+            out: Path | None, force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool,
+            quiet: bool) -> None:  # fmt: skip
+    """Compare scenario FILES on common random numbers: each KPI against the first, with paired 95% CIs."""
+    from sim.experiment.compare import compare as compare_scenarios
+    from sim.report.compare import write as write_report
+
+    if len(files) < 2:
+        raise InvalidInput("compare needs at least two scenario files (the first is the base)")
+    scenarios = [sim.load(f, overrides) for f in files]
+    refuse_existing(out, force)
+    n = replications or scenarios[0].meta.replications
+    names = [f.stem for f in files]
+    comparison = simulating(
+        n * len(files), f"compare: {len(files)} x {n} replications", quiet, _cache_note(no_cache),
+        "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing scenario)",
+        lambda progress: compare_scenarios(scenarios, n, seed, progress, names=names, **_how(workers, executor, scheduler, no_cache)),
+    )  # fmt: skip
+
+    def fill(tmp: Path) -> None:
+        comparison.to_csv(tmp)
+        write_report(comparison, tmp / "compare.html")
+        (tmp / "manifest.json").write_text(
+            rundir.manifest(
+                command="compare",
+                scenarios=[{"file": str(f), "hash": s.digest()} for f, s in zip(files, scenarios, strict=True)],
+                seed=comparison.seed,
+                replications=comparison.replications,
+            )
+        )
+
+    path = rundir.atomic(out or rundir.default_path("compare"), force, fill)
+    click.echo(format_differences(comparison))
+    click.echo(f"\noutput: {path}\nreport: {path / 'compare.html'}")
+
+
+def refuse_existing(out: Path | None, force: bool) -> None:
+    if out is not None and out.exists() and not force:
+        raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
+
+
+def format_differences(comparison: Any) -> str:
+    """The differences from the base scenario as aligned text."""
+    rows = [("KPI", "scenario", "difference", "95% CI")]
+    for d in comparison.differences():
+        rows.append((d.label, d.scenario, f"{d.difference:+,.4g}", f"{d.low:+,.4g} to {d.high:+,.4g}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def format_kpis(results: sim.results.Results) -> str:

@@ -167,3 +167,14 @@ def test_a_failing_replication_prints_how_to_rerun_it(monkeypatch, tmp_path):
     assert result.exit_code == 1
     assert "replication 0 (seed 7) failed: RuntimeError: model bug" in result.output
     assert "--seed 7 --first 0 -n 1" in result.output
+
+
+def test_compare_writes_differences_and_a_report(tmp_path):
+    out = tmp_path / "cmp"
+    other = tmp_path / "owner_first.yaml"
+    other.write_text(f"extends: {DATA / 'small.yaml'}\ncontract:\n  customer: xiaomi\n  policy: owner_first\n")
+    result = invoke("compare", SMALL, str(other), "-n", "3", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"differences.csv", "compare.html", "manifest.json"}
+    assert "Own-brand units lost to sharing" in result.output and "owner_first" in result.output
+    assert invoke("compare", SMALL).exit_code == 2  # one scenario is no comparison
