@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sim.experiment.compare import compare
 from sim.experiment.runner import run
+from sim.experiment.sweep import sweep
 from sim.scenario import Scenario, ScenarioError, load
 
 try:
@@ -20,4 +21,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load", "run"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load", "run", "sweep"]

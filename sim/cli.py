@@ -20,6 +20,7 @@ import sim
 from sim.experiment import rundir
 from sim.experiment.executors import ExecutorError
 from sim.experiment.replication import ReplicationFailed
+from sim.experiment.sweep import SweepError
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -39,7 +40,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, rundir.RunDirExists, ExecutorError) as exc:
+        except (ScenarioError, rundir.RunDirExists, ExecutorError, SweepError) as exc:
             raise InvalidInput(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -248,6 +249,57 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
     path = rundir.atomic(out or rundir.default_path("compare"), force, fill)
     click.echo(format_differences(comparison))
     click.echo(f"\noutput: {path}\nreport: {path / 'compare.html'}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@experiment_options
+@click.option("--kpi", help="KPI of the heatmap or tornado (default: own-brand units lost, else the SOP date).")
+@guarded
+def sweep(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
+          force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
+          kpi: str | None) -> None:  # fmt: skip
+    """Sweep FILE over a grid: a scenario with --set PATH=V1,V2,... (repeatable), or a sweep file."""
+    from sim.experiment import sweep as sweeps
+    from sim.report.sweep import write as write_report
+
+    if sweeps.is_sweep_file(file):
+        if overrides:
+            raise InvalidInput(f"{file} is a sweep file: put the values to sweep in it, not in --set")
+        spec = sweeps.load_sweep(file)
+        base, design, fixed, kpi = spec.scenario, spec.design, spec.overrides, kpi or spec.kpi
+        n = replications or spec.replications
+        seed = spec.seed if seed is None else seed
+    else:
+        if not overrides:
+            raise InvalidInput("a sweep needs --set PATH=V1,V2,... (repeatable) or a sweep file")
+        base, design, fixed = file, sweeps.grid(sweeps.axes(overrides)), ()
+        n = replications
+    points = sweeps.prepare(base, design, fixed, kpi)  # every point valid before any work
+    total = len(points) * (n or points[0][1].meta.replications)
+    results = simulating(
+        total, f"sweep: {len(points)} points", quiet, _cache_note(no_cache),
+        "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing point's --set)",
+        lambda progress: sweeps.sweep(base, design, n, seed, progress, fixed, kpi, **_how(workers, executor, scheduler, no_cache)),
+    )  # fmt: skip
+
+    def fill(tmp: Path) -> None:
+        results.to_csv(tmp)
+        write_report(results, tmp / "sweep.html", kpi)
+        (tmp / "manifest.json").write_text(
+            rundir.manifest(
+                command="sweep", scenario=str(base), design=design.describe(), points=len(points), seed=seed
+            )
+        )
+
+    path = rundir.atomic(out or rundir.default_path("sweep"), force, fill)
+    summary = results.summary(results.chosen_kpi(kpi))
+    rows = list(summary.rows())
+    names = [k for k in summary.columns if k not in ("kpi", "unit", "statistic", "low", "high")]
+    click.echo(f"{results.chosen_kpi(kpi)} by point (mean or median, 95% CI):")
+    for row in rows:
+        click.echo("  " + "  ".join(f"{k}={row[k]}" for k in names) + f"  [{row['low']:,.4g}, {row['high']:,.4g}]")
+    click.echo(f"\noutput: {path}\nreport: {path / 'sweep.html'}")
 
 
 def refuse_existing(out: Path | None, force: bool) -> None:

@@ -178,3 +178,23 @@ def test_compare_writes_differences_and_a_report(tmp_path):
     assert {p.name for p in out.iterdir()} == {"differences.csv", "compare.html", "manifest.json"}
     assert "Own-brand units lost to sharing" in result.output and "owner_first" in result.output
     assert invoke("compare", SMALL).exit_code == 2  # one scenario is no comparison
+
+
+def test_sweep_runs_a_grid_and_rejects_bad_points_before_work(tmp_path):
+    out = tmp_path / "sw"
+    result = invoke("sweep", SMALL, "--set", "contract.reserved_share=0.1,0.3", "-n", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"sweep.csv", "summary.csv", "sweep.html", "manifest.json"}
+    bad = invoke("sweep", SMALL, "--set", "contract.reserved_share=0.1,1.5", "-n", "2", "--out", str(tmp_path / "b"))
+    assert bad.exit_code == 2 and "sweep point 2 (contract.reserved_share=1.5)" in bad.output
+    assert not (tmp_path / "b").exists()
+    assert invoke("sweep", SMALL, "-n", "2").exit_code == 2  # nothing to sweep
+
+
+def test_sweep_file_runs(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        f"scenario: {DATA / 'small.yaml'}\nreplications: 2\nsensitivity:\n  program.engineering_assist: [0.8, 1.0]\n"
+    )
+    result = invoke("sweep", str(spec), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
