@@ -97,8 +97,10 @@ class Comparison:
         """The differences (what a comparison reports, as `Results.kpis` is what a run reports)."""
         return self.differences()
 
-    def table(self) -> Table:
+    def table(self, name: str = "differences") -> Table:
         """The differences as a tidy table, one row per (scenario, KPI); dates in days."""
+        if name != "differences":
+            raise KeyError(f"no table {name!r}; a comparison has one table, differences")
         diffs = self.differences()
         columns = {
             "scenario": [d.scenario for d in diffs],

@@ -361,8 +361,17 @@ class SweepResults:
         check_kpi(kpi, self.kpi_keys())
         return kpi
 
-    def table(self) -> Table:
-        """Tidy: one row per (point, replication, KPI) with columns point, <swept paths>, replication, kpi, value."""
+    def kpis(self) -> list[list]:
+        """Every point's KPIs with their 95% intervals (`Results.kpis` of each point's run)."""
+        return [results.kpis() for results in self.results]
+
+    def table(self, name: str = "sweep") -> Table:
+        """Tidy: one row per (point, replication, KPI) with columns point, <swept paths>, replication,
+        kpi, value; `name` "summary" gives `summary()` instead."""
+        if name == "summary":
+            return self.summary()
+        if name != "sweep":
+            raise KeyError(f"no table {name!r}; tables are sweep, summary")
         cols: dict[str, list] = {"point": [], **{p: [] for p in self.params}, "replication": [], "kpi": [], "value": []}
         for n, (m, setting) in enumerate(zip(self.measures, self.settings, strict=True), start=1):
             for key, measure in m.items():
