@@ -40,7 +40,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, rundir.RunDirExists, ExecutorError, SweepError) as exc:
+        except (ScenarioError, rundir.RunDirExists, rundir.NotARunDir, ExecutorError, SweepError) as exc:
             raise InvalidInput(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -300,6 +300,20 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
     for row in rows:
         click.echo("  " + "  ".join(f"{k}={row[k]}" for k in names) + f"  [{row['low']:,.4g}, {row['high']:,.4g}]")
     click.echo(f"\noutput: {path}\nreport: {path / 'sweep.html'}")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: RUN_DIR/report.html)."
+)
+@guarded
+def report(run_dir: Path, out: Path | None) -> None:
+    """Draw the report of the run directory RUN_DIR again, from its saved results (no simulation)."""
+    from sim.report import write as write_report
+
+    results = rundir.read(run_dir)
+    click.echo(f"report: {write_report(results, out or run_dir / 'report.html')}")
 
 
 def refuse_existing(out: Path | None, force: bool) -> None:

@@ -48,6 +48,7 @@ def test_run_writes_a_complete_run_directory(tmp_path):
         "scenario.yaml",
         "manifest.json",
         "kpis.json",
+        "results.npz",
         "report.html",
         "products.csv",
         "lines.csv",
@@ -198,3 +199,27 @@ def test_sweep_file_runs(tmp_path):
     )
     result = invoke("sweep", str(spec), "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
+
+
+def test_report_redraws_a_run_directory_without_simulating(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    assert invoke("run", SMALL, "-n", "2", "--out", str(out)).exit_code == 0
+    (out / "report.html").unlink()
+    import sim.experiment.replication as replication
+
+    monkeypatch.setattr(replication, "simulate", lambda *a: 1 / 0)  # any simulation would fail
+    result = invoke("report", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").stat().st_size > 100_000
+    elsewhere = invoke("report", str(out), "--out", str(tmp_path / "again.html"))
+    assert elsewhere.exit_code == 0 and (tmp_path / "again.html").exists()
+
+
+def test_report_refuses_what_is_not_a_run_directory(tmp_path):
+    assert invoke("report", str(tmp_path)).exit_code == 2
+    assert "not a run directory" in invoke("report", str(tmp_path)).output
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "manifest.json").write_text('{"package": "sim", "version": "0.0.1", "scenario_hash": "x"}')
+    result = invoke("report", str(old))
+    assert result.exit_code == 2 and "cannot read" in result.output and "Traceback" not in result.output

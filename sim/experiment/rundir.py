@@ -1,8 +1,9 @@
 """The run directory: everything a run produced, written atomically.
 
 Layout: ``scenario.yaml`` (the resolved scenario), ``manifest.json`` (package version,
-seed, replications, wall time, scenario hash), one CSV per tidy table, ``kpis.json`` and
-``report.html``. The directory is assembled under a temporary name next to its final
+seed, replications, wall time, scenario hash), one CSV per tidy table, ``kpis.json``,
+``report.html`` and ``results.npz`` (the per-replication arrays, from which `read` rebuilds
+the Results to draw the report again without simulating). The directory is assembled under a temporary name next to its final
 place and renamed at the end, so an interrupted or failed run leaves nothing half-written;
 an existing directory is replaced only when asked.
 """
@@ -18,13 +19,22 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from sim.results.results import Results
 
+#: Version of the run directory's layout; `read` refuses directories of another.
+FORMAT = 1
+ARRAYS = "results.npz"
+
 
 class RunDirExists(Exception):
     """The output directory exists and replacing it was not asked for."""
+
+
+class NotARunDir(Exception):
+    """A folder that is not a run directory this version of sim can read."""
 
 
 def default_path(name: str, root: Path = Path("runs")) -> Path:
@@ -80,11 +90,14 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
             yaml.safe_dump(scenario.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
         )
         tables = [p.name for p in results.to_csv(tmp)]
+        arrays = {k: v for k, v in vars(results).items() if isinstance(v, np.ndarray)}
+        np.savez_compressed(tmp / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
         start = scenario.meta.start_date
         (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in results.kpis()], indent=2) + "\n")
         write_report(results, tmp / "report.html")
         (tmp / "manifest.json").write_text(
             manifest(
+                format=FORMAT,
                 scenario=scenario.meta.name,
                 scenario_file=source,
                 scenario_hash=scenario.digest(),
@@ -99,3 +112,40 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
         )
 
     return atomic(out, force, fill)
+
+
+def read(folder: str | Path) -> Results:
+    """The Results saved in run directory `folder` (to draw its report again, say)."""
+    from sim.model import Setup
+    from sim.scenario import ScenarioError, parse
+
+    folder = Path(folder)
+    try:
+        info = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise NotARunDir(f"{folder} is not a run directory (no readable manifest.json)") from None
+    if not isinstance(info, dict) or info.get("package") != "sim" or "scenario_hash" not in info:
+        raise NotARunDir(f"{folder} is not a run directory (its manifest.json is not a run's)")
+    if info.get("format") != FORMAT or not (folder / ARRAYS).exists():
+        raise NotARunDir(
+            f"{folder} was written by sim {info.get('version', '?')} in a run directory format this version "
+            f"({FORMAT}) cannot read; run the scenario again"
+        )
+    try:
+        scenario = parse((folder / "scenario.yaml").read_text(), str(folder / "scenario.yaml"))
+        with np.load(folder / ARRAYS) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, ScenarioError) as exc:
+        raise NotARunDir(f"{folder} is a damaged run directory ({exc})") from None
+    reference = {k.removeprefix("reference:"): arrays.pop(k) for k in list(arrays) if k.startswith("reference:")}
+    return Results(
+        scenario=scenario,
+        seed=info["seed"],
+        months_=Setup.of(scenario).months,
+        reference=reference,
+        fidelity=info.get("fidelity", "batch"),
+        first=info.get("first_replication", 0),
+        events=info.get("events", 0),
+        wall_seconds=info.get("wall_seconds", 0.0),
+        **arrays,
+    )
