@@ -313,7 +313,8 @@ def report(run_dir: Path, out: Path | None) -> None:
     from sim.report import write as write_report
 
     results = rundir.read(run_dir)
-    click.echo(f"report: {write_report(results, out or run_dir / 'report.html')}")
+    source = json.loads((run_dir / "manifest.json").read_text()).get("scenario_file")  # for the sources, if still there
+    click.echo(f"report: {write_report(results, out or run_dir / 'report.html', source)}")
 
 
 def refuse_existing(out: Path | None, force: bool) -> None:

@@ -94,7 +94,7 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
         np.savez_compressed(tmp / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
         start = scenario.meta.start_date
         (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in results.kpis()], indent=2) + "\n")
-        write_report(results, tmp / "report.html")
+        write_report(results, tmp / "report.html", source)
         (tmp / "manifest.json").write_text(
             manifest(
                 format=FORMAT,

@@ -17,7 +17,9 @@ import sim.report
 from sim.results.results import Results
 from sim.scenario import Scenario
 
-SMALL = Path(__file__).parents[1] / "data" / "small.yaml"
+ROOT = Path(__file__).parents[2]
+SMALL = ROOT / "tests" / "data" / "small.yaml"
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
 PLOTLY_MARKER = "* plotly.js v"  # the banner comment at the top of plotly.js
 MAX_BYTES = 5_000_000
 CONTRACT_TITLES = (
@@ -28,6 +30,7 @@ CONTRACT_TITLES = (
     "Own-brand units lost to sharing per month (vehicles, without minus with contract)",
     "Contract fees earned at RMB 8,000 per vehicle (RMB million)",
 )
+GANTT_TITLE = "Launch program: median start to median finish of each milestone over 30 replications (dates)"
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +292,157 @@ def test_line_summary_uses_each_distributions_mean() -> None:
     )
     assert _line_summary(line) == "45 JPH; failures every ~150 open h (weibull), repairs ~2 h (fixed)"
     assert _line_summary(Line.model_validate({"id": "l", "jph": 45, "products": ["a"]})) == ""
+
+
+# -- launch program Gantt chart -------------------------------------------------------------------
+def test_gantt_chart_only_with_a_program(results: Results, no_contract: Results, tmp_path: Path) -> None:
+    assert in_chart(GANTT_TITLE, sim.report.write(results, tmp_path / "a.html").read_text(encoding="utf-8"))
+    text = sim.report.write(no_contract, tmp_path / "b.html").read_text(encoding="utf-8")
+    assert not in_chart(GANTT_TITLE.replace("30 replications", "10 replications"), text)
+    assert "Launch program" not in text
+
+
+def test_gantt_bars_are_the_median_dates_and_bands_the_finish_p10_p90(results: Results) -> None:
+    from sim.report.html import launch_program
+
+    fig = launch_program(results)
+    program = results.scenario.program
+    medians = [t for t in fig.data if t.name.startswith("Median")]
+    bars = {y: (b, x) for t in medians for y, b, x in zip(t.y, t.base, t.x, strict=True)}
+    (band,) = [t for t in fig.data if t.name.startswith("Finish date")]
+    assert list(band.y) == [m.name or m.id for m in program.milestones] == ["design", "tooling"]
+    day = dt.timedelta(milliseconds=86_400_000)
+    for i, m in enumerate(program.milestones):
+        start = results.date(np.median(results.milestone_start[:, i]))
+        finish = results.date(np.median(results.milestone_finish[:, i]))
+        base, length = bars[m.id]
+        assert base == str(start)
+        assert dt.date.fromisoformat(base) + length / 86_400_000 * day == finish
+        p10, p90 = (results.date(h) for h in np.percentile(results.milestone_finish[:, i], [10, 90]))
+        assert band.base[i] == str(p10)
+        assert dt.date.fromisoformat(band.base[i]) + band.x[i] / 86_400_000 * day == p90
+        assert p10 <= finish <= p90
+    labels = [a.text for a in fig.layout.annotations]
+    sop = results.date(float(np.median(results.sop)))
+    assert f"program start {program.start_date}" in labels
+    assert f"target launch {program.target_launch}" in labels
+    assert f"SOP P50 {sop}" in labels
+    assert [s.x0 for s in fig.layout.shapes] == [str(program.start_date), str(program.target_launch), str(sop)]
+
+
+def test_gantt_shows_which_milestones_the_assist_shortens(results: Results) -> None:
+    from sim.report.html import launch_program
+
+    program = results.scenario.program
+    milestones = [program.milestones[0].model_copy(update={"assisted": False}), program.milestones[1]]
+    scenario = results.scenario.model_copy(update={"program": program.model_copy(update={"milestones": milestones})})
+    fig = launch_program(Results(**{**results.__dict__, "scenario": scenario}))
+    rows = {t.name: list(t.y) for t in fig.data if t.name.startswith("Median")}
+    assert rows == {
+        "Median start to median finish, shortened by the owner's assist (x0.9)": ["tooling"],
+        "Median start to median finish, not assisted": ["design"],
+    }
+
+
+# -- provenance: the facts a scenario cites -------------------------------------------------------------
+SOURCES = re.compile(r'<details class="sources">.*?</details>', re.DOTALL)
+
+
+def fact_rows(section: str) -> dict[str, str]:
+    """Fact id -> status tag of each row of a sources section."""
+    return dict(re.findall(r'<tr><td><code>([^<]+)</code> <span class="tag [^"]+">([^<]+)</span>', section))
+
+
+def test_baseline_sources_list_the_cited_facts_with_their_status(results: Results, tmp_path: Path) -> None:
+    path = sim.report.write(results, tmp_path / "report.html", source=BASELINE)
+    (section,) = SOURCES.findall(path.read_text(encoding="utf-8"))
+    facts = yaml.safe_load((ROOT / "seeds" / "facts.yaml").read_text(encoding="utf-8"))
+    rows = fact_rows(section)
+    assert (
+        rows["jph_band"] == facts["jph_band"]["status"]
+    )  # cited in passing: "facts: jac_nio_jph (...), inside jph_band"
+    assert rows["china_shift_hours"] == "sourced"  # inside parentheses after "facts:"
+    assert rows["seed_article_date"] == "sourced"
+    assert rows["first_shift_start_hour"] == "assumption"
+    assert {f"holiday_national_day_{y}" for y in range(2021, 2026)} <= set(rows)  # holiday_<festival>_<year>
+    assert {"plant_share_haval_h6", "margin_wey", "chips_per_vehicle_ora"} <= set(rows)  # patterns such as margin_*
+    assert "gwm_denial" not in rows and "gwm_sales_2020" not in rows  # in facts.yaml, not cited
+    assert "not found" not in rows.values()
+    assert all(rows[fact] == facts[fact]["status"] for fact in rows)
+    counts = {s: list(rows.values()).count(s) for s in ("sourced", "derived", "remembered", "assumption")}
+    summary = (
+        f"<b>Sources: {len(rows)} facts cited by the scenario</b>: {counts['sourced']} sourced, "
+        f"{counts['derived']} derived, {counts['remembered']} remembered, {counts['assumption']} assumptions</summary>"
+    )
+    assert summary in section
+    assert 100 < len(rows) < len(facts)
+    assert html.escape(facts["jph_band"]["note"]) in section
+    assert external_references(path.read_text(encoding="utf-8")) == []
+
+
+def test_a_cited_fact_missing_from_facts_yaml_is_reported(results: Results, tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "facts.yaml").write_text(
+        "seed_article_date: {value: '2021-03-26', unit: date, source: 'Reuters', date: '2021-03-26', "
+        "status: sourced, note: The report's date.}\n"
+        "line_jph: {value: 60, unit: JPH, source: none, date: 2021-04, status: assumption, note: A guess.}\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "scenarios" / "mine.yaml"
+    scenario.parent.mkdir()
+    scenario.write_text(
+        SMALL.read_text(encoding="utf-8") + "# facts: no_such_fact, seed_article_date\n# jph (facts: line_jph)\n",
+        encoding="utf-8",
+    )
+    text = sim.report.write(results, tmp_path / "report.html", source=scenario).read_text(encoding="utf-8")
+    (section,) = SOURCES.findall(text)
+    assert fact_rows(section) == {"no_such_fact": "not found", "seed_article_date": "sourced", "line_jph": "assumption"}
+    assert "3 facts cited by the scenario</b>: 1 sourced, 1 assumption, 1 not found</summary>" in section
+    assert "not found in seeds/facts.yaml" in section
+    assert "<code>../seeds/facts.yaml</code>" in section and "<code>mine.yaml</code>" in section
+
+
+def test_no_source_no_sources_section(results: Results, tmp_path: Path) -> None:
+    assert "Sources:" not in sim.report.write(results, tmp_path / "a.html").read_text(encoding="utf-8")
+    missing = sim.report.write(results, tmp_path / "b.html", source=tmp_path / "gone.yaml")
+    assert "Sources:" not in missing.read_text(encoding="utf-8")
+
+
+def test_citation_rule() -> None:
+    from sim.report.html import citations
+
+    facts = {f: {} for f in ("a_one", "a_two", "ms_design", "ms_tooling", "holiday_x_2021", "other_fact")}
+    text = (
+        "# Every number: `# facts: <id>` refers to seeds/facts.yaml\n"  # a placeholder cites nothing
+        "x: 1  # facts: a_two, missing_id (see a_one; not_an_id_here)\n"
+        "y: 2  # facts: ms_<milestone>, all assumptions\n"
+        "z: 3  # facts: holiday_<festival>_<year>, nothing_*\n"
+        "w: 4  # other_fact without the keyword\n"
+    )
+    assert citations(text, facts) == [
+        "a_two",
+        "missing_id",
+        "a_one",
+        "ms_design",
+        "ms_tooling",
+        "holiday_x_2021",
+        "nothing_*",
+    ]
+
+
+def test_fact_values_read_well() -> None:
+    from sim.report.html import _fact_value
+
+    assert _fact_value(1110000, "vehicles") == "1,110,000"
+    assert _fact_value(2023, "year") == "2023"
+    assert _fact_value([250, 312], "days/yr") == "250 – 312"
+    assert _fact_value([120, 150, 240], "days") == "[120, 150, 240]"
+    assert _fact_value(0.936, "share") == "0.936"
+    assert _fact_value("a <b>", "claim") == "a &lt;b&gt;"
+
+
+def test_baseline_report_stays_under_5_mb() -> None:
+    from sim.report.html import page
+
+    results = sim.run(sim.load(BASELINE), replications=100)
+    assert len(page(results, BASELINE).encode("utf-8")) < MAX_BYTES
