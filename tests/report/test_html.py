@@ -409,7 +409,7 @@ def test_no_source_no_sources_section(results: Results, tmp_path: Path) -> None:
 
 
 def test_citation_rule() -> None:
-    from sim.report.html import citations
+    from sim.report.sources import citations
 
     facts = {f: {} for f in ("a_one", "a_two", "ms_design", "ms_tooling", "holiday_x_2021", "other_fact")}
     text = (
@@ -431,7 +431,7 @@ def test_citation_rule() -> None:
 
 
 def test_fact_values_read_well() -> None:
-    from sim.report.html import _fact_value
+    from sim.report.sources import _fact_value
 
     assert _fact_value(1110000, "vehicles") == "1,110,000"
     assert _fact_value(2023, "year") == "2023"

@@ -1,0 +1,208 @@
+"""What every report shares: the page (CSS, plotly.js embedded once, atomic saving) and the
+house style of its charts (plotly configuration and template, bars, lines, date markers).
+
+Every report is one self-contained HTML file that opens offline from disk: plotly.js is
+inlined once in the page head, no font, script or image is fetched, and charts are sent as
+32-bit floats to keep the file small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import plotly.offline
+
+CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+HEIGHT = 420
+
+#: plotly_white's layout only, without the parts for maps, polar, ternary and 3-D charts and its
+#: default colour scales (the heatmaps name theirs): the template is repeated in every chart.
+TEMPLATE = go.layout.Template(
+    layout={
+        k: v
+        for k, v in pio.templates["plotly_white"].layout.to_plotly_json().items()
+        if k not in ("geo", "polar", "scene", "ternary", "colorscale")
+    }
+)
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: #222; background: #fff; margin: 0; line-height: 1.45; }
+main { max-width: 1040px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 32px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+p.lead { color: #444; margin: 0 0 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid #e5e5e5; vertical-align: top; }
+th { background: #f5f5f5; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.facts th { width: 28%; background: none; font-weight: 600; color: #555; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 20px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 14px; }
+.card .label { font-size: 0.85em; color: #555; }
+.card .value { font-size: 1.5em; font-weight: 600; margin: 2px 0; font-variant-numeric: tabular-nums; }
+.card .ci { font-size: 0.8em; color: #666; }
+.chart { margin: 12px 0 8px; }
+.note { font-size: 0.85em; color: #555; }
+code { font-size: 0.95em; }
+details.sources { margin: 0 0 16px; }
+details.sources summary { cursor: pointer; }
+table.sources { font-size: 0.85em; }
+table.sources td:first-child { white-space: nowrap; }
+table.sources td:nth-child(2) { width: 22%; }
+table.sources small { color: #666; }
+table.sources .src { color: #666; font-size: 0.92em; overflow-wrap: anywhere; }
+.tag { display: inline-block; font-size: 0.8em; padding: 0 6px; border-radius: 8px; background: #eee; color: #444; }
+.tag.sourced { background: #e1f1e3; color: #2c6b36; }
+.tag.derived { background: #e2ebf7; color: #24558f; }
+.tag.remembered { background: #fcefd2; color: #8a5a00; }
+.tag.assumption { background: #ececec; color: #555; }
+.tag.not-found { background: #f9dede; color: #a12a2a; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  main { max-width: none; padding: 0; }
+  .chart, .cards, .card, tr, table.facts { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .modebar-container { display: none !important; }
+}
+"""
+
+
+def save(text: str, path: str | Path) -> Path:
+    """Write an HTML document atomically: a temporary file next to `path`, then a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def figures(charts: list[tuple[str, go.Figure]], first: int = 0) -> list[str]:
+    """Headed chart divisions for a page; plotly.js itself is embedded once, by `document`."""
+    out = []
+    for n, (heading, fig) in enumerate(charts, start=first):
+        div = fig.to_html(
+            full_html=False, include_plotlyjs=False, include_mathjax=False, config=CONFIG, div_id=f"chart-{n}"
+        )
+        out += [f"<h2>{esc(heading)}</h2>", f'<div class="chart">{div}</div>']
+    return out
+
+
+def document(title: str, sections: list[str], css: str = "") -> str:
+    """A whole self-contained HTML page: the report style, plotly.js once, the sections in order."""
+    body = "\n".join(s for s in sections if s)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n"
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>\n'
+        f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def bar_trace(
+    x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f", unit: str = "", **kwargs: object
+) -> go.Bar:
+    return go.Bar(
+        x=x,
+        y=compact(y),
+        name=name,
+        marker_color=colour,
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}{unit}<extra></extra>",
+        **kwargs,
+    )
+
+
+def line_trace(
+    x: list[str],
+    y: np.ndarray,
+    name: str,
+    colour: str,
+    *,
+    dash: str = "solid",
+    width: float = 2,
+    fmt: str = ",.0f",
+    **kwargs: object,
+) -> go.Scatter:
+    return go.Scatter(
+        x=x,
+        y=compact(y),
+        name=name,
+        mode="lines",
+        line={"color": colour, "dash": dash, "width": width},
+        xperiod="M1",
+        xperiodalignment="middle",
+        hovertemplate=f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}<extra></extra>",
+        **kwargs,
+    )
+
+
+def compact(values: np.ndarray) -> np.ndarray:
+    """Values as 32-bit floats: about 7 significant digits, plenty for a chart, and half the page
+    space of 64-bit ones (plotly embeds numpy arrays as base64 of their bytes)."""
+    return np.asarray(values, dtype=np.float32)
+
+
+def date_marker(
+    fig: go.Figure, day: dt.date, text: str, *, colour: str = "#555", dash: str = "dash", xanchor: str = "left"
+) -> None:
+    """A vertical line at `day` with a label at the top, to the right of the line (or left: xanchor="right")."""
+    x = str(day)
+    fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper", line={"color": colour, "dash": dash})
+    fig.add_annotation(
+        x=x,
+        y=1,
+        xref="x",
+        yref="paper",
+        text=f"{text} {x}",
+        showarrow=False,
+        xanchor=xanchor,
+        yanchor="bottom",
+        font={"color": colour} if colour != "#555" else None,
+    )
+
+
+def styled(fig: go.Figure, title: str, ytitle: str | None) -> go.Figure:
+    height = fig.layout.height or HEIGHT
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template=TEMPLATE,
+        height=height,
+        margin={"l": 60, "r": 30, "t": 70, "b": 40},
+        # The legend sits a fixed 40 px under the plot area, clear of two-line date ticks at any height.
+        legend={"orientation": "h", "y": -40 / (height - 110), "x": 0},
+        hovermode="closest",
+        showlegend=True,
+    )
+    fig.update_xaxes(type="date", tickformat="%b\n%Y")
+    if ytitle:
+        fig.update_yaxes(title_text=ytitle)
+    return fig
+
+
+def num(value: float) -> str:
+    """A figure for prose: three significant digits, whole numbers from 100."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text))
