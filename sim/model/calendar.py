@@ -96,13 +96,6 @@ class Calendar:
         """The day containing clock hour `hour`."""
         return self.start + dt.timedelta(days=int(hour // HOURS_PER_DAY))
 
-    def month_index(self, hour: float) -> int:
-        """Index in `months` of the month containing `hour` (the last month for the horizon's end)."""
-        for i, m in enumerate(self.months):
-            if hour < m.end_hour:
-                return i
-        return len(self.months) - 1
-
 
 def _months(start: dt.date, end: dt.date) -> list[Month]:
     out = []
