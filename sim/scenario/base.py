@@ -9,6 +9,7 @@ can point at the exact line of the YAML file.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Annotated, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -25,6 +26,25 @@ class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, instances are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_yes_for_numbers(cls, data: object) -> object:
+        """YAML reads yes/no/true/false as booleans, which pydantic would take as 1 and 0."""
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                if isinstance(data.get(name), bool) and _numeric(field.annotation):
+                    field_error(
+                        (name,), f"should be a number, not {str(data[name]).lower()} (a YAML yes/no/true/false)"
+                    )
+        return data
+
+
+def _numeric(annotation: object) -> bool:
+    """Whether a field's type takes numbers (int or float, possibly optional or constrained)."""
+    if annotation in (int, float):
+        return True
+    return any(_numeric(arg) for arg in typing.get_args(annotation))
 
 
 def field_error(path: tuple[str | int, ...], message: str) -> NoReturn:

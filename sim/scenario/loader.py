@@ -251,7 +251,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: Marks, sou
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as exc:  # a scalar YAML types but cannot build, such as 2022-13-03
-        raise ScenarioError([Problem(*marks[loc], _dotted(loc), f"'{node.value}' is not valid ({exc})")]) from None
+        shown = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+        raise ScenarioError(
+            [Problem(*marks[loc], _dotted(loc), f"'{shown}' is not valid ({str(exc)[:200]})")]
+        ) from None
 
 
 def _problems(exc: ValidationError, data: Any, marks: Marks, source: str) -> list[Problem]:
