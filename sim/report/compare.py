@@ -27,7 +27,7 @@ from sim.model.calendar import HOURS_PER_DAY
 
 # The run report's page skeleton and (private) helpers, shared so every report looks the same.
 from sim.report.html import month_dates
-from sim.report.style import date_marker, document, esc, figures, line_trace, save, styled
+from sim.report.style import corner_note, date_marker, document, esc, figures, line_trace, save, styled
 from sim.results.results import Results
 
 #: One colour per scenario in order (the base first), the same in every chart of the report.
@@ -211,16 +211,7 @@ def sop_cdf(comparison: Comparison) -> go.Figure:
         )
     _target(fig, comparison)
     if len(curves) > 1 and all(c == curves[0] for c in curves):
-        fig.add_annotation(
-            text="The same SOP dates in every scenario (common random numbers): the curves coincide",
-            xref="paper",
-            yref="paper",
-            x=0.01,
-            y=0.97,
-            xanchor="left",
-            showarrow=False,
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+        corner_note(fig, "The same SOP dates in every scenario (common random numbers): the curves coincide")
     styled(fig, "SOP date by scenario (cumulative share of replications)", "share of replications")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     fig.update_xaxes(tickformat="%-d %b\n%Y")

@@ -34,6 +34,7 @@ from sim.report.sources import provenance
 from sim.report.style import (
     bar_trace,
     compact,
+    corner_note,
     date_marker,
     document,
     esc,
@@ -209,16 +210,7 @@ def sop_distribution(results: Results) -> go.Figure:
     date_marker(fig, target, "target launch")
     missing = n - int(reached.sum())
     if missing:
-        fig.add_annotation(
-            text=f"{missing} of {n} replications reach no SOP within the horizon (not shown)",
-            xref="paper",
-            yref="paper",
-            x=0.01,
-            y=0.97,
-            xanchor="left",
-            showarrow=False,
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+        corner_note(fig, f"{missing} of {n} replications reach no SOP within the horizon (not shown)")
     fig.update_yaxes(title_text="replications", range=[0, 1.12 * max(counts, default=1)], secondary_y=False)
     fig.update_yaxes(
         title_text="cumulative share",

@@ -206,3 +206,17 @@ def rgba(colour: str, alpha: float) -> str:
 
 def esc(text: object) -> str:
     return html.escape(str(text))
+
+
+def corner_note(fig: go.Figure, text: str) -> None:
+    """A short note in the chart's top-left corner (what the reader might otherwise misread)."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0.01,
+        y=0.97,
+        xanchor="left",
+        showarrow=False,
+        bgcolor="rgba(255,255,255,0.8)",
+    )
