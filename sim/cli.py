@@ -317,6 +317,21 @@ def report(run_dir: Path, out: Path | None) -> None:
     click.echo(f"report: {write_report(results, out or run_dir / 'report.html', source)}")
 
 
+@main.command()
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+@guarded
+def new(name: str, folder: Path) -> None:
+    """Write NAME.yaml: a fully commented starter scenario (the baseline) that validates as written."""
+    from sim.scenario.starter import write as write_starter
+
+    path = write_starter(name, folder)
+    schema_file = folder / "scenario.schema.json"
+    if not schema_file.exists():  # the starter points editors at it for autocompletion
+        schema_file.write_text(json.dumps(json_schema(), indent=2) + "\n")
+    click.echo(f"wrote {path}; edit it, then: sim validate {path} && sim run {path}")
+
+
 def refuse_existing(out: Path | None, force: bool) -> None:
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")

@@ -223,3 +223,21 @@ def test_report_refuses_what_is_not_a_run_directory(tmp_path):
     (old / "manifest.json").write_text('{"package": "sim", "version": "0.0.1", "scenario_hash": "x"}')
     result = invoke("report", str(old))
     assert result.exit_code == 2 and "cannot read" in result.output and "Traceback" not in result.output
+
+
+def test_new_writes_a_valid_starter_and_never_overwrites(tmp_path):
+    result = invoke("new", "my_plant", "--dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "my_plant.yaml"
+    assert "name: my_plant" in path.read_text() and "# facts:" in path.read_text()
+    assert (tmp_path / "scenario.schema.json").exists()
+    assert invoke("validate", str(path)).exit_code == 0
+    again = invoke("new", "my_plant", "--dir", str(tmp_path))
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert invoke("new", "bad name", "--dir", str(tmp_path)).exit_code == 2
+
+
+def test_the_starter_template_is_the_baseline():
+    from sim.scenario.starter import template
+
+    assert template() == (ROOT / "scenarios" / "baseline.yaml").read_text()
