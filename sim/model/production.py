@@ -69,7 +69,9 @@ class Setup:
         return cls(
             calendars=calendars,
             months=months,
-            forecast=np.array([demand_model.monthly(p.demand, months) for p in scenario.products]),
+            forecast=np.array([demand_model.monthly(p.demand, months) for p in scenario.products]).reshape(
+                len(scenario.products), len(months)
+            ),  # (product, month), even with no product (a counterfactual without the customer's)
             month_open_hours=np.array([[c.open_hours(m.start_hour, m.end_hour) for m in months] for c in calendars]),
             shifts=shifts,
             deliveries=[(d * HOURS_PER_DAY, k) for d, k in supply.arrivals(chips, start, end)] if chips else [],

@@ -126,3 +126,13 @@ def test_reserved_units_per_month_become_a_share_of_the_month():
     r = sim.run(build(data), replications=1)
     # 3,000 a month whatever the month's open hours (the line could build ~20,000).
     assert r.built[0, 1, 1:] == pytest.approx(3000.0)
+
+
+def test_a_plant_building_only_the_customers_product_runs():
+    # The counterfactual without the contract then has no product at all.
+    data = small_data()
+    data["products"] = [data["products"][1]]
+    data["plants"][0]["lines"][0]["products"] = ["xiaomi_ev"]
+    r = sim.run(build(data), replications=2)
+    assert r.built.sum() > 0
+    assert r.reference["without_contract"].sum() == 0
