@@ -202,6 +202,11 @@ def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
         if "\\t" in problem or "'\\t'" in problem:
             problem += " (indent with spaces, not tabs)"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        opened = _open_quote(text, line)
+        if opened:
+            # YAML notices an unclosed quote only where a later quote closes it: point at the opening.
+            problem += f"; a quote opened on line {opened} is never closed there"
+            line, col = opened, 1
         raise ScenarioError([Problem(source, line, col, "", f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(source, 0, 0, "", f"YAML error: {exc}")]) from None
@@ -220,6 +225,15 @@ def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
             ]
         )
     return data, marks
+
+
+def _open_quote(text: str, before: int) -> int:
+    """The first line before `before` whose double quotes do not pair up (outside a comment), or 0."""
+    for n, raw in enumerate(text.splitlines()[: max(before - 1, 0)], start=1):
+        content = raw.split(" #", 1)[0] if not raw.lstrip().startswith("#") else ""
+        if content.count('"') % 2:
+            return n
+    return 0
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: Marks, source: str) -> Any:
