@@ -241,3 +241,10 @@ def test_the_starter_template_is_the_baseline():
     from sim.scenario.starter import template
 
     assert template() == (ROOT / "scenarios" / "baseline.yaml").read_text()
+
+
+def test_docs_cli_reference_is_up_to_date():
+    from sim.cli_reference import markdown
+
+    # Regenerate with: python -m sim.cli_reference > docs/cli.md
+    assert (ROOT / "docs" / "cli.md").read_text() == markdown()
