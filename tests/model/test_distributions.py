@@ -42,3 +42,24 @@ def test_pert_variance_matches_the_beta_formula():
     draw = sampler(spec)
     values = np.array([draw(rng) for _ in range(60_000)])
     assert values.var() == pytest.approx(var, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("spec", "mean", "cv"),
+    [
+        ({"kind": "exponential", "mean": 20}, 20, 1.0),
+        ({"kind": "lognormal", "mean": 1.5, "cv": 0.8}, 1.5, 0.8),
+        ({"kind": "weibull", "shape": 2, "scale": 10}, 10 * 0.886226925, 0.5227232),
+    ],
+    ids=lambda v: v["kind"] if isinstance(v, dict) else "",
+)
+def test_reliability_kinds_match_their_mean_and_cv(spec, mean, cv):
+    from pydantic import TypeAdapter
+
+    from sim.scenario.distributions import Duration
+
+    draw = sampler(TypeAdapter(Duration).validate_python(spec))
+    rng = np.random.default_rng(9)
+    values = np.array([draw(rng) for _ in range(100_000)])
+    assert values.mean() == pytest.approx(mean, rel=0.01)
+    assert values.std() / values.mean() == pytest.approx(cv, rel=0.02)
