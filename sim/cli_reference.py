@@ -22,11 +22,20 @@ resume).
 
 def markdown() -> str:
     out = [HEADER]
-    with click.Context(main, info_name="sim", terminal_width=100, max_content_width=100) as root:
+    with click.Context(
+        main, info_name="sim", terminal_width=100, max_content_width=100, help_option_names=["-h", "--help"]
+    ) as root:
         out += ["## sim", "", "```", main.get_help(root), "```", ""]
         for name in sorted(main.commands):
             command = main.commands[name]
-            with click.Context(command, info_name=name, parent=root, terminal_width=100, max_content_width=100) as ctx:
+            with click.Context(
+                command,
+                info_name=name,
+                parent=root,
+                terminal_width=100,
+                max_content_width=100,
+                help_option_names=["-h", "--help"],
+            ) as ctx:
                 out += [f"## sim {name}", "", "```", command.get_help(ctx), "```", ""]
     return "\n".join(out).rstrip() + "\n"
 
