@@ -407,7 +407,7 @@ def units_lost(results: Results) -> go.Figure:
     for brand, mask in _brands(results, owner).items():
         fig.add_trace(bar_trace(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
     fig.update_layout(barmode="relative")
-    if np.abs(lost[:, owner, :]).max() < 0.5:  # less than half a vehicle in every month is rounding
+    if not owner.any() or np.abs(lost[:, owner, :]).max() < 0.5:  # under half a vehicle a month is rounding
         fig.add_annotation(
             text="No own-brand units lost in any month", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
         )

@@ -446,3 +446,13 @@ def test_baseline_report_stays_under_5_mb() -> None:
 
     results = sim.run(sim.load(BASELINE), replications=100)
     assert len(page(results, BASELINE).encode("utf-8")) < MAX_BYTES
+
+
+def test_a_plant_without_owner_products_renders(tmp_path):
+    from tests.conftest import build, small_data
+
+    data = small_data()
+    data["products"] = [data["products"][1]]
+    data["plants"][0]["lines"][0]["products"] = ["xiaomi_ev"]
+    path = sim.report.write(sim.run(build(data), replications=2), tmp_path / "r.html")
+    assert "No own-brand units lost" in path.read_text()
