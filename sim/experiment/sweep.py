@@ -265,8 +265,8 @@ def value_at(scenario: Scenario, path: str) -> str:
 def kpi_keys(scenario: Scenario) -> list[str]:
     """Every KPI key a run of `scenario` can have, without running it.
 
-    They are the `measures` of a stand-in run where everything (breakdowns, lost sales, scrap...)
-    happened once, so this list follows `measures` as it changes.
+    They are the `measures` of a stand-in run of ones: which indicators apply depends on the
+    scenario only, so this list follows `measures` as it changes.
     """
     months = Setup.of(scenario).months
     ones = {key: np.ones((1, *np.shape(a))) for key, a in fold([], scenario, months).items()}
@@ -287,14 +287,6 @@ def check_kpi(kpi: str, known: Sequence[str]) -> None:
 def default_kpi(keys: Sequence[str]) -> str:
     """The KPI a sweep plots when none is chosen: own-brand units lost, else SOP, else own-brand units."""
     return next((k for k in ("owner_units_lost", "sop_day", "owner_units") if k in keys), keys[0])
-
-
-#: What `measures` leaves out when it did not happen in a run: zero, or all up for availability.
-_ABSENT = {"lost_sales": 0.0, "scrapped": 0.0, "downtime_hours.": 0.0, "changeover_hours.": 0.0, "availability.": 1.0}
-
-
-def _absent(key: str) -> float:
-    return next((v for k, v in _ABSENT.items() if key == k or (k.endswith(".") and key.startswith(k))), np.nan)
 
 
 def estimate(key: str, values: np.ndarray) -> tuple[str, float, float, float]:
@@ -340,15 +332,13 @@ class SweepResults:
 
     @functools.cached_property
     def measures(self) -> list[dict[str, Measure]]:
-        """Each point's measures, completed with the KPIs only other points have (see `_ABSENT`)."""
+        """Each point's measures; a KPI that only other points have (a point without breakdowns in a
+        sweep over them, say) is NaN there."""
         each = [measures(r) for r in self.results]
         like = {k: m[k] for m in reversed(each) for k in m}  # any point's measure, for label and unit
         keys = list(dict.fromkeys(k for m in each for k in m))
         return [
-            {
-                k: m[k] if k in m else Measure(like[k].label, like[k].unit, np.full(r.replications, _absent(k)))
-                for k in keys
-            }
+            {k: m[k] if k in m else Measure(like[k].label, like[k].unit, np.full(r.replications, np.nan)) for k in keys}
             for m, r in zip(each, self.results, strict=True)
         ]
 

@@ -93,26 +93,30 @@ def measures(results: Results) -> dict[str, Measure]:
             out[f"chip_units_lost.{brand}"] = Measure(
                 f"{brand} units lost to the chip shortage", "vehicles", short[:, mask].sum(axis=(1, 2))
             )
-    if results.lost.any():
+    # Which indicators apply follows from the scenario, not from what a run happened to draw,
+    # so every run (and every point of a sweep, every scenario of a comparison) has the same keys.
+    products = results.scenario.products
+    if any(p.demand.lost_after_months is not None for p in products):
         out["lost_sales"] = Measure(
             "Lost sales (demand that waited too long)", "vehicles", results.lost.sum(axis=(1, 2))
         )
-    if results.scrap.any():
+    if any(p.rework_share < 1 and (p.first_pass_yield < 1 or p.shop_yields or p.yield_learning) for p in products):
         out["scrapped"] = Measure("Vehicles scrapped", "vehicles", results.scrap.sum(axis=(1, 2)))
     # Line indicators over the whole horizon: sums of hours, then ratios per replication.
     open_all, down_all = results.open_hours.sum(axis=2), results.down_hours.sum(axis=2)
     change_all, busy_all = results.changeover_hours.sum(axis=2), results.busy_hours.sum(axis=2)
     built_all = results.line_built.sum(axis=2)
     jph = np.array([ln.jph for ln in results.scenario.all_lines()])
+    specs = results.scenario.all_lines()
     for i, name in enumerate(results.line_names):
         open_h, down, change = open_all[:, i], down_all[:, i], change_all[:, i]
         out[f"utilisation.{name}"] = Measure(f"Utilisation of {name}", "share", _ratio(busy_all[:, i] + change, open_h))
-        if down.any():
+        if specs[i].breakdowns is not None:
             out[f"availability.{name}"] = Measure(
                 f"Availability of {name} (up / open hours)", "share", _ratio(open_h - down, open_h)
             )
             out[f"downtime_hours.{name}"] = Measure(f"Downtime of {name}", "hours", down)
-        if change.any():
+        if specs[i].changeover_hours > 0:
             out[f"changeover_hours.{name}"] = Measure(f"Changeover hours of {name}", "hours", change)
         out[f"oee.{name}"] = Measure(f"OEE of {name}", "share", _ratio(built_all[:, i], open_h * jph[i]))
     return out

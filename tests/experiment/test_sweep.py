@@ -159,9 +159,12 @@ def test_an_unknown_kpi_is_rejected_before_work(no_runs):
         sweep(SMALL, grid({"contract.reserved_share": ["0.1"]}), kpi="owner_unit_lost")
 
 
-def test_kpi_keys_are_those_a_run_can_have(small):
-    keys = kpi_keys(small)
-    assert set(measures(sim.run(small, replications=2))) <= set(keys)
+def test_kpi_keys_are_those_a_run_has(small):
+    # Which KPIs apply follows from the scenario, so the keys are known before any run.
+    assert kpi_keys(small) == list(measures(sim.run(small, replications=2)))
+    dynamics = sim.load(DATA / "dynamics.yaml")
+    keys = kpi_keys(dynamics)
+    assert keys == list(measures(sim.run(dynamics, replications=2)))
     assert {"sop_day", "owner_units_lost", "lost_sales", "scrapped", "availability.gwm_test.ga1"} <= set(keys)
 
 
@@ -222,14 +225,22 @@ def test_to_csv_writes_the_tidy_table_and_the_summary(contract_sweep, tmp_path):
     assert len(lines) == 1 + len(contract_sweep.table())
 
 
-def test_a_kpi_some_points_lack_is_filled_with_what_its_absence_means():
+def test_a_kpi_that_does_not_happen_at_a_point_is_zero_there():
     # Lost sales happen only when Haval's demand exceeds what the line can build.
     design = grid({"products.haval.demand.units_per_month": ["5000", "40000"]})
     sr = sweep(SMALL, design, replications=2, extra_overrides=["products.haval.demand.lost_after_months=1"])
-    assert "lost_sales" not in measures(sr.results[0]) and "lost_sales" in measures(sr.results[1])
     lost = sr.table().where(kpi="lost_sales")
     assert lost.where(point=1).col("value").tolist() == [0.0, 0.0]
     assert (lost.where(point=2).col("value") > 0).all()
+
+
+def test_a_kpi_that_does_not_apply_at_a_point_is_missing_there():
+    # Without lost_after_months, demand waits forever: lost sales do not apply to point 1.
+    design = grid({"products.haval.demand.lost_after_months": ["null", "1"]})
+    sr = sweep(SMALL, design, replications=2)
+    assert "lost_sales" not in measures(sr.results[0]) and "lost_sales" in measures(sr.results[1])
+    lost = sr.table().where(kpi="lost_sales")
+    assert np.isnan(lost.where(point=1).col("value")).all()
 
 
 def test_a_sensitivity_tornado_follows_the_engineering_assist():
