@@ -116,7 +116,7 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
 
 def read(folder: str | Path) -> Results:
     """The Results saved in run directory `folder` (to draw its report again, say)."""
-    from sim.model import Setup
+    from sim.model.calendar import months
     from sim.scenario import ScenarioError, parse
 
     folder = Path(folder)
@@ -141,7 +141,7 @@ def read(folder: str | Path) -> Results:
     return Results(
         scenario=scenario,
         seed=info["seed"],
-        months_=Setup.of(scenario).months,
+        months_=months(scenario.meta.start_date, scenario.meta.end_date),
         reference=reference,
         fidelity=info.get("fidelity", "batch"),
         first=info.get("first_replication", 0),

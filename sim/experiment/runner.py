@@ -18,7 +18,7 @@ import numpy as np
 from sim.experiment.cache import Cache
 from sim.experiment.executors import completed
 from sim.experiment.replication import Replication, counterfactuals, replicate
-from sim.model import Setup
+from sim.model.calendar import months
 from sim.model.simulate import FIDELITIES
 from sim.results.results import Results
 from sim.scenario import Scenario
@@ -86,7 +86,7 @@ def run(
     return Results(
         scenario=scenario,
         seed=seed,
-        months_=Setup.of(scenario).months,
+        months_=months(scenario.meta.start_date, scenario.meta.end_date),
         reference={name: np.stack([rep.reference[name] for rep in ordered]) for name in ordered[0].reference},
         fidelity=fidelity,
         first=first,

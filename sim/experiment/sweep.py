@@ -52,7 +52,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from sim.experiment.replication import counterfactuals
 from sim.experiment.runner import run
-from sim.model import Setup
+from sim.model.calendar import months as horizon_months
 from sim.results.kpis import Measure, measures
 from sim.results.results import Results, fold
 from sim.results.stats import mean_ci, proportion_ci, quantile_ci
@@ -268,7 +268,7 @@ def kpi_keys(scenario: Scenario) -> list[str]:
     They are the `measures` of a stand-in run of ones: which indicators apply depends on the
     scenario only, so this list follows `measures` as it changes.
     """
-    months = Setup.of(scenario).months
+    months = horizon_months(scenario.meta.start_date, scenario.meta.end_date)
     ones = {key: np.ones((1, *np.shape(a))) for key, a in fold([], scenario, months).items()}
     reference = {name: np.ones((1, len(scenario.products), len(months))) for name in counterfactuals(scenario)}
     return list(measures(Results(scenario=scenario, seed=0, months_=months, reference=reference, **ones)))

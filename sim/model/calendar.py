@@ -61,7 +61,7 @@ class Calendar:
         cum = np.cumsum(self.shift_ends - self.shift_starts)
         self._cum_end = cum.tolist()  # open hours up to each shift's end
         self._cum_start = (cum - (self.shift_ends - self.shift_starts)).tolist()
-        self.months = _months(start, end)
+        self.months = months(start, end)
 
     def open_hours(self, t0: float, t1: float) -> float:
         """Open (shift) hours between clock hours t0 and t1."""
@@ -97,7 +97,8 @@ class Calendar:
         return self.start + dt.timedelta(days=int(hour // HOURS_PER_DAY))
 
 
-def _months(start: dt.date, end: dt.date) -> list[Month]:
+def months(start: dt.date, end: dt.date) -> list[Month]:
+    """The calendar months of the horizon [start, end], clipped to it."""
     out = []
     first = start
     while first <= end:
