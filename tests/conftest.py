@@ -37,6 +37,16 @@ def build(data: dict[str, Any], **changes: Any) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def owner_products(products: list[dict]) -> list[dict]:
+    """Copies of `products` completed as GWM Haval products with endless demand where unspecified."""
+    out = copy.deepcopy(products)
+    for p in out:
+        p.setdefault("brand", "Haval")
+        p.setdefault("owner", "gwm")
+        p.setdefault("demand", {"units_per_month": 1e7})
+    return out
+
+
 def deterministic(jph: float = 60, demand: float = 1e7, **calendar: Any) -> Scenario:
     """One line, one owner product, no contract: output is exactly rate x open hours."""
     return Scenario.model_validate(

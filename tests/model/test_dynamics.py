@@ -1,14 +1,13 @@
 """Breakdowns, changeovers, yield, chips, uncertain demand and several plants, each against
 an answer computed by hand or by theory."""
 
-import copy
-
 import numpy as np
 import pytest
 
 import sim
 from sim.model import supply
 from sim.scenario import Scenario
+from tests.conftest import owner_products
 
 ALWAYS_OPEN = {
     "shifts_per_day": 3,
@@ -27,16 +26,11 @@ def plant_scenario(
     **extra,
 ) -> Scenario:
     """Owner-only scenario from 2022-01-03 (a Monday); products default to endless demand."""
-    products = copy.deepcopy(products)
-    for p in products:
-        p.setdefault("brand", "Haval")
-        p.setdefault("owner", "gwm")
-        p.setdefault("demand", {"units_per_month": 1e7})
     return Scenario.model_validate(
         {
             "meta": {"name": "t", "start_date": "2022-01-03", "end_date": end, "seed": 3},
             "plants": [{"name": "p", "owner": "gwm", "calendar": calendar, "lines": lines}],
-            "products": products,
+            "products": owner_products(products),
             **extra,
         }
     )

@@ -7,15 +7,12 @@ import sim
 from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.scenario import Scenario
+from tests.conftest import owner_products
 
 
 def shops_scenario(
     body: dict, paint: dict, assembly: dict, products: list[dict], buffers=(50, 50), end="2022-01-09", **extra
 ) -> Scenario:
-    for p in products:
-        p.setdefault("brand", "Haval")
-        p.setdefault("owner", "gwm")
-        p.setdefault("demand", {"units_per_month": 1e7})
     return Scenario.model_validate(
         {
             "meta": {"name": "shops", "start_date": "2022-01-03", "end_date": end, "seed": 5},
@@ -31,7 +28,7 @@ def shops_scenario(
                     ],
                 }
             ],
-            "products": products,
+            "products": owner_products(products),
             **extra,
         }
     )
