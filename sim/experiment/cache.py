@@ -1,7 +1,9 @@
 """The result cache: finished replications kept on disk, so nothing is computed twice.
 
 A replication's results depend only on the model (the scenario less its name, description,
-seed and replication count), the seed, its index and the fidelity; that is the key. Re-running
+seed and replication count), the code that simulates it and folds its records, the seed, its
+index and the fidelity; that is the key (so an upgraded `sim` never serves results of the
+code it replaced). Re-running
 a scenario, adding replications or extending a sweep computes only what is new, and an
 interrupted run resumes where it stopped. Entries are written atomically (temporary file,
 then rename), so a killed run never leaves a broken one. The cache lives in `$SIM_CACHE`, or
@@ -10,6 +12,8 @@ then rename), so a killed run never leaves a broken one. The cache lives in `$SI
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -24,11 +28,26 @@ def default_root() -> Path:
     return Path(os.environ.get("SIM_CACHE") or Path.home() / ".cache" / "sim")
 
 
+PACKAGE = Path(__file__).resolve().parents[1]
+# The code a cached replication depends on: the model, the seeding, and folding records into arrays.
+CODE = ("model/*.py", "experiment/replication.py", "experiment/seeding.py", "results/results.py")
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of the source files that decide a replication's cached arrays."""
+    digest = hashlib.sha256()
+    for pattern in CODE:
+        for path in sorted(PACKAGE.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 class Cache:
     """Replications of one model, seed and fidelity, stored one file each under `root`."""
 
     def __init__(self, scenario: Scenario, seed: int, fidelity: str, root: Path | None = None):
-        self.folder = (root or default_root()) / f"{scenario.model_digest()}-{fidelity}" / str(seed)
+        self.folder = (root or default_root()) / f"{scenario.model_digest()}-{code_digest()}-{fidelity}" / str(seed)
 
     def path(self, index: int) -> Path:
         return self.folder / f"{index}.npz"

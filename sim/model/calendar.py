@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.intervals import Intervals
 from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.calendar import Calendar as CalendarSpec
 
@@ -55,38 +56,26 @@ class Calendar:
         keep = begin < self.horizon_hours
         self.shift_starts = begin[keep]
         self.shift_ends = finish[keep]
-        # Plain lists and cumulative open hours: bisect on lists is the fastest scalar lookup.
-        self._starts = self.shift_starts.tolist()
-        self._ends = self.shift_ends.tolist()
-        cum = np.cumsum(self.shift_ends - self.shift_starts)
-        self._cum_end = cum.tolist()  # open hours up to each shift's end
-        self._cum_start = (cum - (self.shift_ends - self.shift_starts)).tolist()
+        # Plain lists: bisect on lists is the fastest scalar lookup.
+        self.shifts = Intervals(self.shift_starts.tolist(), self.shift_ends.tolist())
+        self.open_until = self.shifts.until  # open hours from the horizon's start to a clock hour
+        self.time_at = self.shifts.at  # clock hour at which some open hours have passed (inf if never)
+        # Open hours at the end of each run of back-to-back shifts (the plant closes there).
+        starts, ends, upto = self.shifts.starts, self.shifts.ends, self.shifts.upto
+        self.closing = [u for u, e, nxt in zip(upto, ends, [*starts[1:], math.inf], strict=True) if nxt > e]
         self.months = months(start, end)
 
     def open_hours(self, t0: float, t1: float) -> float:
         """Open (shift) hours between clock hours t0 and t1."""
         return self.open_until(t1) - self.open_until(t0)
 
-    def open_until(self, t: float) -> float:
-        """Open hours from the horizon's start to clock hour t."""
-        i = bisect.bisect_right(self._starts, t)  # shifts started by t
-        if i == 0:
-            return 0.0
-        return self._cum_start[i - 1] + min(t, self._ends[i - 1]) - self._starts[i - 1]
-
     def window(self, t: float) -> tuple[bool, float]:
         """(open at t, when that changes): the end of the current shift, or the start of the next."""
-        i = bisect.bisect_right(self._starts, t) - 1
-        if i >= 0 and t < self._ends[i] - 1e-9:
-            return True, self._ends[i]
-        return False, self._starts[i + 1] if i + 1 < len(self._starts) else math.inf
-
-    def time_at(self, open_hours: float) -> float:
-        """Clock hour at which `open_hours` open hours have passed since the start (inf if never)."""
-        i = bisect.bisect_left(self._cum_end, open_hours)
-        if i == len(self._cum_end):
-            return math.inf
-        return self._starts[i] + open_hours - self._cum_start[i]
+        starts, ends = self.shifts.starts, self.shifts.ends
+        i = bisect.bisect_right(starts, t) - 1
+        if i >= 0 and t < ends[i] - 1e-9:
+            return True, ends[i]
+        return False, starts[i + 1] if i + 1 < len(starts) else math.inf
 
     def hour(self, day: dt.date) -> float:
         """Clock hour at 00:00 of `day`."""

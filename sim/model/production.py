@@ -26,6 +26,7 @@ what it can from the first line before the next.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -33,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
+from sim.model import breakdowns, ramp, series, supply
 from sim.model import demand as demand_model
-from sim.model import ramp, series, supply
 from sim.model.backlog import Backlog
 from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.policy import split
@@ -84,7 +85,6 @@ class Line:
     __slots__ = (
         "campaign",
         "changeover",
-        "cursor",
         "customer",
         "down",
         "families",
@@ -118,8 +118,7 @@ class Line:
         self.switch_hours = spec.changeover_hours  # one changeover, and the run it serves
         self.campaign = spec.campaign_units or math.inf
         self.changeover = self.switch_hours / self.campaign  # hours a vehicle carries in a mixed batch
-        self.down: list[tuple[float, float]] = []  # (failure, repair) clock hours, in order
-        self.cursor = 0  # index in `down` of the first breakdown not over by the last booking
+        self.down = breakdowns.NONE  # its breakdowns over the horizon, on the open-hour axis
         self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
         self.yields: dict[int, float] = {}  # first-pass yield of each product here, before the last shop
 
@@ -199,6 +198,7 @@ class Production:
         self.last_booking = 0.0
         n_plants = len(scenario.plants)
         self.banked = [0.0] * n_plants  # open hours since the last booking, from finished shift pieces
+        self.span = [(0.0, 0.0)] * n_plants  # each plant's open-hour clock at the last two bookings
         self.open_since: list[float | None] = [None] * n_plants
 
     # -- processes ---------------------------------------------------------------------------
@@ -310,6 +310,7 @@ class Production:
         t0 = self.last_booking
         self.last_booking = now
         hours = self.banked[:]
+        self.span = [(o, cal.open_until(now)) for (_, o), cal in zip(self.span, self.setup.calendars, strict=True)]
         for k, since in enumerate(self.open_since):
             if since is not None:
                 hours[k] += now - since
@@ -333,7 +334,8 @@ class Production:
             open_h = hours[line.plant]
             if open_h <= 0 or line.plant in self.series:
                 continue
-            available = self._open_and_down(line, t0, open_h, self._down_in_open_hours(line, t0, now))
+            o0, o1 = self.span[line.plant]
+            available = self._open_and_down(line, t0, open_h, line.down.until(o1) - line.down.until(o0))
             plan = self._plan(line, available, reserve if line.customer else 0.0)
             busy = 0.0
             for i, started, each, changeover in plan:
@@ -342,33 +344,20 @@ class Production:
             if busy:
                 self.record(t0, "busy", line.name, "", busy)
 
-    def _open_and_down(self, line: Line, t0: float, open_h: float, downs: list[tuple[float, float]]) -> float:
-        """Record the line's open hours and its `downs` (on the open-hour axis); returns its available hours."""
-        down = sum(b - a for a, b in downs)
+    def _open_and_down(self, line: Line, t0: float, open_h: float, down: float) -> float:
+        """Record the line's open hours and its `down` hours in them; returns its available hours."""
         self.record(t0, "open", line.name, "", open_h)
         if down:
             self.record(t0, "down", line.name, "", down)
         return max(open_h - down, 0.0)
 
-    def _down_in_open_hours(self, line: Line, t0: float, now: float) -> list[tuple[float, float]]:
-        """The line's breakdowns in [t0, now] on its plant's open-hour axis (closed time removed)."""
+    def _down_in_open_hours(self, line: Line) -> list[tuple[float, float]]:
+        """The line's breakdowns since the last booking, on its plant's open-hour axis."""
+        o0, o1 = self.span[line.plant]
         down = line.down
-        k = line.cursor
-        if k >= len(down) or down[k][0] >= now:
-            return []
-        open_until = self.setup.calendars[line.plant].open_until
-        out = []
-        while k < len(down) and down[k][0] < now:
-            a, b = down[k]
-            if b > t0:
-                lo, hi = open_until(max(a, t0)), open_until(min(b, now))
-                if hi > lo:
-                    out.append((lo, hi))
-            if b > now:
-                break  # still under repair: the rest of it belongs to the next batch
-            k += 1
-        line.cursor = k
-        return out
+        first = bisect.bisect_right(down.ends, o0)  # the first one not over by the last booking
+        last = bisect.bisect_left(down.starts, o1, first)  # ... and the first one not begun by now
+        return [(max(a, o0), min(b, o1)) for a, b in zip(down.starts[first:last], down.ends[first:last], strict=True)]
 
     def _plan(
         self, line: Line, hours: float, reserve: float, need=None, policy: str | None = None
@@ -438,14 +427,13 @@ class Production:
 
     def _book_series(self, plant: Series, t0: float, now: float, open_h: float, reserve: float) -> None:
         """Plan every line of a plant with shops in series, then let each product's route flow."""
-        k = plant.stages[0][0].plant
-        o0 = self.setup.calendars[k].open_until(t0)
+        o0 = self.span[plant.stages[0][0].plant][0]
         downs: dict[str, list[tuple[float, float]]] = {}
         available: dict[str, float] = {}
         for lines in plant.stages:
             for line in lines:
-                downs[line.name] = self._down_in_open_hours(line, t0, now)
-                available[line.name] = self._open_and_down(line, t0, open_h, downs[line.name])
+                downs[line.name] = self._down_in_open_hours(line)
+                available[line.name] = self._open_and_down(line, t0, open_h, sum(b - a for a, b in downs[line.name]))
         # Plan the last shop first, by the contract's policy: it decides what is built for whom.
         # Each shop before it then plans what the shop after it will take, plus what refills
         # its buffer, shared in proportion to need (the reserve is the last shop's business).

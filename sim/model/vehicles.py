@@ -76,6 +76,9 @@ class VehicleProduction(Production):
             self.release_run[line.name] = max(runs) if runs else 0.0
 
     def start(self) -> None:
+        # Each line's breakdowns on the clock, and the first one not over at the line's last look.
+        self.repairs = {ln.name: ln.down.clock(self.setup.calendars[ln.plant]) for ln in self.lines}
+        self.cursor = dict.fromkeys(self.repairs, 0)
         for line in self.lines:
             self.env.process(self.line(line))
         if self.setup.deliveries:
@@ -85,7 +88,8 @@ class VehicleProduction(Production):
     def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
         for line in self.lines:
             if hours[line.plant] > 0:
-                self._open_and_down(line, t0, hours[line.plant], self._down_in_open_hours(line, t0, now))
+                o0, o1 = self.span[line.plant]
+                self._open_and_down(line, t0, hours[line.plant], line.down.until(o1) - line.down.until(o0))
         for (kind, where, what), quantity in self.counts.items():
             if quantity:
                 self.record(t0, kind, where, what, quantity)
@@ -247,9 +251,10 @@ class VehicleProduction(Production):
                     yield env.event()  # the horizon's last shift is over: never again
                 yield env.timeout(change - t)
                 continue
-            down, k = line.down, line.cursor
+            down, k = self.repairs[line.name], self.cursor[line.name]
             while k < len(down) and down[k][1] <= t:
                 k += 1
+            self.cursor[line.name] = k
             if k < len(down) and down[k][0] <= t:
                 yield env.timeout(down[k][1] - t)  # under repair
                 continue

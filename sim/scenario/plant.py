@@ -14,6 +14,8 @@ from sim.scenario.base import Ident, Section, field_error, unique_ids
 from sim.scenario.calendar import Calendar
 from sim.scenario.distributions import Duration
 
+MIN_MEAN_HOURS_BETWEEN_FAILURES = 1.0
+
 
 class Breakdowns(Section):
     """Random failures of a line."""
@@ -24,6 +26,18 @@ class Breakdowns(Section):
     time_to_repair_hours: Duration = Field(
         description="Clock hours a failure keeps the line down, as a distribution; may run into closed time."
     )
+
+    @model_validator(mode="after")
+    def _fails_at_a_plausible_rate(self) -> Breakdowns:
+        # Below an hour between failures on average a line is never really up; near zero the
+        # failures of a horizon would be countless (and a run endless).
+        if self.time_between_failures_hours.mean < MIN_MEAN_HOURS_BETWEEN_FAILURES:
+            field_error(
+                ("time_between_failures_hours",),
+                f"mean time between failures is {self.time_between_failures_hours.mean:g} open hours; "
+                f"it must be at least {MIN_MEAN_HOURS_BETWEEN_FAILURES:g} (a line failing more often is never up)",
+            )
+        return self
 
 
 class Line(Section):

@@ -98,3 +98,17 @@ def test_a_damaged_cache_entry_is_computed_again():
     cache = Cache(s, s.meta.seed, "batch")
     cache.path(1).write_bytes(b"not a numpy file")
     assert np.array_equal(sim.run(s, replications=2, cache=True).sop, sim.run(s, replications=2).sop)
+
+
+def test_changed_model_code_never_reuses_the_old_codes_results(monkeypatch):
+    s = sim.load(DATA / "dynamics.yaml")
+    sim.run(s, replications=2, cache=True)
+    calls = counting(monkeypatch)
+    sim.run(s, replications=2, cache=True)
+    assert calls == []  # same code: both served from the cache
+    from sim.experiment import cache
+
+    assert any(p.name == "production.py" for pattern in cache.CODE for p in cache.PACKAGE.glob(pattern))
+    monkeypatch.setattr(cache, "code_digest", lambda: "an-upgraded-model")
+    sim.run(s, replications=2, cache=True)
+    assert len(calls) == 2  # the cache is keyed by the code too: computed again

@@ -45,6 +45,10 @@ CASES: dict[str, tuple[int, list[str]]] = {
         21,
         ["plants[0].lines[0].breakdowns.time_between_failures_hours.mean", "greater than 0", "-25"],
     ),
+    "breakdown_mtbf_minutes": (
+        21,
+        ["plants[0].lines[0].breakdowns.time_between_failures_hours", "must be at least 1", "0.2 open hours"],
+    ),
     "buffer_negative": (13, ["plants[0].shops[0].buffer_after_units", "greater than or equal to 0", "-60"]),
     "chips_per_vehicle_zero": (52, ["products[1].chips_per_vehicle", "greater than 0"]),
     "campaign_units_zero": (24, ["plants[0].lines[0].campaign_units", "greater than 0"]),
