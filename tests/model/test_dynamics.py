@@ -151,11 +151,11 @@ NEEDS, CUSTOMER, MARGINS = [600.0, 300.0, 500.0], [False, False, True], [10.0, 3
 )
 def test_a_scarce_week_of_kits_under_each_policy(policy, expected):
     # 1,000 kits for needs of 600 and 300 (owner) and 500 (customer); margins 10, 30, 20.
-    assert supply.allocate(policy, 1000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(expected)
+    assert supply.allocate(supply.priority(policy, CUSTOMER, MARGINS), 1000.0, NEEDS) == pytest.approx(expected)
 
 
 def test_plenty_of_kits_serves_every_need_and_keeps_the_rest():
-    assert supply.allocate("by_margin", 5000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(NEEDS)
+    assert supply.allocate(supply.priority("by_margin", CUSTOMER, MARGINS), 5000.0, NEEDS) == pytest.approx(NEEDS)
 
 
 def test_production_is_limited_by_kits_and_a_disruption_cuts_deliveries():
