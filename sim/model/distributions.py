@@ -101,19 +101,30 @@ _FAR = (
 )  # fmt: skip
 
 
+def _horner(coefficients: tuple[float, ...], x: np.ndarray) -> np.ndarray:
+    out = np.full_like(x, coefficients[0])
+    for c in coefficients[1:]:
+        out *= x
+        out += c
+    return out
+
+
 def normal_quantile(p: np.ndarray) -> np.ndarray:
     """Standard normal quantile of probabilities strictly inside (0, 1), elementwise."""
     p = np.asarray(p, dtype=float)
+    shape = p.shape
+    p = p.reshape(-1)
     q = p - 0.5
-    out = np.empty_like(p)
-    centre = np.abs(q) <= 0.425
-    r = 0.180625 - q[centre] ** 2
-    out[centre] = q[centre] * np.polyval(_CENTRE[0], r) / np.polyval(_CENTRE[1], r)
-    tail = ~centre
-    r = np.sqrt(-np.log(np.minimum(p[tail], 1 - p[tail])))
-    near = r <= 5.0
-    x = np.empty_like(r)
-    x[near] = np.polyval(_NEAR[0], r[near] - 1.6) / np.polyval(_NEAR[1], r[near] - 1.6)
-    x[~near] = np.polyval(_FAR[0], r[~near] - 5.0) / np.polyval(_FAR[1], r[~near] - 5.0)
-    out[tail] = np.copysign(x, q[tail])
-    return out
+    # The centre's formula for all (85% of uniforms fall there), then the tails redone.
+    r = 0.180625 - q * q
+    out = q * _horner(_CENTRE[0], r) / _horner(_CENTRE[1], r)
+    tail = np.abs(q) > 0.425
+    if tail.any():
+        pt = p[tail]
+        r = np.sqrt(-np.log(np.minimum(pt, 1 - pt)))
+        x = _horner(_NEAR[0], r - 1.6) / _horner(_NEAR[1], r - 1.6)
+        far = r > 5.0  # p below about 1e-11
+        if far.any():
+            x[far] = _horner(_FAR[0], r[far] - 5.0) / _horner(_FAR[1], r[far] - 5.0)
+        out[tail] = np.copysign(x, pt - 0.5)
+    return out.reshape(shape)

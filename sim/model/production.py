@@ -95,6 +95,7 @@ class Line:
         "name",
         "owner",
         "plant",
+        "products",
         "stage",
         "switch_hours",
         "yields",
@@ -116,6 +117,7 @@ class Line:
         self.jph = spec.jph
         self.owner = [i for i in products if not customer[i]]
         self.customer = [i for i in products if customer[i]]
+        self.products = self.owner + self.customer
         self.families = families  # family of every product index (only this line's are used)
         self.switch_hours = spec.changeover_hours  # one changeover, and the run it serves
         self.campaign = spec.campaign_units or math.inf
@@ -182,7 +184,8 @@ class Production:
         ]
         self.contract = scenario.contract
         self.policy = scenario.contract.policy if scenario.contract else "owner_first"
-        self.demand = setup.forecast * demand_factors
+        # Plain floats from here on: numpy scalars would make every booking's arithmetic slower.
+        self.demand = (setup.forecast * demand_factors).tolist()  # (product, month) vehicles
         self.lost_after = [p.demand.lost_after_months for p in self.products]
         self.backlog = [Backlog() for _ in range(n)]
         self.rate = [0.0 if c else 1.0 for c in self.is_customer]  # customer products wait for SOP
@@ -235,7 +238,7 @@ class Production:
                     if lost > 0:
                         self.record(env.now, "lost", "", self.products[i].id, lost)
                 if self.released[i]:
-                    self.release(i, self.demand[i, k])
+                    self.release(i, self.demand[i][k])
         yield env.timeout(self.setup.months[-1].end_hour - env.now)
         self.book()
 
@@ -255,7 +258,7 @@ class Production:
             _, self.rate[i], self.yield_[i] = steps[0]
             if len(steps) > 1:
                 self.learning[i] = [(sop_hour + d * HOURS_PER_DAY, r, y) for d, r, y in steps]
-            self.release(i, self.demand[i, self.month] * left)
+            self.release(i, self.demand[i][self.month] * left)
 
     # -- state changes -----------------------------------------------------------------------
     def release(self, i: int, quantity: float) -> None:
@@ -304,12 +307,13 @@ class Production:
         t0 = self.last_booking
         self.last_booking = now
         hours = self.banked[:]
-        self.span = [(o, cal.open_until(now)) for (_, o), cal in zip(self.span, self.setup.calendars, strict=True)]
         for k, since in enumerate(self.open_since):
             if since is not None:
                 hours[k] += now - since
                 self.open_since[k] = now
             self.banked[k] = 0.0
+        # The shift events keep each plant's open-hour clock: where its breakdowns are kept.
+        self.span = [(o, o + h) for (_, o), h in zip(self.span, hours, strict=True)]
         if now > t0:
             self._book_lines(t0, now, hours)
 
@@ -332,11 +336,10 @@ class Production:
                 continue
             o0, o1 = self.span[line.plant]
             available = self._open_and_down(line, t0, open_h, line.down.until(o1) - line.down.until(o0))
-            plan = self._plan(line, available, reserve if line.customer else 0.0)
             busy = 0.0
-            for i, started, each, changeover in plan:
+            for i, started, each, changeover, good in self._plan(line, available, reserve if line.customer else 0.0):
                 busy += started * (each - changeover)
-                self._finish(line, i, started, changeover, t0)
+                self._finish(line, i, started, changeover, good, t0)
             if busy:
                 self.record(t0, "busy", line.name, "", busy)
 
@@ -382,41 +385,45 @@ class Production:
 
     def _plan(
         self, line: Line, hours: float, reserve: float, need=None, policy: str | None = None
-    ) -> list[tuple[int, float, float, float]]:
-        """(product, vehicles started, line hours per vehicle started, changeover hours of them) on a line.
+    ) -> list[tuple[int, float, float, float, float]]:
+        """(product, vehicles started, line hours per vehicle started, changeover hours of them,
+        good share of them) on a line.
 
         `need(line, i)` gives the vehicles product i still wants started on the line; by default
         its open demand over its good share (a single-shop plant).
         """
         # The busiest code outside SimPy: plain lists and locals on purpose.
-        rate, yield_, rework, kits = self.rate, self.yield_, self.rework, self.kits
+        rate, yield_, rework, kits, backlog = self.rate, self.yield_, self.rework, self.kits, self.backlog
         chips = self.chip_policy is not None and line.stage == 0
-        wants: list[tuple[int, float, float]] = []  # (product, vehicles to start, hours each without changeover)
-        volume: dict[str, float] = {}  # hours wanted per family
-        backlog = self.backlog
-        for i in line.owner + line.customer:
+        jph = line.jph
+        wants = []  # (product, vehicles to start, hours each without changeover, good share)
+        for i in line.products:
             if rate[i] <= 0:
                 continue
             y, r = (yield_[i] if line.last else line.yields[i]), rework[i]
-            wanted = backlog[i].total / (y + (1 - y) * r) if need is None else need(line, i)
+            good = y + (1 - y) * r
+            wanted = backlog[i].total / good if need is None else need(line, i)
             if chips:
                 wanted = min(wanted, kits[i] / self.chips_per_vehicle[i])
-            if wanted <= 1e-12:
-                continue
-            passes = 1 + (1 - y) * r
-            each = passes / (line.jph * rate[i])
-            wants.append((i, wanted, each))
-            family = line.families[i]
-            volume[family] = volume.get(family, 0.0) + wanted * each
+            if wanted > 1e-12:
+                wants.append((i, wanted, (1 + (1 - y) * r) / (jph * rate[i]), good))
         if not wants:
             return []
         # Campaigns of the other families are slotted into the largest one's run: each costs a
         # changeover in and one back, so their vehicles carry 2 x changeover_hours / campaign_units.
-        major = max(volume, key=lambda f: (volume[f], f)) if len(volume) > 1 else None
-        switch = [2 * line.changeover if major is not None and line.families[i] != major else 0.0 for i, _, _ in wants]
+        switch = [0.0] * len(wants)
+        if line.changeover:
+            volume: dict[str, float] = {}  # hours wanted per family
+            for i, wanted, each, _ in wants:
+                family = line.families[i]
+                volume[family] = volume.get(family, 0.0) + wanted * each
+            if len(volume) > 1:
+                major = max(volume, key=lambda f: (volume[f], f))
+                switch = [2 * line.changeover if line.families[i] != major else 0.0 for i, _, _, _ in wants]
         need_o = need_c = 0.0
-        for (i, wanted, each), extra in zip(wants, switch, strict=True):
-            if self.is_customer[i]:
+        customer = self.is_customer
+        for (i, wanted, each, _), extra in zip(wants, switch, strict=True):
+            if customer[i]:
                 need_c += wanted * (each + extra)
             else:
                 need_o += wanted * (each + extra)
@@ -424,18 +431,20 @@ class Production:
         fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
         fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
         out = []
-        for (i, wanted, each), extra in zip(wants, switch, strict=True):
-            fill = fill_c if self.is_customer[i] else fill_o
+        for (i, wanted, each, good), extra in zip(wants, switch, strict=True):
+            fill = fill_c if customer[i] else fill_o
             if fill > 0:
-                out.append((i, wanted * fill, each + extra, extra))
+                out.append((i, wanted * fill, each + extra, extra, good))
         return out
 
-    def _finish(self, line: Line, i: int, started: float, changeover: float, t0: float) -> None:
-        """Book `started` vehicles of product i through the last stage: good ones leave the backlog."""
-        good = started * self._good_share(i)
-        if self.backlog[i].total <= good * (1 + 1e-12):  # the whole need was met: clear it exactly
-            good = self.backlog[i].total
-        self.backlog[i].take(good)
+    def _finish(self, line: Line, i: int, started: float, changeover: float, share: float, t0: float) -> None:
+        """Book `started` vehicles of product i through the last stage, of which a `share` is
+        good: good ones leave the backlog."""
+        backlog = self.backlog[i]
+        good = started * share
+        if backlog.total <= good * (1 + 1e-12):  # the whole need was met: clear it exactly
+            good = backlog.total
+        backlog.take(good)
         pid = self.products[i].id
         self.record(t0, "built", line.name, pid, good)
         scrap = started - good
@@ -467,7 +476,7 @@ class Production:
                     )
                 else:
                     plan = self._plan(line, available[line.name], 0.0, self._feed_need(plant, planned), "proportional")
-                for i, started, each, changeover in plan:
+                for i, started, each, changeover, _ in plan:
                     planned[(line.name, i)] = (started, each, changeover)
         busy = dict.fromkeys(downs, 0.0)
         lost = {name: [0.0, 0.0] for name in downs}  # starved, blocked hours
@@ -506,7 +515,7 @@ class Production:
                     lost[ln.name][0] += result.starved[s] * share
                     lost[ln.name][1] += result.blocked[s] * share
                     if s == n_stages - 1:
-                        self._finish(ln, i, done[s], changeover, t0)
+                        self._finish(ln, i, done[s], changeover, goods[m][s], t0)
                         continue
                     pid = self.products[i].id
                     self.record(t0, "through", ln.name, pid, done[s] * goods[m][s])

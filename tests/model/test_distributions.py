@@ -63,3 +63,29 @@ def test_reliability_kinds_match_their_mean_and_cv(spec, mean, cv):
     values = np.array([draw(rng) for _ in range(100_000)])
     assert values.mean() == pytest.approx(mean, rel=0.01)
     assert values.std() / values.mean() == pytest.approx(cv, rel=0.02)
+
+
+def test_normal_quantile_matches_the_standard_library_into_the_far_tails():
+    from statistics import NormalDist
+
+    from sim.model.distributions import normal_quantile
+
+    p = np.concatenate([np.random.default_rng(3).random(5000), [1e-300, 1e-16, 1e-12, 0.075, 0.5, 0.925, 1 - 1e-16]])
+    expected = np.array([NormalDist().inv_cdf(x) for x in p])
+    assert np.allclose(normal_quantile(p), expected, rtol=1e-15, atol=1e-15)
+    assert normal_quantile(np.asarray(0.3)).shape == ()
+
+
+def test_drawing_one_value_or_a_block_uses_the_same_uniforms():
+    from sim.model.distributions import quantile
+
+    spec = {"kind": "lognormal", "mean": 1.5, "cv": 1.0}
+    from pydantic import TypeAdapter
+
+    from sim.scenario.distributions import Duration
+
+    d = TypeAdapter(Duration).validate_python(spec)
+    rng = np.random.default_rng(4)
+    one = [sampler(d)(rng) for _ in range(50)]
+    block = quantile(d)(np.random.default_rng(4).random(50))
+    assert np.allclose(one, block, rtol=1e-15)
