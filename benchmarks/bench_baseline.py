@@ -5,7 +5,9 @@ Run: python benchmarks/bench_baseline.py [--replications 100] [--repeats 5]
 Prints, as medians over the repeats (all measured in this one run, so the ratios hold on a
 busy machine):
 - bare SimPy: timeouts per second of one process yielding `env.timeout(1)` in a loop;
-- the model alone: SimPy events per second inside `simulate` (the event loop plus booking);
+- the model alone: SimPy events per second inside `simulate` (the event loop plus booking),
+  and where its time goes: bookings, drawing the breakdowns, and the rest (the event loop with
+  its shift, month and launch processes, demand and program draws);
 - the whole run: `sim.run` wall time for N replications (model with and without the
   contract, folding records into arrays), events per replication and events per second.
 """
@@ -22,7 +24,7 @@ import simpy
 
 import sim
 from sim.experiment.seeding import streams
-from sim.model import Setup, simulate
+from sim.model import Setup, breakdowns, production, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,14 +43,42 @@ def bare_simpy_rate(n: int = 1_000_000) -> float:
     return n / (time.perf_counter() - began)
 
 
-def model_rate(scenario: sim.Scenario, replications: int) -> tuple[float, int]:
-    """(events per second, events per replication) of the model's event loop alone."""
+class Stopwatch:
+    """Seconds spent inside a function while in the `with` block, by wrapping it (called a few
+    times per replication, so the wrapper costs nothing measurable)."""
+
+    def __init__(self, owner: object, name: str):
+        self.owner, self.name, self.seconds = owner, name, 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self.inner = inner = getattr(self.owner, self.name)
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - began
+
+        setattr(self.owner, self.name, timed)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(self.owner, self.name, self.inner)
+
+
+def model_rate(scenario: sim.Scenario, replications: int) -> tuple[float, int, dict[str, float]]:
+    """(events per second, events per replication, ms per replication by part) of the model alone."""
     setup = Setup.of(scenario)
     events = 0
-    began = time.perf_counter()
-    for r in range(replications):
-        events += simulate(scenario, streams(scenario.meta.seed, r), lambda *record: None, setup)
-    return events / (time.perf_counter() - began), events // replications
+    with Stopwatch(production.Production, "_book_lines") as booking, Stopwatch(breakdowns, "failures") as drawing:
+        began = time.perf_counter()
+        for r in range(replications):
+            events += simulate(scenario, streams(scenario.meta.seed, r), lambda *record: None, setup)
+        wall = time.perf_counter() - began
+    seconds = {"bookings": booking.seconds, "breakdown draws": drawing.seconds}
+    seconds["the rest (event loop, draws, months)"] = wall - sum(seconds.values())
+    return events / wall, events // replications, {k: v / replications * 1e3 for k, v in seconds.items()}
 
 
 def main() -> int:
@@ -60,11 +90,14 @@ def main() -> int:
     scenario = sim.load(args.scenario)
 
     bare, model, run_wall, run_rate = [], [], [], []
+    parts: dict[str, list[float]] = {}
     per_rep = 0
     for _ in range(args.repeats):
         bare.append(bare_simpy_rate())
-        rate, per_rep = model_rate(scenario, args.replications)
+        rate, per_rep, ms = model_rate(scenario, args.replications)
         model.append(rate)
+        for part, value in ms.items():
+            parts.setdefault(part, []).append(value)
         began = time.perf_counter()
         results = sim.run(scenario, replications=args.replications)
         run_wall.append(time.perf_counter() - began)
@@ -74,6 +107,9 @@ def main() -> int:
     print(f"bare SimPy timeouts/s:                   {med(bare):>12,.0f}")
     print(f"model events/s (simulate only):          {med(model):>12,.0f}  ({med(model) / med(bare):.0%} of bare)")
     print(f"events per replication (with contract):  {per_rep:>12,}")
+    print(f"  the same events in bare SimPy:           {per_rep / med(bare) * 1e3:>12.2f} ms per replication")
+    for part, values in parts.items():
+        print(f"  {part + ':':<39} {med(values):>12.2f} ms per replication")
     print(f"events per replication (sim.run, both):  {results.events // args.replications:>12,}")
     print(
         f"sim.run events/s (incl. folding):        {med(run_rate):>12,.0f}  ({med(run_rate) / med(bare):.0%} of bare)"
