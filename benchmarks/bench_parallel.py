@@ -44,7 +44,10 @@ def wall(repeats: int, **kwargs) -> float:
 
 def memory(replications: int) -> tuple[int, int]:
     out = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(BASELINE), str(replications)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEMORY_PROBE, str(BASELINE), str(replications)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     peak, arrays = out.stdout.split()
     return int(peak), int(arrays)
@@ -73,7 +76,9 @@ def main() -> int:
     small_peak, small_arrays = memory(args.memory // 10)
     peak, arrays = memory(args.memory)
     mib = 1024 * 1024
-    print(f"peak memory, {args.memory // 10} replications: {small_peak / mib:7.1f} MiB (arrays {small_arrays / mib:.1f} MiB)")
+    print(
+        f"peak memory, {args.memory // 10} replications: {small_peak / mib:7.1f} MiB (arrays {small_arrays / mib:.1f} MiB)"
+    )
     print(f"peak memory, {args.memory} replications: {peak / mib:7.1f} MiB (arrays {arrays / mib:.1f} MiB)")
     print(f"growth: {(peak - small_peak) / mib:.1f} MiB for {(arrays - small_arrays) / mib:.1f} MiB more arrays")
     return 0
