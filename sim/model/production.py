@@ -200,8 +200,7 @@ class Production:
         self.chips_per_vehicle = [p.chips_per_vehicle for p in self.products]
         margins = [p.margin_rmb_per_unit for p in self.products]
         self.chip_priority = supply.priority(self.chip_policy, self.is_customer, margins) if chips else []
-        # (plant, jph) of the lines where each product starts: what its kits could serve.
-        self.starts = [[(ln.plant, ln.jph) for ln in lines] for lines in self.first_lines]
+        self.first_lines_all = [ln for ln in self.lines if ln.stage == 0]  # where vehicles start, using kits
         self.kits = [0.0] * n
         self.pool = 0.0
         self.received = 0  # deliveries put in the pool so far
@@ -277,19 +276,30 @@ class Production:
 
     def allocate_kits(self, hours: list[float]) -> None:
         """Share the pool among products by their need for a period of `hours` open hours per plant:
-        the kits for their open demand, but no more than their lines could start in those hours
-        (a product with more orders than line time hoards no kits), less the kits they hold."""
+        the kits for their open demand, but no more than their share of their lines' time could
+        start (a product with more orders than line time hoards no kits, and the products of a
+        line together claim no more than the line can build), less the kits they hold."""
         if self.chip_policy is None or self.pool <= 0:
             return
-        needs = []
-        for i, starts in enumerate(self.starts):
-            rate = self.rate[i]
-            if not self.released[i] or rate <= 0:
-                needs.append(0.0)
+        rate, released = self.rate, self.released
+        wanted = [0.0] * len(self.products)  # vehicles for the open demand
+        for i in range(len(wanted)):
+            if released[i] and rate[i] > 0:
+                y, r = self.yield_[i], self.rework[i]
+                wanted[i] = self.backlog[i].total / (y + (1 - y) * r)
+        # Each starting line's hours go to its products in proportion to the hours they want.
+        capacity = [0.0] * len(wanted)
+        for line in self.first_lines_all:
+            want = [(i, wanted[i] / (line.jph * rate[i])) for i in line.products if wanted[i] > 0]
+            total = sum(h for _, h in want)
+            if total <= 0:  # nothing wanted (or too little to count)
                 continue
-            y, r = self.yield_[i], self.rework[i]
-            vehicles = min(self.backlog[i].total / (y + (1 - y) * r), sum(jph * hours[k] for k, jph in starts) * rate)
-            needs.append(max(0.0, vehicles * self.chips_per_vehicle[i] - self.kits[i]))
+            for i, h in want:
+                capacity[i] += line.jph * rate[i] * hours[line.plant] * h / total
+        needs = [
+            max(0.0, min(w, c) * per - held)
+            for w, c, per, held in zip(wanted, capacity, self.chips_per_vehicle, self.kits, strict=True)
+        ]
         given = supply.allocate(self.chip_priority, self.pool, needs)
         for i, kits in enumerate(given):
             self.kits[i] += kits

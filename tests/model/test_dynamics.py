@@ -176,6 +176,32 @@ def test_production_is_limited_by_kits_and_a_disruption_cuts_deliveries():
     assert r.reference["without_chip_disruptions"].sum() == pytest.approx(4500)
 
 
+def test_products_of_one_line_claim_kits_for_no_more_than_the_line_can_build():
+    # One 60-JPH line, two products wanting 10,000 and 5,000 vehicles, kits plentiful, 80 open
+    # hours: the line's 4,800 vehicles split 2:1 by the hours they want, 3,200 and 1,600 kits
+    # (at 1 a vehicle), not the whole line's 4,800 each.
+    import numpy as np
+    import simpy
+
+    from sim.model import Setup
+    from sim.model.production import Production
+
+    s = plant_scenario(
+        [{"id": "l1", "jph": 60, "products": ["a", "b"]}],
+        [{"id": "a", "chips_per_vehicle": 1}, {"id": "b", "chips_per_vehicle": 1}],
+        supply={"chips": {"kits_per_week": 1e6}},
+    )
+    setup = Setup.of(s)
+    p = Production(simpy.Environment(), s, setup, np.ones((2, len(setup.months))), lambda *record: None)
+    p.release(0, 10_000)
+    p.release(1, 5_000)
+    p.pool = 1e6
+    p.allocate_kits([80.0])
+    assert p.kits == pytest.approx([3_200, 1_600])
+    p.allocate_kits([80.0])  # holding its kits, a product needs no more
+    assert p.kits == pytest.approx([3_200, 1_600])
+
+
 # -- demand -------------------------------------------------------------------------------------
 def test_uncertain_demand_has_mean_one_and_the_given_cv():
     from sim.model import demand
