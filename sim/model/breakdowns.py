@@ -63,23 +63,24 @@ def failures(spec: Breakdowns, calendar: Calendar, rng: np.random.Generator) -> 
     block = min(int(total / spec.time_between_failures_hours.mean * 1.1) + 16, MAX_BLOCK)
     starts: list[float] = []
     ends: list[float] = []
-    repairs = []
+    repairs: list[float] = []
     o = 0.0  # open hours at which the line was last repaired
-    done = 0.0  # the clock hour of the last repair that ran past a closing (later ones all end after it)
+    done = 0.0  # ... and the clock hour, if that repair ran past a closing (else 0: no constraint)
     c = 0  # index of the first closing after the current failure
     while True:
         u = rng.random(2 * block)  # (between, repair) uniforms of each failure, interleaved
-        repairs.append(repair(u[1::2]))
-        for b, r in zip(between(u[0::2]).tolist(), repairs[-1].tolist(), strict=True):
+        for b, r in zip(between(u[0::2]).tolist(), repair(u[1::2]).tolist(), strict=True):
             up = o + b  # open hours at the failure
             if up >= total:
-                return Downtime(starts, ends, np.concatenate(repairs)[: len(starts)].tolist())
+                return Downtime(starts, ends, repairs)
             if closing[c] < up:
                 c = bisect.bisect_left(closing, up, c)
-            if up + r <= closing[c]:
+            if up > o and up + r <= closing[c]:
                 o = up + r  # repaired before the plant closes
-            else:  # the repair runs past a closing: follow it on the clock
-                done = max(time_at(up), done) + r  # a failure at a closing waits for the last repair
+                done = 0.0
+            else:  # the repair runs past a closing, or starts at one: follow it on the clock
+                done = max(time_at(up), done) + r
                 o = open_until(done)
             starts.append(up)
             ends.append(o)
+            repairs.append(r)

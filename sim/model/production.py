@@ -3,16 +3,14 @@ batches of output booked between events.
 
 A line builds while its plant is open and the line is up, at its rated speed times the
 product's rate share (1 for established products, the ramp-up share for a new one).
-Nothing that decides how hours are shared changes between *booking instants* (month starts
-and SOP), so production is booked only there: each line's
+Nothing that decides how hours are shared changes between *booking instants* (month starts,
+SOP, ramp and yield-learning steps), so production is booked only there: each line's
 available hours since the last booking (the plant's open hours, less the open hours its
 breakdowns covered) are split by the contract's allocation policy between the owner's and
 the customer's products, limited by their open demand and the chip kits they hold (kits
 delivered during the batch included); the products of a side clear the same share of their
 need. Shift edges are real events (the plant opens, the plant closes) that only bank hours;
-breakdowns, drawn for the whole horizon before the run, need no events at all, and neither do
-a new product's ramp and yield-learning steps: within a batch it runs at their averages over
-the batch's open hours (its yield weighted by the vehicles each step starts).
+breakdowns, drawn for the whole horizon before the run, need no events at all.
 
 Per vehicle started a line spends ``1 + (1 - y) r`` passes at the product's speed (first-pass
 yield y, share r of failures reworked, the rest scrapped; ``y + (1 - y) r`` of them end good),
@@ -192,15 +190,10 @@ class Production:
         self.released = [not c for c in self.is_customer]
         self.yield_ = [p.first_pass_yield for p in self.products]
         self.rework = [p.rework_share for p in self.products]
-        # A new product's learning steps after SOP: (clock hour, rate share, first-pass yield).
-        self.learning: dict[int, list[tuple[float, float, float]]] = {}
-        self.home = [lines[0].plant if lines else 0 for lines in self.first_lines]  # whose calendar weighs them
         chips = scenario.supply.chips if scenario.supply else None
         self.chip_policy = chips.allocation if chips else None
         self.chips_per_vehicle = [p.chips_per_vehicle for p in self.products]
-        margins = [p.margin_rmb_per_unit for p in self.products]
-        self.chip_priority = supply.priority(self.chip_policy, self.is_customer, margins) if chips else []
-        self.first_lines_all = [ln for ln in self.lines if ln.stage == 0]  # where vehicles start, using kits
+        self.margins = [p.margin_rmb_per_unit for p in self.products]
         self.kits = [0.0] * n
         self.pool = 0.0
         self.received = 0  # deliveries put in the pool so far
@@ -242,22 +235,34 @@ class Production:
         self.book()
 
     def launch(self, sop_hour: float) -> Generator[simpy.Event, None, None]:
-        """At SOP, open the contract products' demand and start their learning."""
+        """At SOP, open the contract products' demand; then step their speed and yield up."""
         env = self.env
         yield env.timeout(sop_hour - env.now)
         self.book()
         self.record(env.now, "sop", "", "", 0.0)
         month = self.setup.months[self.month]
         left = (month.end_hour - env.now) / (month.end_hour - month.start_hour)
+        changes: list[tuple[float, int, list[float], float]] = []
         for i, p in enumerate(self.products):
             if not self.is_customer[i]:
                 continue
             self.released[i] = True
-            steps = ramp.learning(p)
-            _, self.rate[i], self.yield_[i] = steps[0]
-            if len(steps) > 1:
-                self.learning[i] = [(sop_hour + d * HOURS_PER_DAY, r, y) for d, r, y in steps]
+            self.rate[i] = 1.0
+            if p.ramp:
+                changes += [(sop_hour + d * HOURS_PER_DAY, i, self.rate, v) for d, v in ramp.steps(p.ramp)]
+            if p.yield_learning:
+                step = p.ramp.step_days if p.ramp else 7
+                steps = ramp.yield_steps(p.yield_learning, p.first_pass_yield, step)
+                changes += [(sop_hour + d * HOURS_PER_DAY, i, self.yield_, v) for d, v in steps]
             self.release(i, self.demand[i][self.month] * left)
+        horizon = self.setup.months[-1].end_hour
+        for when, i, values, value in sorted(changes, key=lambda c: c[:2]):
+            if when >= horizon:
+                return
+            if when > env.now:
+                yield env.timeout(when - env.now)
+                self.book()
+            values[i] = value
 
     # -- state changes -----------------------------------------------------------------------
     def release(self, i: int, quantity: float) -> None:
@@ -275,35 +280,26 @@ class Production:
             self.received += 1
 
     def allocate_kits(self, hours: list[float]) -> None:
-        """Share the pool among products by their need for a period of `hours` open hours per plant:
-        the kits for their open demand, but no more than their share of their lines' time could
-        start (a product with more orders than line time hoards no kits, and the products of a
-        line together claim no more than the line can build), less the kits they hold."""
+        """Share the pool among products by their need for a period of `hours` open hours per plant."""
         if self.chip_policy is None or self.pool <= 0:
             return
-        rate, released = self.rate, self.released
-        wanted = [0.0] * len(self.products)  # vehicles for the open demand
-        for i in range(len(wanted)):
-            if released[i] and rate[i] > 0:
-                y, r = self.yield_[i], self.rework[i]
-                wanted[i] = self.backlog[i].total / (y + (1 - y) * r)
-        # Each starting line's hours go to its products in proportion to the hours they want.
-        capacity = [0.0] * len(wanted)
-        for line in self.first_lines_all:
-            want = [(i, wanted[i] / (line.jph * rate[i])) for i in line.products if wanted[i] > 0]
-            total = sum(h for _, h in want)
-            if total <= 0:  # nothing wanted (or too little to count)
-                continue
-            for i, h in want:
-                capacity[i] += line.jph * rate[i] * hours[line.plant] * h / total
         needs = [
-            max(0.0, min(w, c) * per - held)
-            for w, c, per, held in zip(wanted, capacity, self.chips_per_vehicle, self.kits, strict=True)
+            max(0.0, self._kit_need(i, hours) * self.chips_per_vehicle[i] - self.kits[i])
+            for i in range(len(self.products))
         ]
-        given = supply.allocate(self.chip_priority, self.pool, needs)
+        given = supply.allocate(self.chip_policy, self.pool, needs, self.is_customer, self.margins)
         for i, kits in enumerate(given):
             self.kits[i] += kits
         self.pool = max(0.0, self.pool - sum(given))
+
+    def _kit_need(self, i: int, hours: list[float]) -> float:
+        """Vehicles product i's kits should cover: its open demand, at most what its lines could
+        start in `hours` open hours per plant, so that a product with more orders than line time
+        hoards no kits."""
+        if not self.released[i] or self.rate[i] <= 0:
+            return 0.0
+        capacity = sum(line.jph * hours[line.plant] for line in self.first_lines[i]) * self.rate[i]
+        return min(self.backlog[i].total / self._good_share(i), capacity)
 
     def _good_share(self, i: int) -> float:
         """Good vehicles per vehicle started: first-time passes plus reworked failures (the rest are scrapped)."""
@@ -334,8 +330,6 @@ class Production:
             # batch's grain, not delivery by delivery.
             self.receive_kits(now)
             self.allocate_kits(hours)
-        for i in list(self.learning):
-            self._hold_averages(i, t0, now)
         reserve = self._reserve()
         for k, plant in self.series.items():
             if hours[k] > 0:
@@ -352,31 +346,6 @@ class Production:
                 self._finish(line, i, started, changeover, good, t0)
             if busy:
                 self.record(t0, "busy", line.name, "", busy)
-
-    def _hold_averages(self, i: int, t0: float, now: float) -> None:
-        """Hold a learning product's rate share and yield at their averages over the batch
-        [t0, now]: the rate weighted by open hours, the yield by the vehicles each step starts."""
-        steps = self.learning[i]
-        open_until = self.setup.calendars[self.home[i]].open_until
-        k = bisect.bisect_right(steps, t0, key=lambda step: step[0]) - 1  # the step holding at t0
-        if k == len(steps) - 1:  # learnt: the last step holds for good
-            _, self.rate[i], self.yield_[i] = steps[k]
-            del self.learning[i]
-            return
-        hours = rated = good = 0.0
-        before = open_until(t0)
-        while k < len(steps) and steps[k][0] < now:
-            after = open_until(min(steps[k + 1][0], now) if k + 1 < len(steps) else now)
-            _, r, y = steps[k]
-            hours += after - before
-            rated += (after - before) * r
-            good += (after - before) * r * y
-            before = after
-            k += 1
-        if rated > 0:
-            self.rate[i], self.yield_[i] = rated / hours, good / rated
-        else:  # the plant was closed all batch: nothing is built, any step will do
-            _, self.rate[i], self.yield_[i] = steps[k - 1]
 
     def _open_and_down(self, line: Line, t0: float, open_h: float, down: float) -> float:
         """Record the line's open hours and its `down` hours in them; returns its available hours."""

@@ -9,7 +9,7 @@ to second order (exactly for a straight line).
 
 from __future__ import annotations
 
-from sim.scenario.products import Product, Ramp, YieldLearning
+from sim.scenario.products import Ramp, YieldLearning
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -47,24 +47,3 @@ def steps(ramp: Ramp) -> list[tuple[float, float]]:
 def yield_steps(learning: YieldLearning, mature: float, step_days: int = 7) -> list[tuple[float, float]]:
     """(days after SOP, first-pass yield) steps of yield learning towards `mature`."""
     return held(learning.start_first_pass_yield, mature, learning.months_to_mature, step_days)
-
-
-def learning(product: Product) -> list[tuple[float, float, float]]:
-    """(days after SOP, share of full rate, first-pass yield) of a new product: each pair holds
-    from its day to the next one's; the last holds for good."""
-    rates = steps(product.ramp) if product.ramp else [(0.0, 1.0)]
-    yields = (
-        yield_steps(product.yield_learning, product.first_pass_yield, product.ramp.step_days if product.ramp else 7)
-        if product.yield_learning
-        else [(0.0, product.first_pass_yield)]
-    )
-    days = sorted({d for d, _ in rates} | {d for d, _ in yields})
-    out = []
-    r = y = 0
-    for day in days:
-        while r + 1 < len(rates) and rates[r + 1][0] <= day:
-            r += 1
-        while y + 1 < len(yields) and yields[y + 1][0] <= day:
-            y += 1
-        out.append((day, rates[r][1], yields[y][1]))
-    return out

@@ -28,22 +28,19 @@ def arrivals(chips: Chips, start: dt.date, end: dt.date) -> list[tuple[int, floa
     return out
 
 
-def priority(policy: str, customer: list[bool], margins: list[float]) -> list[list[int]]:
-    """Products in the order a policy serves them: groups served one after the other, the
-    products of a group in proportion to need."""
-    if policy == "proportional":
-        return [list(range(len(customer)))]
-    if policy in ("owner_first", "customer_first"):
-        first = policy == "customer_first"
-        return [[i for i, c in enumerate(customer) if c == first], [i for i, c in enumerate(customer) if c != first]]
-    if policy == "by_margin":
-        return [[i for i, m in enumerate(margins) if m == level] for level in sorted(set(margins), reverse=True)]
-    raise ValueError(f"unknown chip policy {policy!r}")
-
-
-def allocate(groups: list[list[int]], pool: float, needs: list[float]) -> list[float]:
-    """Kits given to each product out of `pool` (never more than it needs), `groups` by priority."""
+def allocate(policy: str, pool: float, needs: list[float], customer: list[bool], margins: list[float]) -> list[float]:
+    """Kits given to each product out of `pool` (never more than it needs)."""
     give = [0.0] * len(needs)
+    if policy == "proportional":
+        groups = [list(range(len(needs)))]
+    elif policy in ("owner_first", "customer_first"):
+        first = policy == "customer_first"
+        groups = [[i for i, c in enumerate(customer) if c == first], [i for i, c in enumerate(customer) if c != first]]
+    elif policy == "by_margin":
+        levels = sorted(set(margins), reverse=True)
+        groups = [[i for i, m in enumerate(margins) if m == level] for level in levels]
+    else:
+        raise ValueError(f"unknown chip policy {policy!r}")
     for group in groups:
         total = sum(needs[i] for i in group)
         if total <= 1e-9 or pool <= 0:  # nothing (or a rounding crumb) to serve

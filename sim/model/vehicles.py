@@ -84,19 +84,6 @@ class VehicleProduction(Production):
         if self.setup.deliveries:
             self.env.process(self.deliveries())
 
-    def launch(self, sop_hour: float) -> Generator[simpy.Event, None, None]:
-        """As in the batch model; then each new product's speed and yield step up when their
-        learning says, and every vehicle sees the step it is built in."""
-        yield from super().launch(sop_hour)
-        env = self.env
-        horizon = self.setup.months[-1].end_hour
-        for when, i, rate, yield_ in sorted((t, i, r, y) for i, steps in self.learning.items() for t, r, y in steps):
-            if when >= horizon:
-                return
-            if when > env.now:
-                yield env.timeout(when - env.now)
-            self.rate[i], self.yield_[i] = rate, yield_
-
     # -- bookings only record -----------------------------------------------------------------
     def _book_lines(self, t0: float, now: float, hours: list[float]) -> None:
         for line in self.lines:

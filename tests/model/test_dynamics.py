@@ -151,11 +151,11 @@ NEEDS, CUSTOMER, MARGINS = [600.0, 300.0, 500.0], [False, False, True], [10.0, 3
 )
 def test_a_scarce_week_of_kits_under_each_policy(policy, expected):
     # 1,000 kits for needs of 600 and 300 (owner) and 500 (customer); margins 10, 30, 20.
-    assert supply.allocate(supply.priority(policy, CUSTOMER, MARGINS), 1000.0, NEEDS) == pytest.approx(expected)
+    assert supply.allocate(policy, 1000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(expected)
 
 
 def test_plenty_of_kits_serves_every_need_and_keeps_the_rest():
-    assert supply.allocate(supply.priority("by_margin", CUSTOMER, MARGINS), 5000.0, NEEDS) == pytest.approx(NEEDS)
+    assert supply.allocate("by_margin", 5000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(NEEDS)
 
 
 def test_production_is_limited_by_kits_and_a_disruption_cuts_deliveries():
@@ -174,32 +174,6 @@ def test_production_is_limited_by_kits_and_a_disruption_cuts_deliveries():
     assert r.built.sum() == pytest.approx((3000 + 1500 + 3000) / 2)
     # Without the disruption 4,500 vehicles: the counterfactual measures the shortage's cost.
     assert r.reference["without_chip_disruptions"].sum() == pytest.approx(4500)
-
-
-def test_products_of_one_line_claim_kits_for_no_more_than_the_line_can_build():
-    # One 60-JPH line, two products wanting 10,000 and 5,000 vehicles, kits plentiful, 80 open
-    # hours: the line's 4,800 vehicles split 2:1 by the hours they want, 3,200 and 1,600 kits
-    # (at 1 a vehicle), not the whole line's 4,800 each.
-    import numpy as np
-    import simpy
-
-    from sim.model import Setup
-    from sim.model.production import Production
-
-    s = plant_scenario(
-        [{"id": "l1", "jph": 60, "products": ["a", "b"]}],
-        [{"id": "a", "chips_per_vehicle": 1}, {"id": "b", "chips_per_vehicle": 1}],
-        supply={"chips": {"kits_per_week": 1e6}},
-    )
-    setup = Setup.of(s)
-    p = Production(simpy.Environment(), s, setup, np.ones((2, len(setup.months))), lambda *record: None)
-    p.release(0, 10_000)
-    p.release(1, 5_000)
-    p.pool = 1e6
-    p.allocate_kits([80.0])
-    assert p.kits == pytest.approx([3_200, 1_600])
-    p.allocate_kits([80.0])  # holding its kits, a product needs no more
-    assert p.kits == pytest.approx([3_200, 1_600])
 
 
 # -- demand -------------------------------------------------------------------------------------

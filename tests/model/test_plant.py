@@ -89,38 +89,6 @@ def test_ramp_output_matches_the_integral_of_a_linear_ramp():
     assert per_day[-1] == pytest.approx(40 * 24)  # full rate at the end
 
 
-def test_a_batch_runs_at_the_open_hour_average_of_the_learning_steps():
-    # SOP on Monday 2022-01-10 (a fixed 7-day program from Monday 3 Jan), two shifts Monday to
-    # Friday, endless demand, no rework: a linear ramp 0.5 -> 1 and yield 0.7 -> 0.9 over a month,
-    # held in 7-day steps. January's batch holds steps 0-2 for 80 open hours each and step 3
-    # for Monday 31 Jan's 16; it must build 40 x sum(O_k x r_k x y_k), as the steps would.
-    data = small_data()
-    data["plants"][0]["calendar"].pop("shutdowns")
-    data["plants"][0]["lines"] = [
-        {"id": "ga1", "jph": 60, "products": ["haval"]},
-        {"id": "x", "jph": 40, "products": ["xiaomi_ev"]},
-    ]
-    data["program"]["milestones"] = [{"id": "go", "duration_days": {"kind": "fixed", "value": 7}}]
-    data["program"]["engineering_assist"] = 1.0
-    ev = data["products"][1]
-    ev["demand"] = {"units_per_month": 1e7}
-    ev["ramp"] = {"months_to_full_rate": 1, "start_fraction": 0.5, "curve": "linear", "step_days": 7}
-    ev["first_pass_yield"] = 0.9
-    ev["rework_share"] = 0.0
-    ev["yield_learning"] = {"start_first_pass_yield": 0.7, "months_to_mature": 1}
-    s = build(data, contract__policy="customer_first")
-    r = sim.run(s, replications=1)
-    month = 365.25 / 12
-    rate = [0.5 + 0.5 * mid / month for mid in (3.5, 10.5, 17.5, 24.5)]
-    yield_ = [0.7 + 0.2 * (3 * x * x - 2 * x**3) for x in (m / month for m in (3.5, 10.5, 17.5, 24.5))]
-    hours = [80, 80, 80, 16]
-    expected = 40 * sum(o * a * b for o, a, b in zip(hours, rate, yield_, strict=True))
-    assert r.built[0, 1, 0] == pytest.approx(expected, rel=1e-12)
-    assert r.scrap[0, 1, 0] == pytest.approx(
-        40 * sum(o * a * (1 - b) for o, a, b in zip(hours, rate, yield_, strict=True))
-    )
-
-
 def test_customer_first_on_a_saturated_line_costs_the_owner_what_the_customer_builds():
     data = small_data()
     data["products"][0]["demand"] = {"units_per_month": 1e6}  # the owner alone would fill the line
