@@ -65,7 +65,7 @@ def failures(spec: Breakdowns, calendar: Calendar, rng: np.random.Generator) -> 
     ends: list[float] = []
     repairs: list[float] = []
     o = 0.0  # open hours at which the line was last repaired
-    done = 0.0  # ... and the clock hour, if that repair ran past a closing (else 0: no constraint)
+    done = 0.0  # the clock hour the last repair that ran past a closing was done (every later one ends after it)
     c = 0  # index of the first closing after the current failure
     while True:
         u = rng.random(2 * block)  # (between, repair) uniforms of each failure, interleaved
@@ -75,11 +75,10 @@ def failures(spec: Breakdowns, calendar: Calendar, rng: np.random.Generator) -> 
                 return Downtime(starts, ends, repairs)
             if closing[c] < up:
                 c = bisect.bisect_left(closing, up, c)
-            if up > o and up + r <= closing[c]:
+            if up + r <= closing[c]:
                 o = up + r  # repaired before the plant closes
-                done = 0.0
-            else:  # the repair runs past a closing, or starts at one: follow it on the clock
-                done = max(time_at(up), done) + r
+            else:  # the repair runs past a closing: follow it on the clock
+                done = max(time_at(up), done) + r  # a failure at a closing waits for the last repair
                 o = open_until(done)
             starts.append(up)
             ends.append(o)

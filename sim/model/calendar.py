@@ -54,10 +54,8 @@ class Calendar:
         begin = np.array(starts, dtype=float)
         finish = np.minimum(begin + spec.hours_per_shift, self.horizon_hours)
         keep = begin < self.horizon_hours
-        self.shift_starts = begin[keep]
-        self.shift_ends = finish[keep]
         # Plain lists: bisect on lists is the fastest scalar lookup.
-        self.shifts = Intervals(self.shift_starts.tolist(), self.shift_ends.tolist())
+        self.shifts = Intervals(begin[keep].tolist(), finish[keep].tolist())
         self.open_until = self.shifts.until  # open hours from the horizon's start to a clock hour
         self.time_at = self.shifts.at  # clock hour at which some open hours have passed (inf if never)
         # Open hours at the end of each run of back-to-back shifts (the plant closes there).

@@ -63,7 +63,7 @@ class Setup:
         months = calendars[0].months
         shifts = []
         for cal in calendars:
-            starts, ends = cal.shift_starts.tolist(), cal.shift_ends.tolist()
+            starts, ends = cal.shifts.starts, cal.shifts.ends
             previous = [0.0, *ends[:-1]]
             shifts.append([(a, a - p, b - a) for a, b, p in zip(starts, ends, previous, strict=True)])
         chips = scenario.supply.chips if scenario.supply else None

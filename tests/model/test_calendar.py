@@ -12,8 +12,8 @@ MON = dt.date(2022, 1, 3)
 def test_two_shifts_five_days_is_80_hours_a_week():
     cal = Calendar(Spec(), MON, MON + dt.timedelta(days=6))
     assert cal.open_hours(0, cal.horizon_hours) == 2 * 8 * 5
-    assert len(cal.shift_starts) == 10
-    assert cal.shift_starts[0] == 6.0 and cal.shift_ends[1] == 22.0
+    assert len(cal.shifts.starts) == 10
+    assert cal.shifts.starts[0] == 6.0 and cal.shifts.ends[1] == 22.0
 
 
 def test_shutdown_days_close_whole_days():
