@@ -201,6 +201,28 @@ def test_sweep_file_runs(tmp_path):
     assert result.exit_code == 0, result.output
 
 
+def test_a_horizon_ending_before_the_first_demand_runs_and_sweeps(tmp_path):
+    # Both products' demand starts in 2023, after the 2022 horizon: nothing is wanted, so nothing is built.
+    late = tmp_path / "late.yaml"
+    text = (DATA / "small.yaml").read_text()
+    text = text.replace('{"2022-01": 3000}', '{"2023-03": 3000}')
+    late.write_text(text.replace("{units_per_month: 12000}", '{units_per_month: 12000, first_month: "2023-02"}'))
+    out = tmp_path / "run"
+    result = invoke("run", str(late), "-n", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").stat().st_size > 100_000
+    kpis = {k["key"]: k["value"] for k in json.loads((out / "kpis.json").read_text())}
+    assert kpis["contract_units_2022"] == kpis["contract_fees_rmb"] == kpis["owner_units"] == 0
+    # A sweep over the horizon's end: the first point ends before the first demand month.
+    swept = tmp_path / "sw"
+    result = invoke("sweep", str(late), "--set", "meta.end_date=2022-06-30,2023-06-30", "-n", "2", "--out", str(swept))
+    assert result.exit_code == 0, result.output
+    summary = (swept / "summary.csv").read_text().splitlines()
+    assert "1,2022-06-30,contract_units_2022,vehicles,mean,0.0,0.0,0.0" in summary
+    units_2023 = next(row for row in summary if row.startswith("2,2023-06-30,contract_units_2023,"))
+    assert float(units_2023.split(",")[5]) > 0
+
+
 def test_report_redraws_a_run_directory_without_simulating(tmp_path, monkeypatch):
     out = tmp_path / "run"
     assert invoke("run", SMALL, "-n", "2", "--out", str(out)).exit_code == 0

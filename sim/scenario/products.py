@@ -12,7 +12,6 @@ ramp-up curve, as a fraction of the line's rated speed.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -20,12 +19,6 @@ from pydantic import Field, StringConstraints, model_validator
 from sim.scenario.base import Ident, Section, field_error
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-
-
-def month_start(month: str) -> dt.date:
-    """The first day of a ``YYYY-MM`` month."""
-    year, mon = month.split("-")
-    return dt.date(int(year), int(mon), 1)
 
 
 class Demand(Section):

@@ -11,7 +11,7 @@ from sim.scenario.base import Section, field_error, unique_ids
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
 from sim.scenario.plant import Line, Plant
-from sim.scenario.products import Product, month_start
+from sim.scenario.products import Product
 from sim.scenario.program import Program, _suggest
 from sim.scenario.supply import Supply
 
@@ -106,9 +106,6 @@ class Scenario(Section):
             for name in ("ramp", "yield_learning"):
                 if getattr(p, name) is not None and p.owner != customer:
                     field_error(("products", i, name), f"only the contract customer's products have a {name} after SOP")
-            first = p.demand.first_month or min(p.demand.units_by_month or {"0001-01": 0})
-            if month_start(first) > self.meta.end_date:
-                field_error(("products", i, "demand"), f"demand starts in {first}, after the horizon ends")
 
     @property
     def owner(self) -> str:

@@ -75,7 +75,6 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "shutdown_reversed": (15, ["plants[0].calendar.shutdowns[0].last_day", "is before first_day"]),
     "disruption_reversed": (80, ["supply.chips.disruptions[0].last_day", "is before first_day"]),
     "month_key_wrong": (26, ["products[1].demand.units_by_month.2023-13", "YYYY-MM"]),
-    "demand_after_horizon": (26, ["products[1].demand", "after the horizon ends"]),
     # ids and references
     "duplicate_product_id": (23, ["products[1].id", "duplicate product id 'haval'"]),
     "duplicate_line_id": (34, ["plants[1].lines[1].id", "duplicate line id 'ga1'"]),
