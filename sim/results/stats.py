@@ -12,8 +12,8 @@ estimate with a two-sided interval at confidence ``level``:
 - `quantile_ci`: distribution-free interval for a quantile from order statistics; assumes only
   independent draws from a continuous distribution.
 
-The quantiles these need are computed here, without scipy: `normal_quantile` (Acklam's rational
-approximation polished by one Halley step on ``math.erfc``) and `t_quantile` (the exact finite
+The quantiles these need come without scipy: `normal_quantile` is the standard library's
+(`statistics.NormalDist`), and `t_quantile` is computed here (the exact finite
 sum for the Student-t distribution function with integer degrees of freedom, inverted by
 safeguarded Newton; a Cornish-Fisher expansion for more than 1000 degrees of freedom).
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 
@@ -30,25 +31,8 @@ __all__ = ["mean_ci", "normal_quantile", "proportion_ci", "quantile_ci", "t_quan
 _EXACT_DF_MAX = 1000  # above this, t_quantile uses the Cornish-Fisher expansion (error < 1e-9)
 _TAIL_SWITCH = 1e-3  # below this upper-tail probability, sum the series remainder instead
 
-# Acklam's coefficients for the lower region (p < 0.02425) and the central region.
-_A = (
-    -3.969683028665376e01,
-    2.209460984245205e02,
-    -2.759285104469687e02,
-    1.383577518672690e02,
-    -3.066479806614716e01,
-    2.506628277459239e00,
-)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01, -1.328068155288572e01)
-_C = (
-    -7.784894002430293e-03,
-    -3.223964580411365e-01,
-    -2.400758277161838e00,
-    -2.549671010229583e00,
-    4.374664141464968e00,
-    2.938163982698783e00,
-)
-_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
+#: The standard normal quantile (inverse CDF) at p; a ValueError unless 0 < p < 1.
+normal_quantile = NormalDist().inv_cdf
 
 
 def _check_probability(p: float, name: str = "p") -> None:
@@ -60,34 +44,6 @@ def _two_sided(level: float) -> float:
     """The upper quantile probability of a two-sided interval at ``level``, e.g. 0.975 for 0.95."""
     _check_probability(level, "level")
     return 0.5 + level / 2.0
-
-
-def normal_quantile(p: float) -> float:
-    """The standard normal quantile (inverse CDF) at ``p``, accurate to about 1e-15 relative.
-
-    Acklam's rational approximation (relative error 1.2e-9) followed by one Halley step against
-    ``math.erfc``. Works on the lower tail and mirrors, so both tails keep full precision.
-    """
-    _check_probability(p)
-    q = min(p, 1.0 - p)
-    if q < 0.02425:
-        r = math.sqrt(-2.0 * math.log(q))
-        x = (((((_C[0] * r + _C[1]) * r + _C[2]) * r + _C[3]) * r + _C[4]) * r + _C[5]) / (
-            (((_D[0] * r + _D[1]) * r + _D[2]) * r + _D[3]) * r + 1.0
-        )
-    else:
-        u = q - 0.5
-        r = u * u
-        x = (
-            (((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5])
-            * u
-            / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0)
-        )
-    # Halley refinement: x is in the lower tail (x <= 0), where erfc(-x / sqrt 2) is precise.
-    e = 0.5 * math.erfc(-x / math.sqrt(2.0)) - q
-    u = e * math.sqrt(2.0 * math.pi) * math.exp(x * x / 2.0)
-    x = x - u / (1.0 + x * u / 2.0)
-    return x if p < 0.5 else -x
 
 
 def _t_upper_tail(t: float, df: int) -> float:

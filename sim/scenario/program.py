@@ -10,6 +10,7 @@ so that an assisted and an unassisted scenario differ only by the assist.
 from __future__ import annotations
 
 import datetime as dt
+from graphlib import CycleError, TopologicalSorter
 
 from pydantic import Field, model_validator
 
@@ -48,25 +49,30 @@ class Program(Section):
             for j, dep in enumerate(m.after):
                 if dep not in known:
                     field_error(("milestones", i, "after", j), f"unknown milestone '{dep}'{_suggest(dep, known)}")
-        cycle = _find_cycle({m.id: m.after for m in self.milestones})
-        if cycle:
-            i = next(i for i, m in enumerate(self.milestones) if m.id == cycle[0])
-            field_error(("milestones", i, "after"), "milestone dependencies form a cycle: " + " -> ".join(cycle))
+        try:
+            self._graph().prepare()
+        except CycleError as exc:
+            # graphlib lists each milestone before the one that comes after it; reversed, each
+            # is followed by one in its `after`, and the cycle starts at its first-listed milestone.
+            ids = [m.id for m in self.milestones]
+            cycle = exc.args[1][:0:-1]
+            first = min(range(len(cycle)), key=lambda k: ids.index(cycle[k]))
+            cycle = cycle[first:] + cycle[: first + 1]
+            field_error(
+                ("milestones", ids.index(cycle[0]), "after"),
+                "milestone dependencies form a cycle: " + " -> ".join(cycle),
+            )
         if self.target_launch <= self.start_date:
             field_error(("target_launch",), f"target_launch {self.target_launch} is not after start_date")
         return self
 
     def order(self) -> list[Milestone]:
         """Milestones in an order where every milestone follows all of its predecessors."""
-        done: set[str] = set()
-        out: list[Milestone] = []
-        pending = list(self.milestones)
-        while pending:
-            ready = [m for m in pending if set(m.after) <= done]
-            out += ready
-            done |= {m.id for m in ready}
-            pending = [m for m in pending if m.id not in done]
-        return out
+        by_id = {m.id: m for m in self.milestones}
+        return [by_id[i] for i in self._graph().static_order()]
+
+    def _graph(self) -> TopologicalSorter:
+        return TopologicalSorter({m.id: m.after for m in self.milestones})
 
 
 def _suggest(word: str, options: set[str]) -> str:
@@ -74,30 +80,3 @@ def _suggest(word: str, options: set[str]) -> str:
 
     close = difflib.get_close_matches(word, sorted(options), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _find_cycle(after: dict[str, list[str]]) -> list[str]:
-    """A dependency cycle as a list of ids (first id repeated at the end), or [] if none."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-    path: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        path.append(node)
-        for dep in after.get(node, []):
-            if state.get(dep) == 1:
-                return [*path[path.index(dep) :], dep]
-            if dep in after and dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return []
-
-    for node in after:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return []
