@@ -9,16 +9,10 @@ line, modelled as a discrete-event simulation (SimPy) driven by YAML scenarios.
     results.kpis()
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from sim.experiment.compare import compare
 from sim.experiment.runner import run
 from sim.experiment.sweep import sweep
 from sim.scenario import Scenario, ScenarioError, load
-
-try:
-    __version__ = version("sim")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+from sim.version import __version__
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load", "run", "sweep"]

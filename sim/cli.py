@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 import sim
-from sim.experiment import rundir
+from sim import rundir
 from sim.experiment.executors import ExecutorError
 from sim.experiment.replication import ReplicationFailed
 from sim.experiment.sweep import SweepError

@@ -3,9 +3,11 @@
 Layout: ``scenario.yaml`` (the resolved scenario), ``manifest.json`` (package version,
 seed, replications, wall time, scenario hash), one CSV per tidy table, ``kpis.json``,
 ``report.html`` and ``results.npz`` (the per-replication arrays, from which `read` rebuilds
-the Results to draw the report again without simulating). The directory is assembled under a temporary name next to its final
-place and renamed at the end, so an interrupted or failed run leaves nothing half-written;
-an existing directory is replaced only when asked.
+the Results to draw the report again without simulating). The directory is assembled under
+a temporary name next to its final place and renamed at the end, so an interrupted or
+failed run leaves nothing half-written; an existing directory is replaced only when asked.
+It sits above the library's layers, next to the command line, because it writes both the
+results and their report.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim.model.calendar import months
 from sim.results.results import Results
+from sim.scenario import ScenarioError, parse
+from sim.version import __version__
 
 #: Version of the run directory's layout; `read` refuses directories of another.
 FORMAT = 1
@@ -73,8 +78,6 @@ def atomic(out: Path, force: bool, fill: Callable[[Path], None]) -> Path:
 
 def manifest(**fields: object) -> str:
     """The manifest of an output directory: what made it, when, and `fields`."""
-    from sim import __version__
-
     out = {"package": "sim", "version": __version__, **fields}
     out |= {"created": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version()}
     return json.dumps(out, indent=2) + "\n"
@@ -82,7 +85,7 @@ def manifest(**fields: object) -> str:
 
 def write(results: Results, out: Path, force: bool = False, source: str | None = None) -> Path:
     """Write the run directory `out`; refuses to replace an existing one unless `force`."""
-    from sim.report import write as write_report
+    from sim.report import write as write_report  # plotly loads only when a report is written
 
     def fill(tmp: Path) -> None:
         scenario = results.scenario
@@ -116,9 +119,6 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
 
 def read(folder: str | Path) -> Results:
     """The Results saved in run directory `folder` (to draw its report again, say)."""
-    from sim.model.calendar import months
-    from sim.scenario import ScenarioError, parse
-
     folder = Path(folder)
     try:
         info = json.loads((folder / "manifest.json").read_text())
