@@ -1,9 +1,11 @@
 import datetime as dt
+import math
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.model.calendar import Calendar
+from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.calendar import Calendar as Spec
 
 MON = dt.date(2022, 1, 3)
@@ -75,3 +77,64 @@ def test_time_at_skips_closed_time():
     assert cal.time_at(16) == 22.0  # the end of Monday's second shift
     assert cal.time_at(17) == 24 + 7.0  # one hour into Tuesday
     assert cal.time_at(81) == float("inf")
+
+
+def test_window_tells_whether_the_plant_is_open_and_until_when():
+    # Monday's shifts 06-14 and 14-22 run back to back; Tuesday opens at 24 + 6 = 30; the
+    # week's last shift is Friday's second, 4 x 24 + 14 = 110 to 118.
+    cal = Calendar(Spec(), MON, MON + dt.timedelta(days=6))
+    assert cal.window(0.0) == (False, 6.0)
+    assert cal.window(6.0) == (True, 14.0)
+    assert cal.window(14.0) == (True, 22.0)
+    assert cal.window(21.5) == (True, 22.0)
+    assert cal.window(22.0) == (False, 30.0)
+    # A clock within 1e-9 h of a shift's end (rounding) counts as closed.
+    assert cal.window(22.0 - 1e-9) == (False, 30.0)
+    assert cal.window(22.0 - 1e-10) == (False, 30.0)
+    assert cal.window(117.0) == (True, 118.0)
+    assert cal.window(118.0) == (False, math.inf)
+    assert cal.window(200.0) == (False, math.inf)
+
+
+def test_the_plant_closes_after_each_run_of_back_to_back_shifts():
+    # Two 8-hour shifts back to back: the plant closes once a day, after 16, 32, ... open hours.
+    cal = Calendar(Spec(), MON, MON + dt.timedelta(days=6))
+    assert cal.closing == [16.0, 32.0, 48.0, 64.0, 80.0]
+    # Three 8-hour shifts every day run round the clock: it closes only at the horizon's end.
+    every_day = Spec(shifts_per_day=3, hours_per_shift=8, first_shift_start_hour=0, working_weekdays=list(WEEKDAYS))
+    cal = Calendar(every_day, MON, MON + dt.timedelta(days=6))
+    assert cal.closing == [7 * 24.0]
+
+
+def test_a_shift_starting_at_the_horizons_end_is_dropped():
+    # Shifts at 08, 16 and 24 on a one-day horizon: the third starts when the horizon ends.
+    spec = Spec(shifts_per_day=3, hours_per_shift=8, first_shift_start_hour=8, working_weekdays=["mon"])
+    cal = Calendar(spec, MON, MON)
+    assert cal.shifts.starts == [8.0, 16.0] and cal.shifts.ends == [16.0, 24.0]
+    assert cal.horizon_hours == 24.0
+
+
+def test_weekend_and_weekday_choices_are_respected():
+    # Saturday only, one 10-hour shift from 07:00: Saturday 8 January 2022 is day 5 of the horizon.
+    spec = Spec(shifts_per_day=1, hours_per_shift=10, first_shift_start_hour=7, working_weekdays=["sat"])
+    cal = Calendar(spec, MON, MON + dt.timedelta(days=13))
+    assert cal.shifts.starts == [5 * 24 + 7.0, 12 * 24 + 7.0]
+    assert cal.open_hours(0, cal.horizon_hours) == 20.0
+
+
+def test_months_know_their_length_across_a_year_end_and_a_leap_february():
+    cal = Calendar(Spec(), dt.date(2023, 12, 20), dt.date(2024, 3, 5))
+    assert [m.label for m in cal.months] == ["2023-12", "2024-01", "2024-02", "2024-03"]
+    assert [m.days for m in cal.months] == [12, 31, 29, 5]
+    assert [m.days_in_month for m in cal.months] == [31, 31, 29, 31]
+    # Clock hours from 00:00 on 20 December: 12, 43 and 72 days to the next months' starts.
+    assert [m.start_hour for m in cal.months] == [0.0, 12 * 24.0, 43 * 24.0, 72 * 24.0]
+    assert [m.end_hour for m in cal.months] == [12 * 24.0, 43 * 24.0, 72 * 24.0, 77 * 24.0]
+    assert cal.horizon_hours == 77 * 24.0
+
+
+def test_hours_and_days_by_hand():
+    cal = Calendar(Spec(), MON, dt.date(2022, 12, 31))
+    assert cal.hour(dt.date(2022, 1, 5)) == 48.0  # two days after Monday 3 January
+    assert cal.date(47.99) == dt.date(2022, 1, 4)
+    assert cal.date(48.0) == dt.date(2022, 1, 5)
