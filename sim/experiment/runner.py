@@ -19,7 +19,7 @@ from sim.experiment.cache import Cache
 from sim.experiment.executors import completed
 from sim.experiment.replication import Replication, counterfactuals, replicate
 from sim.model.calendar import months
-from sim.model.simulate import FIDELITIES
+from sim.model.simulation import FIDELITIES
 from sim.results.results import Results
 from sim.scenario import Scenario
 

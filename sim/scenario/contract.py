@@ -17,9 +17,11 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from sim.model.policy import POLICIES
 from sim.scenario.base import Ident, Section, field_error
 
-Policy = Literal["owner_first", "customer_first", "reserved_share", "proportional"]
+#: The policies the model knows (its registry is the one list).
+Policy = Literal[tuple(POLICIES)]  # type: ignore[valid-type]
 
 
 class Contract(Section):

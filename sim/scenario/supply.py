@@ -11,9 +11,11 @@ from typing import Literal
 
 from pydantic import Field
 
+from sim.model.chips import ALLOCATIONS
 from sim.scenario.base import Days, Section
 
-ChipPolicy = Literal["owner_first", "customer_first", "proportional", "by_margin"]
+#: The allocation rules the model knows (its registry is the one list).
+ChipPolicy = Literal[tuple(ALLOCATIONS)]  # type: ignore[valid-type]
 
 
 class Disruption(Days):

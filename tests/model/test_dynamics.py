@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import supply
 from sim.scenario import Scenario
 from tests.conftest import owner_products
 
@@ -134,46 +133,6 @@ def test_new_product_yield_learns_from_its_start_to_maturity():
     steps = ramp.yield_steps(YieldLearning(start_first_pass_yield=0.6, months_to_mature=3), 0.95)
     values = [v for _, v in steps]
     assert values[0] > 0.6 and values[-1] == 0.95 and values == sorted(values)
-
-
-# -- chips --------------------------------------------------------------------------------------
-NEEDS, CUSTOMER, MARGINS = [600.0, 300.0, 500.0], [False, False, True], [10.0, 30.0, 20.0]
-
-
-@pytest.mark.parametrize(
-    ("policy", "expected"),
-    [
-        ("owner_first", [600, 300, 100]),
-        ("customer_first", [500 * 600 / 900, 500 * 300 / 900, 500]),
-        ("proportional", [1000 * 600 / 1400, 1000 * 300 / 1400, 1000 * 500 / 1400]),
-        ("by_margin", [200, 300, 500]),
-    ],
-)
-def test_a_scarce_week_of_kits_under_each_policy(policy, expected):
-    # 1,000 kits for needs of 600 and 300 (owner) and 500 (customer); margins 10, 30, 20.
-    assert supply.allocate(policy, 1000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(expected)
-
-
-def test_plenty_of_kits_serves_every_need_and_keeps_the_rest():
-    assert supply.allocate("by_margin", 5000.0, NEEDS, CUSTOMER, MARGINS) == pytest.approx(NEEDS)
-
-
-def test_production_is_limited_by_kits_and_a_disruption_cuts_deliveries():
-    chips = {
-        "kits_per_week": 3000,
-        "disruptions": [{"name": "d", "first_day": "2022-01-10", "last_day": "2022-01-16", "share_lost": 0.5}],
-    }
-    s = plant_scenario(
-        [{"id": "l1", "jph": 60, "products": ["car"]}],
-        [{"id": "car", "chips_per_vehicle": 2}],
-        end="2022-01-23",
-        supply={"chips": chips},
-    )
-    r = sim.run(s, replications=1)
-    # Deliveries on Jan 3, 10 (halved) and 17: 7,500 kits = 3,750 vehicles at 2 kits each.
-    assert r.built.sum() == pytest.approx((3000 + 1500 + 3000) / 2)
-    # Without the disruption 4,500 vehicles: the counterfactual measures the shortage's cost.
-    assert r.reference["without_chip_disruptions"].sum() == pytest.approx(4500)
 
 
 # -- demand -------------------------------------------------------------------------------------

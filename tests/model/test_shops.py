@@ -44,10 +44,11 @@ def test_without_losses_the_slowest_shop_sets_the_pace():
     r = sim.run(s, replications=1)
     assert s.line_names() == ["p.body.b1", "p.paint.p1", "p.assembly.a1"]
     assert r.built.sum() == pytest.approx(50 * 80)  # paint, 50 JPH x 80 h
-    # Body plans what paint takes plus filling its buffer (50), so it is never held back;
-    # assembly, planned at its own 60 JPH, waits for paint's 50.
+    # Body plans what paint takes plus filling its buffer (50); it runs at its full 70 JPH until
+    # the buffer is full (50 / (70 - 50) = 2.5 h), then is held to paint's 50: blocked for
+    # (80 - 2.5) x (1 - 50/70) hours. Assembly, planned at its own 60 JPH, waits for paint's 50.
     assert r.line_built[0, 0].sum() == pytest.approx(50 * 80 + 50)
-    assert r.blocked_hours[0, 0].sum() == pytest.approx(0, abs=1e-6)
+    assert r.blocked_hours[0, 0].sum() == pytest.approx((80 - 2.5) * (1 - 50 / 70))
     assert r.starved_hours[0, 2].sum() == pytest.approx(80 * (1 - 50 / 60))
 
 

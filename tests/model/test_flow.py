@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.model.series import flow
+from sim.model.flow import flow
 
 
 def test_no_breakdowns_runs_at_the_slowest_stage():

@@ -1,13 +1,14 @@
-"""Shops in series as a fluid line: stages with on/off capacity, finite buffers between them.
+"""The flow of one route through shops in series: stages with on/off capacity, a plan per
+stage, finite lanes between them.
 
-Between two booking instants every stage of a product's route processes at a fixed rate
-while its line is up (its share of the line, as planned by the allocation) and not at all
-while it is down. A stage whose upstream buffer is empty can go no faster than the stage
-feeding it (starved); a stage whose downstream buffer is full can go no faster than the
-stage draining it (blocked). Between breakdown edges and the instants a buffer fills or
-empties, all rates are constant, so buffer levels change linearly and the integration is
-exact. Time here is the plant's *open-hour axis*: closed time freezes everything, so shift
-edges are not breakpoints.
+Between two booking instants each stage of a route runs, while its line is up, at its
+capacity (the route's share of the line's full speed) until it has done its planned
+vehicles. A stage whose lane in is empty can go no faster than the stage feeding it
+(starved); a stage whose lane out is full can go no faster than the stage draining it
+(blocked). Between breakdown edges, the instants a lane fills or empties and the instants a
+stage finishes its plan, all rates are constant, so lane levels change linearly and the
+integration is exact. Time here is the plant's *open-hour axis*: closed time freezes
+everything, so shift edges are not breakpoints.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Flow:
     processed: list[float]  # vehicles through each stage
     starved: list[float]  # hours each stage ran below its capacity for want of input
     blocked: list[float]  # hours each stage ran below its capacity for want of space
-    levels: list[float]  # buffer levels at the end (len = stages - 1)
+    levels: list[float]  # lane levels at the end (len = stages - 1)
 
 
 def flow(
@@ -36,18 +37,22 @@ def flow(
     t0: float,
     t1: float,
     good: list[float] | None = None,
+    targets: list[float] | None = None,
 ) -> Flow:
-    """Integrate a route over [t0, t1]: `rates` per stage while up, `downs` per stage
-    (non-overlapping intervals), buffer `levels` at t0 and their `caps` (math.inf: unlimited).
-    `good` is the share of each stage's vehicles that go on to the next (the rest scrapped)."""
+    """Integrate a route over [t0, t1]: capacity `rates` per stage while up, `downs` per stage
+    (non-overlapping intervals), lane `levels` at t0 and their `caps` (math.inf: unlimited).
+    `good` is the share of each stage's vehicles that go on to the next (the rest scrapped);
+    `targets` the vehicles each stage stops at (default: no limit)."""
     n = len(rates)
     good = good or [1.0] * n
+    targets = targets or [math.inf] * n
     levels = list(levels)
     processed = [0.0] * n
     starved = [0.0] * n
     blocked = [0.0] * n
+    done = [t <= EPS for t in targets]
     # Walk the stages' down and up edges in time order, keeping each stage's capacity current.
-    cap = list(rates)
+    cap = [0.0 if d else r for r, d in zip(rates, done, strict=True)]
     toggles: list[tuple[float, int, float]] = []
     for s, intervals in enumerate(downs):
         for a, b in intervals:
@@ -67,15 +72,19 @@ def flow(
         while t < edge - EPS:
             x = _rates(cap, levels, caps, good)
             dt = edge - t
-            hit = -1
-            for s in range(n - 1):  # the first buffer to empty or fill ends the segment early
+            hit = -1  # the first lane to empty or fill, or stage to finish, ends the segment early
+            for s in range(n - 1):
                 d = x[s] * good[s] - x[s + 1]
                 if d < -EPS and levels[s] / -d < dt:
                     dt, hit = levels[s] / -d, s
                 elif d > EPS and bounded[s] and (caps[s] - levels[s]) / d < dt:
                     dt, hit = (caps[s] - levels[s]) / d, s
+            finish = -1
+            for s in range(n):
+                if x[s] > EPS and (targets[s] - processed[s]) / x[s] < dt:
+                    dt, finish, hit = max(0.0, (targets[s] - processed[s]) / x[s]), s, -1
             if dt <= EPS and hit >= 0:
-                # A buffer within rounding of its bound: put it there, so the rates see it.
+                # A lane within rounding of its bound: put it there, so the rates see it.
                 levels[hit] = 0.0 if x[hit] * good[hit] < x[hit + 1] else caps[hit]
                 continue
             for s in range(n):
@@ -89,19 +98,23 @@ def flow(
             for s in range(n - 1):
                 level = levels[s] + (x[s] * good[s] - x[s + 1]) * dt
                 levels[s] = min(max(level, 0.0), caps[s])
+            if finish >= 0:
+                processed[finish] = targets[finish]
+                done[finish] = True
+                cap[finish] = 0.0
             t += dt
         t = max(t, edge)
-        if stage >= 0:
+        if stage >= 0 and not done[stage]:
             cap[stage] = value
     return Flow(processed, starved, blocked, levels)
 
 
 def _rates(cap: list[float], levels: list[float], caps: list[float], good: list[float]) -> list[float]:
-    """Actual rates: capacity, less what an empty buffer upstream or a full one downstream allows."""
+    """Actual rates: capacity, less what an empty lane upstream or a full one downstream allows."""
     x = list(cap)
     n = len(x)
     if all(EPS < level < c - EPS for level, c in zip(levels, caps, strict=True)):
-        return x  # no buffer at a bound: every stage runs at its capacity
+        return x  # no lane at a bound: every stage runs at its capacity
     for _ in range(n + 1):
         changed = False
         for s in range(1, n):

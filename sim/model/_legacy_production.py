@@ -34,8 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.model import breakdowns, ramp, series, supply
+from sim.model import breakdowns, ramp
+from sim.model import chips as supply
 from sim.model import demand as demand_model
+from sim.model import flow as series
 from sim.model.backlog import Backlog
 from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.policy import split

@@ -25,8 +25,8 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from sim.model._legacy_production import Line, Production, Record, Setup
 from sim.model.policy import split
-from sim.model.production import Line, Production, Record, Setup
 from sim.scenario import Scenario
 
 

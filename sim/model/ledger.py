@@ -1,0 +1,62 @@
+"""The ledger: books what a line did in a batch as records, and takes built vehicles off
+their product's open demand.
+
+Every quantity the model reports passes through here, as one flat record per thing that
+happened in a batch (time = the batch's start). A product's good vehicles leaving the last
+shop serve its oldest open demand first.
+"""
+
+from __future__ import annotations
+
+from sim.model.backlog import Backlog
+from sim.model.recorder import Kind, Sink
+from sim.model.state import Line
+
+
+class Ledger:
+    """Records of one replication, and each product's open demand."""
+
+    def __init__(self, record: Sink, products: list[str], backlog: list[Backlog]):
+        self.record = record
+        self.products = products  # ids, by index
+        self.backlog = backlog
+
+    def hours(self, line: Line, t0: float, open_h: float, down: float) -> float:
+        """Book the line's open hours and the `down` hours in them; returns its available hours."""
+        self.record(t0, Kind.OPEN, line.name, "", open_h)
+        if down:
+            self.record(t0, Kind.DOWN, line.name, "", down)
+        return max(open_h - down, 0.0)
+
+    def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
+        """`started` vehicles of product i through a line of the last shop, `good` of each of
+        them good; `changeover` hours carried per vehicle."""
+        backlog = self.backlog[i]
+        made = started * good
+        if backlog.total <= made * (1 + 1e-12):  # the whole open demand was met: clear it exactly
+            made = backlog.total
+        backlog.take(made)
+        pid = self.products[i]
+        self.record(t0, Kind.BUILT, line.name, pid, made)
+        self._losses(line, pid, started, started - made, changeover, t0)
+
+    def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
+        """`started` vehicles of product i through a line of a shop before the last."""
+        pid = self.products[i]
+        self.record(t0, Kind.THROUGH, line.name, pid, started * good)
+        self._losses(line, pid, started, started * (1 - good), changeover, t0)
+
+    def _losses(self, line: Line, pid: str, started: float, scrap: float, changeover: float, t0: float) -> None:
+        if scrap > 1e-12:
+            self.record(t0, Kind.SCRAP, line.name, pid, scrap)
+        if changeover:
+            self.record(t0, Kind.CHANGEOVER, line.name, pid, started * changeover)
+
+    def idle(self, line: Line, busy: float, starved: float, blocked: float, t0: float) -> None:
+        """Book how the line's up hours went: building, starved of input, blocked by a full lane."""
+        if busy:
+            self.record(t0, Kind.BUSY, line.name, "", busy)
+        if starved > 1e-9:
+            self.record(t0, Kind.STARVED, line.name, "", starved)
+        if blocked > 1e-9:
+            self.record(t0, Kind.BLOCKED, line.name, "", blocked)

@@ -1,0 +1,82 @@
+"""A line's plan for one batch: how its available hours are split among its products.
+
+The contract's policy splits the hours between the owner's side and the customer's by the
+line-hours each side needs to clear its open demand; within a side every product clears the
+same share of what it wants. When the line builds more than one product family in the batch,
+the campaigns of every family but the month's major one (the family with the most open
+demand in line hours at the month's start) are slotted into the major one's run, each
+costing a changeover in and one back, so their vehicles carry `2 x changeover_hours /
+campaign_units` hours each. The major family is the month's, not the batch's, so that how
+often the model books cannot change it. The plan is pure arithmetic: booking it is the ledger's business.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sim.model.policy import Split
+from sim.model.state import Line
+
+
+class Want(NamedTuple):
+    """What a product asks of a line in a batch."""
+
+    product: int
+    vehicles: float  # vehicles to start
+    each: float  # line hours per vehicle started (rework passes included), before changeovers
+    good: float  # share of the vehicles started that end good here
+
+
+class Item(NamedTuple):
+    """A product's part of a line's plan."""
+
+    product: int
+    started: float  # vehicles started
+    each: float  # line hours per vehicle started, changeover included
+    changeover: float  # changeover hours per vehicle started
+    good: float  # share of the vehicles started that end good here
+
+
+def plan(
+    line: Line,
+    hours: float,
+    wants: list[Want],
+    split: Split,
+    reserve: float,
+    customer: list[bool],
+    major: str | None = None,
+) -> list[Item]:
+    """The products' parts of `hours` available line hours under the policy `split`.
+
+    `reserve` is the customer's reserved share of the hours; `customer` flags each product;
+    `major` is the family whose run the others' campaigns are slotted into.
+    """
+    if not wants:
+        return []
+    switch = [0.0] * len(wants)
+    if line.changeover and len({line.families[w.product] for w in wants}) > 1:
+        switch = [2 * line.changeover if line.families[w.product] != major else 0.0 for w in wants]
+    need_o = need_c = 0.0
+    for w, extra in zip(wants, switch, strict=True):
+        if customer[w.product]:
+            need_c += w.vehicles * (w.each + extra)
+        else:
+            need_o += w.vehicles * (w.each + extra)
+    h_o, h_c = split(hours, need_o, need_c, reserve)
+    fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
+    fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
+    out = []
+    for w, extra in zip(wants, switch, strict=True):
+        fill = fill_c if customer[w.product] else fill_o
+        if fill > 0:
+            out.append(Item(w.product, w.vehicles * fill, w.each + extra, extra, w.good))
+    return out
+
+
+def major_family(line: Line, wants: list[Want]) -> str | None:
+    """The family with the most hours wanted (ties: the last name), or None if none is wanted."""
+    volume: dict[str, float] = {}
+    for w in wants:
+        family = line.families[w.product]
+        volume[family] = volume.get(family, 0.0) + w.vehicles * w.each
+    return max(volume, key=lambda f: (volume[f], f)) if volume else None

@@ -1,0 +1,43 @@
+"""What every replication of a scenario shares, computed once per run: the plants' calendars,
+the horizon's months, the demand forecast and the chip deliveries.
+
+None of it is random: a replication's randomness comes only from its streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model import chips
+from sim.model import demand as demand_model
+from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Setup:
+    """The fixed inputs of one scenario's replications."""
+
+    calendars: list[Calendar]  # one per plant
+    months: list[Month]
+    forecast: np.ndarray  # (product, month) vehicles
+    month_open_hours: np.ndarray  # (plant, month)
+    deliveries: list[tuple[float, float]]  # (clock hour, kits) of every chip delivery
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Setup:
+        start, end = scenario.meta.start_date, scenario.meta.end_date
+        calendars = [Calendar(p.calendar, start, end) for p in scenario.plants]
+        months = calendars[0].months
+        supply = scenario.supply.chips if scenario.supply else None
+        return cls(
+            calendars=calendars,
+            months=months,
+            forecast=np.array([demand_model.monthly(p.demand, months) for p in scenario.products]).reshape(
+                len(scenario.products), len(months)
+            ),  # (product, month), even with no product (a counterfactual without the customer's)
+            month_open_hours=np.array([[c.open_hours(m.start_hour, m.end_hour) for m in months] for c in calendars]),
+            deliveries=[(d * HOURS_PER_DAY, k) for d, k in chips.arrivals(supply, start, end)] if supply else [],
+        )

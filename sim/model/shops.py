@@ -1,0 +1,159 @@
+"""Shops in series in the batch model: each batch's plan shop by shop, then each route's flow.
+
+The last shop plans by the contract's policy (it decides what is built for whom); each shop
+before it plans, in proportion between the sides, what the next shop will take plus what
+refills the product's part of its lane, less what the lane holds, within the open demand the
+buffers downstream do not already cover. Each route's lane of a buffer is sized in
+proportion to the route's planned flow out of it. A line serving several routes gives each a
+share of its time in proportion to the hours planned for it, and a route's stage runs at that
+share of the line's full speed until it has done its plan (`flow`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable
+
+from sim.model.breakdowns import Downtime
+from sim.model.flow import flow
+from sim.model.plan import Item, Want
+from sim.model.state import Line, Plant
+
+#: (line, available hours, wants, last shop?) -> the line's plan
+Planner = Callable[[Line, float, list[Want], bool], list[Item]]
+
+
+class Shops:
+    """One plant's shops in series: its routes and the vehicles in each product's lanes."""
+
+    def __init__(self, plant: Plant):
+        self.plant = plant
+        self.wip = {i: [0.0] * len(plant.buffers) for i in plant.routes}  # vehicles in each lane, per product
+        self.lane = [[0.0] * len(plant.groups) for _ in plant.buffers]  # (buffer, route) lane sizes of the last plan
+
+    def pipeline(self, i: int, stage: int, good: list[float]) -> float:
+        """Good vehicles product i's lanes after `stage` will still deliver (`good`: per stage of its route)."""
+        total = 0.0
+        for s in range(stage, len(good) - 1):  # lane s lies after stage s
+            total += self.wip[i][s] * math.prod(good[s + 1 :])
+        return total
+
+    def plan(
+        self,
+        available: dict[str, float],
+        open_demand: list[float],
+        want: Callable[[Line, int, float], Want],
+        good: Callable[[int], list[float]],
+        planner: Planner,
+    ) -> dict[str, list[Item]]:
+        """Every line's plan, last shop first. `open_demand[i]` is product i's open demand
+        (good vehicles); `want(line, i, vehicles)` a product's want of `vehicles` on a line;
+        `good(i)` the good share at each stage of its route."""
+        plant = self.plant
+        plans: dict[str, list[Item]] = {}
+        started: dict[tuple[int, int], float] = {}  # (stage, product) -> planned starts
+        last = len(plant.stages) - 1
+        for s in range(last, -1, -1):
+            lanes = self._lanes(s, started) if s < last else {}
+            for line in plant.stages[s]:
+                wants = []
+                for i in line.products:
+                    g = good(i)
+                    vehicles = max(0.0, open_demand[i] - self.pipeline(i, s, g)) / math.prod(g[s:])
+                    if s < last and lanes[i] < math.inf:
+                        taken = started.get((s + 1, i), 0.0)
+                        vehicles = min(vehicles, max(0.0, taken + lanes[i] - self.wip[i][s]) / g[s])
+                    if vehicles > 1e-12:
+                        wants.append(want(line, i, vehicles))
+                items = planner(line, available[line.name], wants, s == last) if wants else []
+                plans[line.name] = items
+                for item in items:
+                    started[(s, item.product)] = item.started
+        return plans
+
+    def _lanes(self, s: int, started: dict[tuple[int, int], float]) -> dict[int, float]:
+        """Each product's part of the buffer after stage s, from the plans of stage s + 1: its
+        route's lane (sized by the routes' planned flow out of the buffer), shared among the
+        route's products by theirs. Keeps the routes' lanes for `run`."""
+        size = self.plant.buffers[s]
+        groups = self.plant.groups
+        if size == math.inf:
+            self.lane[s] = [math.inf] * len(groups)
+            return dict.fromkeys(self.plant.routes, math.inf)
+        flows = [sum(started.get((s + 1, i), 0.0) for i in g) for g in groups]
+        total = sum(flows)
+        self.lane[s] = [size * (f / total if total > 0 else 1 / len(groups)) for f in flows]
+        out = {}
+        for g, f, lane in zip(groups, flows, self.lane[s], strict=True):
+            for i in g:
+                out[i] = lane * (started.get((s + 1, i), 0.0) / f if f > 0 else 1 / len(g))
+        return out
+
+    def run(
+        self,
+        plans: dict[str, list[Item]],
+        cut: list[float] | None,
+        available: dict[str, float],
+        downs: dict[str, list[tuple[float, float]]],
+        good: Callable[[int], list[float]],
+        o0: float,
+        o1: float,
+    ) -> dict[tuple[str, int], tuple[float, Item]]:
+        """Let every route flow over the open hours [o0, o1]; returns (line, product) -> (vehicles
+        through, its plan item), and fills `self.idle[line] = [busy, starved, blocked]` hours."""
+        plant = self.plant
+        hours = {name: sum(it.started * it.each for it in items) for name, items in plans.items()}
+        self.idle = {line.name: [0.0, 0.0, 0.0] for stage in plant.stages for line in stage}
+        out: dict[tuple[str, int], tuple[float, Item]] = {}
+        for r, g in enumerate(plant.groups):
+            route = plant.routes[g[0]]
+            items = [{it.product: it for it in plans[ln.name] if it.product in g} for ln in route]
+            if not any(items):
+                continue
+            n = len(route)
+            starts = [
+                {i: it.started * (cut[i] if cut is not None and s == 0 else 1.0) for i, it in row.items()}
+                for s, row in enumerate(items)
+            ]
+            targets = [sum(row.values()) for row in starts]
+            # While up, a stage runs at its route's share of the line's time at full speed.
+            rates = [
+                sum(it.started for it in items[s].values()) / hours[ln.name] if hours[ln.name] > 0 else 0.0
+                for s, ln in enumerate(route)
+            ]
+            mix = [{i: v / t for i, v in row.items()} if t > 0 else {} for row, t in zip(starts, targets, strict=True)]
+            goods = {i: good(i) for i in g}
+            stage_good = [sum(m * goods[i][s] for i, m in mix[s].items()) or 1.0 for s in range(n)]
+            levels = [sum(self.wip[i][s] for i in g) for s in range(n - 1)]
+            caps = [max(self.lane[s][r], level) for s, level in enumerate(levels)]
+            result = flow(rates, [downs[ln.name] for ln in route], levels, caps, o0, o1, stage_good, targets)
+            for s, ln in enumerate(route):
+                share = (
+                    sum(it.started * it.each for it in items[s].values()) / hours[ln.name] if hours[ln.name] else 0.0
+                )
+                idle = self.idle[ln.name]
+                idle[1] += result.starved[s] * share
+                idle[2] += result.blocked[s] * share
+                for i, m in mix[s].items():
+                    done = result.processed[s] * m
+                    it = items[s][i]
+                    idle[0] += done * (it.each - it.changeover)
+                    out[(ln.name, i)] = (done, it)
+                    if s < n - 1:
+                        self.wip[i][s] += done * goods[i][s]
+                    if s > 0:
+                        self.wip[i][s - 1] -= done
+            # Rounding in the split back: the products' lanes add up to the route's exactly.
+            for s in range(n - 1):
+                held = sum(max(self.wip[i][s], 0.0) for i in g)
+                for i in g:
+                    self.wip[i][s] = max(self.wip[i][s], 0.0) * (result.levels[s] / held) if held > 0 else 0.0
+        return out
+
+
+def within(down: Downtime, o0: float, o1: float) -> list[tuple[float, float]]:
+    """A line's breakdowns between open hours o0 and o1, clipped to them."""
+    first = bisect.bisect_right(down.ends, o0)  # the first one not over by o0
+    last = bisect.bisect_left(down.starts, o1, first)  # ... and the first one not begun by o1
+    return [(max(a, o0), min(b, o1)) for a, b in zip(down.starts[first:last], down.ends[first:last], strict=True)]
