@@ -72,11 +72,10 @@ def _pert(a: float, c: float, b: float) -> Quantile:
     alpha = 1 + 4 * (c - a) / (b - a)
     beta = 1 + 4 * (b - c) / (b - a)
     x = np.linspace(0.0, 1.0, 4001)
-    # Beta density up to a constant; trapezoid-integrated to a CDF, which is monotone.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logpdf = (alpha - 1) * np.log(x) + (beta - 1) * np.log1p(-x)
-    pdf = np.exp(np.nan_to_num(logpdf, nan=-np.inf, neginf=-np.inf))
-    cdf = np.concatenate(([0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2)))
+    # Beta density up to a constant (finite at an end that is the mode: 0 ** 0 is 1), summed
+    # in trapezoids to a CDF, which is monotone; their common factor cancels in the normalisation.
+    pdf = x ** (alpha - 1) * (1 - x) ** (beta - 1)
+    cdf = np.concatenate(([0.0], np.cumsum(pdf[1:] + pdf[:-1])))
     cdf /= cdf[-1]
     return lambda u: a + (b - a) * np.interp(u, cdf, x)
 

@@ -2,6 +2,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from sim.model.distributions import normal_quantile, quantile, sampler
@@ -93,3 +95,111 @@ def test_drawing_one_value_or_a_block_uses_the_same_uniforms():
     one = [sampler(d)(rng) for _ in range(50)]
     block = quantile(d)(np.random.default_rng(4).random(50))
     assert np.allclose(one, block, rtol=1e-15)
+
+
+def beta_cdf(x: float, a: float, b: float, n: int = 4000) -> float:
+    """Regularised incomplete Beta I_x(a, b), independently of the model's table: Simpson's
+    rule on the density after x = t^2 (smooth in t for a >= 1), over B(a, b) from math.gamma."""
+    t = np.linspace(0.0, math.sqrt(x), n + 1)
+    weights = np.where(np.arange(n + 1) % 2, 4.0, 2.0)
+    weights[0] = weights[-1] = 1.0
+    f = 2 * t ** (2 * a - 1) * (1 - t * t) ** (b - 1)
+    return float(weights @ f) * (t[1] - t[0]) / 3 / (math.gamma(a) * math.gamma(b) / math.gamma(a + b))
+
+
+def beta_quantile(u: float, a: float, b: float) -> float:
+    lo, hi = 0.0, 1.0
+    for _ in range(50):  # bisection to 1e-15
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if beta_cdf(mid, a, b) < u else (lo, mid)
+    return (lo + hi) / 2
+
+
+def test_pert_median_is_the_beta_median():
+    # PERT(1, 2, 9): alpha = 1 + 4 x 1/8 = 1.5, beta = 1 + 4 x 7/8 = 4.5; the median of
+    # Beta(1.5, 4.5) is 0.22112, so the PERT median is 1 + 8 x 0.22112 = 2.76896.
+    q = quantile(Pert(kind="pert", min=1, mode=2, max=9))
+    assert beta_quantile(0.5, 1.5, 4.5) == pytest.approx(0.22112, abs=1e-5)
+    assert q(np.asarray(0.5)) == pytest.approx(1 + 8 * beta_quantile(0.5, 1.5, 4.5), rel=1e-5)
+
+
+@pytest.mark.parametrize(("a", "c", "b"), [(1, 2, 9), (60, 90, 180), (10, 20, 60)])
+def test_pert_quantiles_of_a_block_are_the_beta_quantiles(a, c, b):
+    # The table is exact to about 1e-4 relative at u = 0.01 (the density rises like sqrt(x)
+    # from the end when alpha = 1.5) and better elsewhere.
+    alpha, beta = 1 + 4 * (c - a) / (b - a), 1 + 4 * (b - c) / (b - a)
+    u = np.array([0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99])
+    expected = [a + (b - a) * beta_quantile(p, alpha, beta) for p in u]
+    assert quantile(Pert(kind="pert", min=a, mode=c, max=b))(u) == pytest.approx(expected, rel=1e-4)
+
+
+def test_pert_with_the_mode_at_an_end_has_a_closed_form():
+    # Mode at min: alpha = 1, beta = 5, CDF 1 - (1 - x)^5, quantile 1 - (1 - u)^(1/5); mode at
+    # max: Beta(5, 1), CDF x^5, quantile u^(1/5). The density at the mode's end is finite, not 0.
+    u = np.array([0.01, 0.1, 0.5, 0.9, 0.99])
+    at_min = quantile(Pert(kind="pert", min=10, mode=10, max=20))(u)
+    assert at_min == pytest.approx(10 + 10 * (1 - (1 - u) ** 0.2), rel=1e-5)
+    at_max = quantile(Pert(kind="pert", min=0, mode=4, max=4))(u)
+    assert at_max == pytest.approx(4 * u**0.2, rel=1e-5)
+
+
+def test_pert_mean_over_10000_draws_as_a_block():
+    # (min + 4 mode + max) / 6 = (1 + 8 + 9) / 6 = 3; sd 8 x sqrt(1.5 x 4.5 / (36 x 7)) = 1.31,
+    # so the mean of 10,000 draws is within 0.013 of 3 (one standard error).
+    draws = quantile(Pert(kind="pert", min=1, mode=2, max=9))(np.random.default_rng(8).random(10_000))
+    assert draws.mean() == pytest.approx(3.0, abs=0.05)
+    assert draws.std() == pytest.approx(8 * math.sqrt(1.5 * 4.5 / (36 * 7)), rel=0.03)
+    assert draws.min() >= 1 and draws.max() <= 9
+
+
+@pytest.mark.parametrize(
+    ("spec", "u", "expected"),
+    [
+        ({"kind": "uniform", "min": 10, "max": 50}, [0.0, 0.25], [10.0, 20.0]),
+        # Triangular(0, 1, 4): the mode splits the CDF at (1 - 0) / 4 = 0.25; below it
+        # sqrt(u x 4 x 1), above it 4 - sqrt((1 - u) x 4 x 3).
+        ({"kind": "triangular", "min": 0, "mode": 1, "max": 4}, [0.0625, 0.25, 0.9375], [0.5, 1.0, 4 - 0.75**0.5]),
+        ({"kind": "triangular", "min": 2, "mode": 2, "max": 6}, [0.75], [6 - (0.25 * 16) ** 0.5]),
+        ({"kind": "triangular", "min": 2, "mode": 6, "max": 6}, [0.25], [2 + (0.25 * 16) ** 0.5]),
+        # Exponential: -mean ln(1 - u); Weibull: scale (-ln(1 - u))^(1 / shape).
+        ({"kind": "exponential", "mean": 20}, [1 - math.exp(-1), 1 - math.exp(-2)], [20.0, 40.0]),
+        ({"kind": "weibull", "shape": 2, "scale": 10}, [1 - math.exp(-1), 1 - math.exp(-4)], [10.0, 20.0]),
+    ],
+    ids=lambda v: v["kind"] if isinstance(v, dict) else "",
+)
+def test_quantiles_by_hand(spec, u, expected):
+    q = quantile(TypeAdapter(Duration).validate_python(spec))
+    assert q(np.array(u)) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "fixed", "value": 5},
+        {"kind": "pert", "min": 5, "mode": 5, "max": 5},
+        {"kind": "triangular", "min": 5, "mode": 5, "max": 5},
+    ],
+    ids=lambda v: v["kind"],
+)
+def test_a_point_distribution_fills_the_shape_of_its_uniforms(spec):
+    q = quantile(TypeAdapter(Duration).validate_python(spec))
+    assert q(np.full((2, 3), 0.4)).tolist() == [[5.0] * 3] * 2
+    assert sampler(TypeAdapter(Duration).validate_python(spec))(np.random.default_rng(0)) == 5.0
+
+
+def test_an_unknown_distribution_is_refused():
+    with pytest.raises(TypeError, match="unknown distribution"):
+        quantile("gamma")
+
+
+@given(
+    st.lists(st.floats(0, 1000), min_size=3, max_size=3).map(sorted),
+    st.sampled_from(["uniform", "triangular", "pert"]),
+    st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=20).map(sorted),
+)
+def test_three_point_quantiles_rise_with_u_and_stay_in_range(points, kind, u):
+    a, c, b = points
+    spec = {"kind": kind, "min": a, "max": b} | ({"mode": c} if kind != "uniform" else {})
+    x = quantile(TypeAdapter(Duration).validate_python(spec))(np.array(u))
+    assert (np.diff(x) >= -1e-9 * max(b, 1)).all()
+    assert (x >= a - 1e-9 * max(b, 1)).all() and (x <= b + 1e-9 * max(b, 1)).all()
