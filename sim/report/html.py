@@ -46,6 +46,7 @@ from sim.report.style import (
     styled,
 )
 from sim.results.kpis import Kpi
+from sim.results.oee import oee as oee_split
 from sim.results.results import Results
 from sim.results.stats import quantile_ci
 from sim.scenario.plant import Line, Plant
@@ -335,8 +336,8 @@ def time_use(results: Results) -> go.Figure:
 
 def oee(results: Results) -> go.Figure:
     """Heatmap of each line's OEE by month: good vehicles over open hours times rated speed, pooled."""
-    jph = _jph(results)[None, :, None]
-    share = _pooled(results.line_built, results.open_hours * jph)
+    pooled = [a.sum(axis=0) for a in (results.open_hours, results.down_hours, results.line_built, results.line_scrap)]
+    share = np.where(pooled[0] > 0, oee_split(*pooled, results.jph[:, None]).oee, np.nan)  # blank: never open
     fig = _line_heatmap(results, share, "OEE", "Greens")
     return styled(fig, "OEE by line and month (good vehicles / (open hours x rated JPH), %)", None)
 
@@ -520,11 +521,7 @@ def _line_table(results: Results) -> str:
         k: getattr(results, k).sum(axis=2).mean(axis=0)
         for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours", "line_built", "line_scrap")
     }
-    open_h = sums["open_hours"]
-    availability = _pooled(open_h - sums["down_hours"], open_h)
-    quality = _pooled(sums["line_built"], sums["line_built"] + sums["line_scrap"])
-    oee_ = _pooled(sums["line_built"], open_h * _jph(results))
-    performance = _pooled(oee_, availability * quality)
+    split = oee_split(sums["open_hours"], sums["down_hours"], sums["line_built"], sums["line_scrap"], results.jph)
     head = "".join(
         f'<th class="num">{h}</th>'
         for h in ("Open h", "Producing h", "Changeover h", "Down h", "Availability", "Performance", "Quality", "OEE")
@@ -532,14 +529,13 @@ def _line_table(results: Results) -> str:
     rows = []
     for i, name in enumerate(results.line_names):
         hours = [sums[k][i] for k in ("open_hours", "busy_hours", "changeover_hours", "down_hours")]
-        shares = [availability[i], performance[i], quality[i], oee_[i]]
-        cells = [f"{h:,.0f}" for h in hours] + ["-" if np.isnan(v) else f"{100 * v:.1f}%" for v in shares]
+        cells = [f"{h:,.0f}" for h in hours] + [f"{100 * v[i]:.1f}%" for v in split]
         rows.append(f"<tr><td>{esc(name)}</td>" + "".join(f'<td class="num">{c}</td>' for c in cells) + "</tr>")
     note = (
-        '<p class="note">OEE = availability x performance x quality. Availability = (open - down) '
-        "/ open hours, as in the KPIs; quality = good / (good + scrapped) vehicles; OEE = good vehicles / (open hours x rated "
-        "JPH); performance = OEE / (availability x quality): speed lost to changeovers, ramp-up, rework and "
-        "idling for want of demand, chips or input. Hours are means over replications of the horizon's totals.</p>"
+        '<p class="note">OEE = availability x performance x quality, as in the KPIs. Availability = (open - down) '
+        "/ open hours; performance = started vehicles / (up hours x rated JPH): speed lost to changeovers, ramp-up, "
+        "rework and idling for want of demand, chips or input; quality = good / started (good + scrapped) vehicles; "
+        "OEE = good vehicles / (open hours x rated JPH). Hours are means over replications of the horizon's totals.</p>"
     )
     return f"<table>\n<tr><th>Line</th>{head}</tr>\n" + "\n".join(rows) + f"\n</table>\n{note}"
 
@@ -598,10 +594,6 @@ def _time_use(results: Results) -> dict[str, np.ndarray]:
         "idle": (mean["open_hours"] - used).clip(min=0),
         "closed": (calendar - mean["open_hours"]).clip(min=0),
     }
-
-
-def _jph(results: Results) -> np.ndarray:
-    return np.array([ln.jph for ln in results.scenario.all_lines()])
 
 
 def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.model.calendar import HOURS_PER_DAY, Month
 from sim.model.recorder import Record
+from sim.results.oee import oee, ratio
 from sim.results.table import Table
 from sim.scenario import Scenario
 
@@ -80,6 +81,11 @@ class Results:
     @property
     def line_names(self) -> list[str]:
         return self.scenario.line_names()
+
+    @property
+    def jph(self) -> np.ndarray:
+        """Rated jobs per hour of each line, in line order."""
+        return np.array([ln.jph for ln in self.scenario.all_lines()])
 
     @property
     def milestone_ids(self) -> list[str]:
@@ -144,28 +150,16 @@ class Results:
 
     def line_metrics(self) -> dict[str, np.ndarray]:
         """Per (replication, line, month): hours, utilisation and the OEE split."""
-        jph = np.array([ln.jph for ln in self.scenario.all_lines()])[None, :, None]
-        open_h = self.open_hours
-        run = open_h - self.down_hours  # up hours; changeover is a performance loss, like idling
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = lambda a, b: np.where(b > 0, a / np.where(b > 0, b, 1), 0.0)  # noqa: E731
-            availability = ratio(run, open_h)
-            started = self.line_built + self.line_scrap
-            quality = ratio(self.line_built, started)
-            oee = ratio(self.line_built, open_h * jph)
-            performance = ratio(started, run * jph)
+        split = oee(self.open_hours, self.down_hours, self.line_built, self.line_scrap, self.jph[None, :, None])
         return {
-            "open_hours": open_h,
+            "open_hours": self.open_hours,
             "down_hours": self.down_hours,
             "changeover_hours": self.changeover_hours,
             "busy_hours": self.busy_hours,
             "starved_hours": self.starved_hours,
             "blocked_hours": self.blocked_hours,
-            "utilisation": ratio(self.busy_hours + self.changeover_hours, open_h),
-            "availability": availability,
-            "performance": performance,
-            "quality": quality,
-            "oee": oee,
+            "utilisation": ratio(self.busy_hours + self.changeover_hours, self.open_hours),
+            **split._asdict(),
         }
 
     def _lines_table(self) -> Table:
