@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from sim.experiment.runner import run
-from sim.results.kpis import Measure, measures
+from sim.results.indicators import Measure, measures
 from sim.results.results import Results
 from sim.results.stats import mean_ci
 from sim.results.table import Table

@@ -42,7 +42,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -50,12 +50,10 @@ import numpy as np
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.experiment.replication import counterfactuals
 from sim.experiment.runner import run
-from sim.model.calendar import months as horizon_months
-from sim.results.kpis import Measure, measures
-from sim.results.results import Results, fold
-from sim.results.stats import mean_ci, proportion_ci, quantile_ci
+from sim.results.indicators import Measure, keys, measures
+from sim.results.kpis import estimate
+from sim.results.results import Results
 from sim.results.table import Table
 from sim.scenario import Scenario, ScenarioError, load
 from sim.scenario.base import field_error
@@ -63,8 +61,6 @@ from sim.scenario.loader import SET, Problem, _data_loc, _dotted, _nearest_mark,
 from sim.scenario.overrides import _PART
 
 Point = dict[str, str]
-#: The KPIs a report leads with, in this order, when a run has them.
-HEADLINE = ("sop_day", "sop_on_time", "contract_fees_rmb", "owner_units_lost", "chip_units_lost", "lost_sales")
 _EXAMPLE = "for example contract.reserved_share=0.1,0.2,0.3"
 _MAX_POINTS_NAMED = 10
 
@@ -202,7 +198,7 @@ def prepare(
         problems = [f"{labels[text]}: {text}{_also(ns[1:])}" for text, ns in failed.items()]
         raise SweepError(problems, f"{bad} of {len(design.points)} sweep points are invalid; nothing was run:")
     if kpi is not None:
-        check_kpi(kpi, [key for _, s in out for key in kpi_keys(s)])
+        check_kpi(kpi, [key for _, s in out for key in keys(s)])  # known from the scenarios, before any run
     return out
 
 
@@ -262,18 +258,6 @@ def value_at(scenario: Scenario, path: str) -> str:
 
 
 # -- KPI names ----------------------------------------------------------------------------------
-def kpi_keys(scenario: Scenario) -> list[str]:
-    """Every KPI key a run of `scenario` can have, without running it.
-
-    They are the `measures` of a stand-in run of ones: which indicators apply depends on the
-    scenario only, so this list follows `measures` as it changes.
-    """
-    months = horizon_months(scenario.meta.start_date, scenario.meta.end_date)
-    ones = {key: np.ones((1, *np.shape(a))) for key, a in fold([], scenario, months).items()}
-    reference = {name: np.ones((1, len(scenario.products), len(months))) for name in counterfactuals(scenario)}
-    return list(measures(Results(scenario=scenario, seed=0, months_=months, reference=reference, **ones)))
-
-
 def check_kpi(kpi: str, known: Sequence[str]) -> None:
     """Raise `SweepError` when `kpi` is not one of `known`, with the closest one."""
     known = list(dict.fromkeys(known))
@@ -287,22 +271,6 @@ def check_kpi(kpi: str, known: Sequence[str]) -> None:
 def default_kpi(keys: Sequence[str]) -> str:
     """The KPI a sweep plots when none is chosen: own-brand units lost, else SOP, else own-brand units."""
     return next((k for k in ("owner_units_lost", "sop_day", "owner_units") if k in keys), keys[0])
-
-
-def estimate(key: str, values: np.ndarray) -> tuple[str, float, float, float]:
-    """(statistic, estimate, low, high) of a KPI over replications, as the run's KPIs estimate it.
-
-    SOP is summarised by its median (replications without SOP are infinite), the on-time share
-    by a Wilson interval, the rest by the mean and its t interval; NaN where a value is missing.
-    """
-    statistic = "median" if key == "sop_day" else "mean"
-    if np.isnan(values).any():
-        return statistic, np.nan, np.nan, np.nan
-    if key == "sop_day":
-        return (statistic, *quantile_ci(values, 0.5))
-    if key == "sop_on_time":
-        return ("mean", *proportion_ci(int(values.sum()), len(values)))
-    return ("mean", *mean_ci(values))
 
 
 # -- results -------------------------------------------------------------------------------------
@@ -336,9 +304,9 @@ class SweepResults:
         sweep over them, say) is NaN there."""
         each = [measures(r) for r in self.results]
         like = {k: m[k] for m in reversed(each) for k in m}  # any point's measure, for label and unit
-        keys = list(dict.fromkeys(k for m in each for k in m))
+        union = list(dict.fromkeys(k for m in each for k in m))
         return [
-            {k: m[k] if k in m else Measure(like[k].label, like[k].unit, np.full(r.replications, np.nan)) for k in keys}
+            {k: m[k] if k in m else replace(like[k], values=np.full(r.replications, np.nan)) for k in union}
             for m, r in zip(each, self.results, strict=True)
         ]
 
@@ -386,7 +354,7 @@ class SweepResults:
         cols |= {"kpi": [], "unit": [], "statistic": [], "value": [], "low": [], "high": []}
         for n, (m, setting) in enumerate(zip(self.measures, self.settings, strict=True), start=1):
             for key in keys:
-                stat, value, low, high = estimate(key, m[key].values)
+                stat, value, low, high = estimate(m[key])
                 row = {"point": n, **setting, "kpi": key, "unit": m[key].unit, "statistic": stat}
                 row |= {"value": value, "low": low, "high": high}
                 for name, v in row.items():
@@ -399,7 +367,7 @@ class SweepResults:
         if self.design.kind != "sensitivity":
             raise SweepError(["a tornado needs a sensitivity design (base, then low and high per parameter)"])
         key = self.chosen_kpi(kpi)
-        est = [estimate(key, m[key].values)[1] for m in self.measures]
+        est = [estimate(m[key])[1] for m in self.measures]
         bars = [(p, est[1 + 2 * i] - est[0], est[2 + 2 * i] - est[0]) for i, p in enumerate(self.params)]
         return sorted(bars, key=lambda b: -abs(b[2] - b[1]) if np.isfinite(b[2] - b[1]) else np.inf)
 

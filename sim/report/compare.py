@@ -32,8 +32,6 @@ from sim.version import __version__
 
 #: One colour per scenario in order (the base first), the same in every chart of the report.
 SCENARIO_COLOURS = ("#1f3a5f", "#ff6900", "#2bb3a3", "#c8102e", "#6a5acd", "#d4a017", "#6b7b3a", "#b0578d")
-#: The KPIs drawn in the differences chart (when present); contract units of every year too.
-HEADLINE = ("sop_day", "sop_on_time", "contract_fees_rmb", "owner_units_lost", "chip_units_lost", "lost_sales")
 #: Axis title of each unit's differences, and the factor that turns a difference into it.
 UNIT_AXES = {
     "date": ("days", 1.0),
@@ -85,7 +83,7 @@ def page(comparison: Comparison) -> str:
 def charts(comparison: Comparison) -> list[tuple[str, go.Figure]]:
     """(section heading, figure) of every chart that applies to the scenarios."""
     out = []
-    if any(d.key in HEADLINE or d.key.startswith("contract_units_") for d in comparison.differences()):
+    if _headline(comparison):
         out.append(("Headline differences", differences_chart(comparison)))
     if any(r.scenario.contract is not None for r in comparison.results):
         out.append(("Contract output", contract_output(comparison)))
@@ -98,7 +96,7 @@ def charts(comparison: Comparison) -> list[tuple[str, go.Figure]]:
 # -- charts -----------------------------------------------------------------------------------
 def differences_chart(comparison: Comparison) -> go.Figure:
     """Dots and 95% whiskers of the headline differences, one row per KPI, one panel per unit."""
-    headline = [d for d in comparison.differences() if d.key in HEADLINE or d.key.startswith("contract_units_")]
+    headline = _headline(comparison)
     units = list(dict.fromkeys(d.unit for d in headline))
     labels = {u: list(dict.fromkeys(d.label for d in headline if d.unit == u)) for u in units}
     others = comparison.names[1:]
@@ -312,6 +310,12 @@ def _ci_text(d: Difference) -> str:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _headline(comparison: Comparison) -> list[Difference]:
+    """The differences of headline indicators (contract units of every year among them)."""
+    base = comparison.measures[0]
+    return [d for d in comparison.differences() if base[d.key].indicator.headline]
+
+
 def significant(d: Difference) -> bool:
     """Whether the 95% interval excludes zero by more than floating-point noise."""
     noise = 1e-9 * max(abs(d.base_value), abs(d.value), 1.0) if math.isfinite(d.value + d.base_value) else 0.0

@@ -23,9 +23,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.experiment.sweep import HEADLINE, SweepResults, estimate
+from sim.experiment.sweep import SweepResults
 from sim.report.style import document, esc, figures, rgba, save, styled
-from sim.results.kpis import Kpi
+from sim.results.kpis import Kpi, estimate
 from sim.version import __version__
 
 COLOUR = "#1f3a5f"
@@ -75,13 +75,9 @@ def charts(sr: SweepResults, kpi: str) -> list[tuple[str, go.Figure]]:
 
 
 def headline(sr: SweepResults) -> list[str]:
-    """The headline KPIs the runs have: SOP, on-time share, contract units in the last year, fees, losses."""
-    keys = sr.kpi_keys()
-    years = sorted(k for k in keys if k.startswith("contract_units_"))
-    out = [k for k in HEADLINE if k in keys]
-    if years:
-        out.insert(2 if "sop_on_time" in out else 0, years[-1])
-    return out or ["owner_units"]
+    """The headline KPIs the runs have, one per indicator: of contract units, the last year's."""
+    last = {m.indicator.key: key for key, m in sr.measures[0].items() if m.indicator.headline}
+    return list(last.values()) or ["owner_units"]
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -96,7 +92,7 @@ def line_plot(sr: SweepResults, keys: list[str]) -> go.Figure:
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.1, vertical_spacing=0.16)
     for i, key in enumerate(keys):
         row, col = divmod(i, cols)
-        est = np.array([estimate(key, m[key].values)[1:] for m in measures])  # (point, 3)
+        est = np.array([estimate(m[key])[1:] for m in measures])  # (point, 3)
         unit = measures[0][key].unit
         y = [_y(sr, unit, est[:, j]) for j in range(3)]  # estimate, low, high
         for trace in (
@@ -244,7 +240,7 @@ def _table(sr: SweepResults, kpi: str) -> str:
 def _kpi(sr: SweepResults, n: int, key: str) -> Kpi:
     """Point `n`'s (from 0) estimate of `key` as a `Kpi`, to format it like the run report."""
     m = sr.measures[n][key]
-    _, value, low, high = estimate(key, m.values)
+    _, value, low, high = estimate(m)
     return Kpi(key, m.label, m.unit, value, low, high)
 
 
@@ -253,7 +249,7 @@ def _value_text(sr: SweepResults, n: int, kpi: Kpi) -> str:
 
 
 def _statistic(sr: SweepResults, key: str) -> str:
-    return estimate(key, sr.measures[0][key].values)[0]
+    return estimate(sr.measures[0][key])[0]
 
 
 def _y(sr: SweepResults, unit: str, values: np.ndarray) -> list:

@@ -11,7 +11,7 @@ import pytest
 import sim
 import sim.experiment.compare as compare_module
 from sim.experiment.compare import Comparison, Difference, compare, paired, unique_names
-from sim.results.kpis import Measure
+from sim.results.indicators import INDICATORS, Measure
 from sim.results.stats import t_quantile
 from sim.scenario import Scenario
 from tests.conftest import DATA, small_data
@@ -150,10 +150,11 @@ def test_invalid_comparisons_are_refused() -> None:
 
 
 def test_paired_handles_infinite_values() -> None:
-    never = Measure("SOP date", "date", np.array([np.inf, np.inf, 10.0]))
+    sop = INDICATORS["sop_day"]
+    never = Measure("SOP date", "date", np.array([np.inf, np.inf, 10.0]), sop)
     same = paired("sop_day", never, never, "b")
     assert (same.difference, same.low, same.high) == (0.0, 0.0, 0.0)
-    later = paired("sop_day", never, Measure("SOP date", "date", np.array([np.inf, 5.0, 12.0])), "b")
+    later = paired("sop_day", never, Measure("SOP date", "date", np.array([np.inf, 5.0, 12.0]), sop), "b")
     assert later.difference == -np.inf and math.isnan(later.low) and math.isnan(later.high)
     assert isinstance(later, Difference)
 

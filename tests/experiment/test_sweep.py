@@ -14,7 +14,6 @@ from sim.experiment.sweep import (
     axes,
     grid,
     is_sweep_file,
-    kpi_keys,
     load_sweep,
     parse_axis,
     prepare,
@@ -23,7 +22,7 @@ from sim.experiment.sweep import (
     sweep,
     value_at,
 )
-from sim.results.kpis import measures
+from sim.results.indicators import measures
 from tests.conftest import DATA, ROOT
 
 SMALL = DATA / "small.yaml"
@@ -157,15 +156,6 @@ def test_a_missing_base_scenario_is_one_scenario_error(no_runs):
 def test_an_unknown_kpi_is_rejected_before_work(no_runs):
     with pytest.raises(SweepError, match="unknown KPI 'owner_unit_lost'; did you mean 'owner_units_lost'"):
         sweep(SMALL, grid({"contract.reserved_share": ["0.1"]}), kpi="owner_unit_lost")
-
-
-def test_kpi_keys_are_those_a_run_has(small):
-    # Which KPIs apply follows from the scenario, so the keys are known before any run.
-    assert kpi_keys(small) == list(measures(sim.run(small, replications=2)))
-    dynamics = sim.load(DATA / "dynamics.yaml")
-    keys = kpi_keys(dynamics)
-    assert keys == list(measures(sim.run(dynamics, replications=2)))
-    assert {"sop_day", "owner_units_lost", "lost_sales", "scrapped", "availability.gwm_test.ga1"} <= set(keys)
 
 
 # -- running ----------------------------------------------------------------------------------

@@ -1,0 +1,270 @@
+"""The registry of indicators: every per-replication measure a run reports, declared once.
+
+KPIs (`sim.results.kpis`), comparisons, sweeps and their reports all read this table. An
+indicator declares its key, label and unit; whether it is a headline one (what the
+comparison and sweep reports lead with); how it is estimated over replications (a mean, a
+proportion, or date percentiles); whether it applies, decided from the scenario alone (so
+every run of a scenario, every point of a sweep and every scenario of a comparison has the
+same keys, whatever its draws); and how its value in each replication follows from a run's
+`Results`.
+
+A key holding ``{year}``, ``{brand}`` or ``{line}`` stands for one indicator per calendar
+year of the horizon, per brand, or per line (its dotted name). Consecutive indicators over
+the same dimension are listed item by item, so each line's indicators come together.
+``{target}`` in a label is the program's target launch. Hours and vehicles are summed over
+the horizon before any ratio is taken.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Literal
+
+import numpy as np
+
+from sim.model.calendar import HOURS_PER_DAY
+from sim.results.oee import Oee, oee, ratio
+from sim.results.results import Results
+from sim.scenario import Scenario
+from sim.scenario.plant import Line
+
+Unit = Literal["date", "share", "vehicles", "RMB", "hours"]
+#: How replications are summarised: the mean (t interval), a proportion of 0/1 values (Wilson
+#: interval), or percentiles of a date (order-statistic intervals; P10, P50 and P90 as KPIs).
+Statistic = Literal["mean", "proportion", "percentiles"]
+Dimension = Literal["year", "brand", "line"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator, or one per year, brand or line when its key holds ``{year}``, ``{brand}`` or ``{line}``."""
+
+    key: str
+    label: str
+    unit: Unit
+    values: Callable[[Results, str], np.ndarray]  # (run, year/brand/line or "") -> (replication,)
+    applies: Callable[[Scenario, str], bool] = lambda scenario, item: True
+    headline: bool = False
+    statistic: Statistic = "mean"
+
+    @property
+    def over(self) -> Dimension | None:
+        """The dimension the key ranges over, if any."""
+        fields = [name for _, name, _, _ in string.Formatter().parse(self.key) if name]
+        return fields[0] if fields else None  # type: ignore[return-value]
+
+    def key_of(self, item: str) -> str:
+        return self.key.format_map({self.over: item}) if self.over else self.key
+
+    def label_of(self, scenario: Scenario, item: str) -> str:
+        target = scenario.program.target_launch if scenario.program else None
+        return self.label.format_map({self.over: item, "target": target})
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator's value in every replication: what KPIs, comparisons and sweeps start from."""
+
+    label: str
+    unit: Unit
+    values: np.ndarray  # (replication,)
+    indicator: Indicator
+
+
+# -- how values follow from a run ----------------------------------------------------------------
+def _contract(r: Results) -> np.ndarray:
+    """Contract vehicles built per (replication, month)."""
+    return r.built[:, r.customer_mask(), :].sum(axis=1)
+
+
+def _contract_units(r: Results, year: str) -> np.ndarray:
+    return _contract(r)[:, [i for i, m in enumerate(r.months) if m.startswith(year)]].sum(axis=1)
+
+
+def _owner_units(r: Results) -> np.ndarray:
+    return r.built[:, ~r.customer_mask(), :].sum(axis=(1, 2))
+
+
+def _chip_units_lost(r: Results, brand: str = "") -> np.ndarray:
+    short = r.reference["without_chip_disruptions"] - r.built  # (replication, product, month)
+    mask = np.array([not brand or p.brand == brand for p in r.scenario.products])
+    return short[:, mask].sum(axis=(1, 2))
+
+
+def _horizon(r: Results, array: str, line: str) -> np.ndarray:
+    """A line's total of one of its arrays (hours, vehicles) over the horizon, per replication."""
+    return getattr(r, array)[:, r.line_names.index(line)].sum(axis=1)
+
+
+def _utilisation(r: Results, line: str) -> np.ndarray:
+    """(Building + changeover hours) / open hours: a changeover occupies the line as building does."""
+    busy = _horizon(r, "busy_hours", line) + _horizon(r, "changeover_hours", line)
+    return ratio(busy, _horizon(r, "open_hours", line))
+
+
+def _line_oee(r: Results, line: str) -> Oee:
+    """The OEE split of a line over the horizon, per replication."""
+    totals = [_horizon(r, a, line) for a in ("open_hours", "down_hours", "line_built", "line_scrap")]
+    return oee(*totals, r.jph[r.line_names.index(line)])
+
+
+# -- when an indicator applies -------------------------------------------------------------------
+def _has_program(s: Scenario, _: str) -> bool:
+    return s.program is not None
+
+
+def _has_contract(s: Scenario, _: str) -> bool:
+    return s.contract is not None
+
+
+def _has_chip_disruptions(s: Scenario, _: str) -> bool:
+    return s.without_chip_disruptions() is not s
+
+
+def _line(s: Scenario, name: str) -> Line:
+    return s.all_lines()[s.line_names().index(name)]
+
+
+INDICATORS: dict[str, Indicator] = {
+    ind.key: ind
+    for ind in (
+        Indicator(
+            "sop_day",
+            "SOP date",
+            "date",
+            lambda r, _: r.sop / HOURS_PER_DAY,
+            _has_program,
+            headline=True,
+            statistic="percentiles",
+        ),
+        Indicator(
+            "sop_on_time",
+            "P(SOP on or before {target})",
+            "share",
+            lambda r, _: (r.sop < r.target_hour()) * 1.0,
+            _has_program,
+            headline=True,
+            statistic="proportion",
+        ),
+        Indicator(
+            "contract_units_{year}",
+            "Contract units built in {year}",
+            "vehicles",
+            _contract_units,
+            _has_contract,
+            headline=True,
+        ),
+        Indicator(
+            "contract_fees_rmb",
+            "Contract fees earned over the horizon",
+            "RMB",
+            lambda r, _: _contract(r).sum(axis=1) * r.scenario.contract.fee_rmb_per_unit,
+            _has_contract,
+            headline=True,
+        ),
+        Indicator("owner_units", "Own-brand units built over the horizon", "vehicles", lambda r, _: _owner_units(r)),
+        Indicator(
+            "owner_units_lost",
+            "Own-brand units lost to sharing",
+            "vehicles",
+            # The same replication without the contract minus with it: paired, on the same draws.
+            lambda r, _: r.reference["without_contract"][:, ~r.customer_mask()].sum(axis=(1, 2)) - _owner_units(r),
+            _has_contract,
+            headline=True,
+        ),
+        Indicator(
+            "chip_units_lost",
+            "Units lost to the chip shortage",
+            "vehicles",
+            lambda r, _: _chip_units_lost(r),
+            _has_chip_disruptions,
+            headline=True,
+        ),
+        Indicator(
+            "chip_units_lost.{brand}",
+            "{brand} units lost to the chip shortage",
+            "vehicles",
+            _chip_units_lost,
+            _has_chip_disruptions,
+        ),
+        Indicator(
+            "lost_sales",
+            "Lost sales (demand that waited too long)",
+            "vehicles",
+            lambda r, _: r.lost.sum(axis=(1, 2)),
+            lambda s, _: any(p.demand.lost_after_months is not None for p in s.products),
+            headline=True,
+        ),
+        Indicator(
+            "scrapped",
+            "Vehicles scrapped",
+            "vehicles",
+            lambda r, _: r.scrap.sum(axis=(1, 2)),
+            # Scrap is possible where a yield below 1 is not all reworked.
+            lambda s, _: any(
+                p.rework_share < 1 and (p.first_pass_yield < 1 or p.shop_yields or p.yield_learning) for p in s.products
+            ),
+        ),
+        Indicator("utilisation.{line}", "Utilisation of {line}", "share", _utilisation),
+        Indicator(
+            "availability.{line}",
+            "Availability of {line} (up / open hours)",
+            "share",
+            lambda r, line: _line_oee(r, line).availability,
+            lambda s, line: _line(s, line).breakdowns is not None,
+        ),
+        Indicator(
+            "downtime_hours.{line}",
+            "Downtime of {line}",
+            "hours",
+            lambda r, line: _horizon(r, "down_hours", line),
+            lambda s, line: _line(s, line).breakdowns is not None,
+        ),
+        Indicator(
+            "changeover_hours.{line}",
+            "Changeover hours of {line}",
+            "hours",
+            lambda r, line: _horizon(r, "changeover_hours", line),
+            lambda s, line: _line(s, line).changeover_hours > 0,
+        ),
+        Indicator("oee.{line}", "OEE of {line}", "share", lambda r, line: _line_oee(r, line).oee),
+    )
+}
+
+
+def items(scenario: Scenario, over: Dimension | None) -> list[str]:
+    """The years, brands or lines of `scenario` an indicator ranges over ([""] for none)."""
+    if over == "year":
+        return [str(y) for y in range(scenario.meta.start_date.year, scenario.meta.end_date.year + 1)]
+    if over == "brand":
+        return list(dict.fromkeys(p.brand for p in scenario.products))
+    if over == "line":
+        return scenario.line_names()
+    return [""]
+
+
+def applicable(scenario: Scenario) -> Iterator[tuple[str, Indicator, str]]:
+    """(key, indicator, item) of every indicator that applies to `scenario`, in the registry's order."""
+    for over, group in groupby(INDICATORS.values(), key=lambda ind: ind.over):
+        run = list(group)
+        for item in items(scenario, over):
+            for ind in run:
+                if ind.applies(scenario, item):
+                    yield ind.key_of(item), ind, item
+
+
+def keys(scenario: Scenario) -> list[str]:
+    """Every indicator key a run of `scenario` has, without running it."""
+    return [key for key, _, _ in applicable(scenario)]
+
+
+def measures(results: Results) -> dict[str, Measure]:
+    """Every indicator of a run, per replication, by key, in the order a planner reads them."""
+    s = results.scenario
+    return {
+        key: Measure(ind.label_of(s, item), ind.unit, ind.values(results, item), ind)
+        for key, ind, item in applicable(s)
+    }
