@@ -1,9 +1,12 @@
 """The result cache: finished replications kept on disk, so nothing is computed twice.
 
 A replication's results depend only on the model (the scenario less its name, description,
-seed and replication count), the code that simulates it and folds its records, the seed, its
-index and the fidelity; that is the key (so an upgraded `sim` never serves results of the
-code it replaced). Re-running
+seed and replication count), the code that can change its arrays, the seed, its index and
+the fidelity; that is the key. The code is the package version and every source file of the
+scenario layer (its defaults and checks), the model, the results layer (folding records into
+arrays) and the experiment modules that seed and run a replication, so an upgraded `sim`, or
+an edited default, never serves results of the code it replaced. Reports, the command line
+and the packaged scenario templates cannot change a result and are left out. Re-running
 a scenario, adding replications or extending a sweep computes only what is new, and an
 interrupted run resumes where it stopped. Entries are written atomically (temporary file,
 then rename), so a killed run never leaves a broken one. The cache lives in `$SIM_CACHE`, or
@@ -22,6 +25,7 @@ import numpy as np
 
 from sim.experiment.replication import Replication
 from sim.scenario import Scenario
+from sim.version import __version__
 
 
 def default_root() -> Path:
@@ -29,17 +33,18 @@ def default_root() -> Path:
 
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# The code a cached replication depends on: the model, the seeding, and folding records into arrays.
-CODE = ("model/*.py", "experiment/replication.py", "experiment/seeding.py", "results/results.py")
+#: The source a cached replication's arrays depend on, subpackages included (relative to PACKAGE).
+CODE = ("scenario/**/*.py", "model/**/*.py", "results/**/*.py", "experiment/replication.py", "experiment/seeding.py")
 
 
 @functools.cache
 def code_digest() -> str:
-    """A hash of the source files that decide a replication's cached arrays."""
-    digest = hashlib.sha256()
+    """A hash of the package version and the source files that decide a replication's cached arrays."""
+    digest = hashlib.sha256(__version__.encode())
     for pattern in CODE:
         for path in sorted(PACKAGE.glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            # The path inside the package too: a module moved into a subpackage is a change.
+            digest.update(b"\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

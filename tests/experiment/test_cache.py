@@ -1,10 +1,13 @@
 """The result cache, interrupted runs and failing replications."""
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import sim
-from sim.experiment import replication
+from sim.experiment import cache, replication
 from sim.experiment.cache import Cache
 from sim.experiment.replication import ReplicationFailed
 from tests.conftest import DATA
@@ -100,15 +103,61 @@ def test_a_damaged_cache_entry_is_computed_again():
     assert np.array_equal(sim.run(s, replications=2, cache=True).sop, sim.run(s, replications=2).sop)
 
 
-def test_changed_model_code_never_reuses_the_old_codes_results(monkeypatch):
-    s = sim.load(DATA / "dynamics.yaml")
+@pytest.fixture
+def fresh_digest():
+    """The code digest computed anew in the test (as in a new process) and after it."""
+    cache.code_digest.cache_clear()
+    yield
+    cache.code_digest.cache_clear()
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch, fresh_digest):
+    """A copy of the package's source, which the cache key is read from: edit it to upgrade the code."""
+    copy = tmp_path / "sim"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    cache.code_digest.cache_clear()  # as a new process would
+
+
+def test_changed_code_never_reuses_the_old_codes_results(monkeypatch, package_copy):
+    s = sim.load(DATA / "small.yaml")
     sim.run(s, replications=2, cache=True)
     calls = counting(monkeypatch)
     sim.run(s, replications=2, cache=True)
     assert calls == []  # same code: both served from the cache
-    from sim.experiment import cache
-
-    assert any(p.name == "production.py" for pattern in cache.CODE for p in cache.PACKAGE.glob(pattern))
-    monkeypatch.setattr(cache, "code_digest", lambda: "an-upgraded-model")
+    # A default of the scenario layer: demand's coefficient of variation.
+    edit(
+        package_copy / "scenario" / "products.py",
+        '0.0, ge=0, le=3, description="Coefficient',
+        '0.1, ge=0, le=3, description="Coefficient',
+    )
     sim.run(s, replications=2, cache=True)
-    assert len(calls) == 2  # the cache is keyed by the code too: computed again
+    assert len(calls) == 2  # computed again
+    # A module in a subpackage of the model.
+    (package_copy / "model" / "vehicle").mkdir(exist_ok=True)
+    (package_copy / "model" / "vehicle" / "new_rule.py").write_text('"""A new rule."""\n')
+    cache.code_digest.cache_clear()
+    sim.run(s, replications=2, cache=True)
+    assert len(calls) == 4
+    # A packaged template cannot change a result: still served from the cache.
+    edit(package_copy / "scenario" / "templates" / "starter.yaml", "meta:", "# edited\nmeta:")
+    sim.run(s, replications=2, cache=True)
+    assert len(calls) == 4
+
+
+def test_another_package_version_never_reuses_old_results(monkeypatch, fresh_digest):
+    s = sim.load(DATA / "small.yaml")
+    sim.run(s, replications=2, cache=True)
+    calls = counting(monkeypatch)
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    cache.code_digest.cache_clear()
+    sim.run(s, replications=2, cache=True)
+    assert len(calls) == 2
