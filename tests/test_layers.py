@@ -30,6 +30,13 @@ LAYERS = {
     "sim.__main__": 9,
 }
 
+#: Imports against the flow not yet mended: (module, imported) -> why. Each is a strict expected
+#: failure below, so mending one fails the suite until its entry here goes.
+KNOWN = {
+    ("sim.scenario.contract", "sim.model.policy"): "the schema's Policy literal is read from the model's registry",
+    ("sim.scenario.supply", "sim.model.chips"): "the schema's ChipPolicy literal is read from the model's registry",
+}
+
 
 def module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -77,9 +84,17 @@ def test_no_module_imports_a_later_layer(module: str):
     upward = [
         f"{MODULES[module].relative_to(ROOT)}:{line} imports {name}"
         for line, name in imports(module)
-        if layer(name) > layer(module)
+        if layer(name) > layer(module) and (module, name) not in KNOWN
     ]
     assert not upward, "imports against the flow of data:\n" + "\n".join(upward)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [pytest.param(*pair, marks=pytest.mark.xfail(strict=True, reason=why)) for pair, why in KNOWN.items()],
+)
+def test_known_upward_import_is_mended(module: str, name: str):
+    assert name not in {imported for _, imported in imports(module)}
 
 
 def test_the_check_sees_lazy_and_from_imports():
