@@ -1,51 +1,39 @@
-"""Benchmark: the baseline scenario's Monte Carlo speed next to bare SimPy's event rate.
+"""Benchmark: the baseline's wall time per replication, where it goes, and the batch model
+against the vehicle-level model.
 
-Run: python benchmarks/bench_baseline.py [--replications 100] [--repeats 5]
+Run: python benchmarks/bench_baseline.py [--scenario scenarios/baseline.yaml]
+         [--replications 100] [--repeats 5] [--vehicle-replications 1]
 
-Prints, as medians over the repeats (all measured in this one run, so the ratios hold on a
-busy machine):
-- bare SimPy: timeouts per second of one process yielding `env.timeout(1)` in a loop;
-- the model alone: SimPy events per second inside `simulate` (the event loop plus booking),
-  and where its time goes: bookings, drawing the breakdowns, and the rest (the event loop with
-  its shift, month and launch processes, demand and program draws);
-- the whole run: `sim.run` wall time for N replications (model with and without the
-  contract, folding records into arrays), events per replication and events per second.
+Prints medians over the repeats, all measured in this one run (so ratios hold on a busy
+machine):
+- `sim.run` of N replications on one core (each replication with its counterfactuals, records
+  folded into arrays): wall time in all and per replication;
+- the model alone (`simulate` of the scenario with the contract), per replication: bookings,
+  breakdown draws, and the rest (SimPy's event loop, demand and program draws), and the SimPy
+  events it schedules;
+- the batch model against the vehicle-level model on the scenario's first year, same seeds:
+  wall time per replication of each, their ratio, and their mean output.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import simpy
-
 import sim
 from sim.experiment.seeding import streams
-from sim.model import Setup, breakdowns, production, simulate
+from sim.model import Setup, batch, breakdowns, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def bare_simpy_rate(n: int = 1_000_000) -> float:
-    """Timeouts per second of the simplest SimPy process."""
-
-    def ticker(env: simpy.Environment):
-        for _ in range(n):
-            yield env.timeout(1)
-
-    env = simpy.Environment()
-    env.process(ticker(env))
-    began = time.perf_counter()
-    env.run()
-    return n / (time.perf_counter() - began)
-
-
 class Stopwatch:
     """Seconds spent inside a function while in the `with` block, by wrapping it (called a few
-    times per replication, so the wrapper costs nothing measurable)."""
+    hundred times per replication, so the wrapper costs nothing measurable)."""
 
     def __init__(self, owner: object, name: str):
         self.owner, self.name, self.seconds = owner, name, 0.0
@@ -67,18 +55,32 @@ class Stopwatch:
         setattr(self.owner, self.name, self.inner)
 
 
-def model_rate(scenario: sim.Scenario, replications: int) -> tuple[float, int, dict[str, float]]:
-    """(events per second, events per replication, ms per replication by part) of the model alone."""
+def model_parts(scenario: sim.Scenario, replications: int) -> tuple[dict[str, float], int]:
+    """(ms per replication by part, SimPy events per replication) of the model alone."""
     setup = Setup.of(scenario)
     events = 0
-    with Stopwatch(production.Production, "_book_lines") as booking, Stopwatch(breakdowns, "failures") as drawing:
+    with Stopwatch(batch.Batch, "book") as booking, Stopwatch(breakdowns, "failures") as drawing:
         began = time.perf_counter()
         for r in range(replications):
             events += simulate(scenario, streams(scenario.meta.seed, r), lambda *record: None, setup)
         wall = time.perf_counter() - began
-    seconds = {"bookings": booking.seconds, "breakdown draws": drawing.seconds}
-    seconds["the rest (event loop, draws, months)"] = wall - sum(seconds.values())
-    return events / wall, events // replications, {k: v / replications * 1e3 for k, v in seconds.items()}
+    parts = {"bookings": booking.seconds, "breakdown draws": drawing.seconds}
+    parts["the rest (event loop, draws)"] = wall - sum(parts.values())
+    parts["simulate in all"] = wall
+    return {k: v / replications * 1e3 for k, v in parts.items()}, events // replications
+
+
+def first_year(scenario: sim.Scenario) -> sim.Scenario:
+    start = scenario.meta.start_date
+    end = dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
+    return scenario.model_copy(update={"meta": scenario.meta.model_copy(update={"end_date": end})})
+
+
+def per_replication(scenario: sim.Scenario, replications: int, fidelity: str) -> tuple[float, float]:
+    """(seconds per replication, mean output) of `sim.run`."""
+    began = time.perf_counter()
+    results = sim.run(scenario, replications=replications, fidelity=fidelity)
+    return (time.perf_counter() - began) / replications, results.built.sum(axis=(1, 2)).mean()
 
 
 def main() -> int:
@@ -86,35 +88,40 @@ def main() -> int:
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.yaml"))
     parser.add_argument("--replications", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--vehicle-replications", type=int, default=1)
     args = parser.parse_args()
     scenario = sim.load(args.scenario)
+    year = first_year(scenario)
+    n, nv = args.replications, args.vehicle_replications
 
-    bare, model, run_wall, run_rate = [], [], [], []
+    walls: list[float] = []
     parts: dict[str, list[float]] = {}
-    per_rep = 0
+    batch_year: list[float] = []
+    events = 0
     for _ in range(args.repeats):
-        bare.append(bare_simpy_rate())
-        rate, per_rep, ms = model_rate(scenario, args.replications)
-        model.append(rate)
+        began = time.perf_counter()
+        sim.run(scenario, replications=n)
+        walls.append(time.perf_counter() - began)
+        ms, events = model_parts(scenario, n)
         for part, value in ms.items():
             parts.setdefault(part, []).append(value)
-        began = time.perf_counter()
-        results = sim.run(scenario, replications=args.replications)
-        run_wall.append(time.perf_counter() - began)
-        run_rate.append(results.events / run_wall[-1])
+        batch_year.append(per_replication(year, 20 * nv, "batch")[0])
+    vehicle_wall, vehicle_out = per_replication(year, nv, "vehicle")
+    batch_out = sim.run(year, replications=nv).built.sum(axis=(1, 2)).mean()
     med = statistics.median
-    print(f"scenario: {args.scenario} ({args.replications} replications, median of {args.repeats} repeats)")
-    print(f"bare SimPy timeouts/s:                   {med(bare):>12,.0f}")
-    print(f"model events/s (simulate only):          {med(model):>12,.0f}  ({med(model) / med(bare):.0%} of bare)")
-    print(f"events per replication (with contract):  {per_rep:>12,}")
-    print(f"  the same events in bare SimPy:           {per_rep / med(bare) * 1e3:>12.2f} ms per replication")
+    print(f"scenario: {args.scenario} ({n} replications, median of {args.repeats} repeats)")
+    print(f"sim.run, {n} replications, one core:      {med(walls):>10.2f} s")
+    print(f"  per replication (with counterfactuals):  {med(walls) / n * 1e3:>10.2f} ms")
+    print(f"the model alone (simulate, with the contract), per replication, {events:,} SimPy events:")
     for part, values in parts.items():
-        print(f"  {part + ':':<39} {med(values):>12.2f} ms per replication")
-    print(f"events per replication (sim.run, both):  {results.events // args.replications:>12,}")
+        print(f"  {part + ':':<40} {med(values):>10.2f} ms")
+    print(f"first year ({year.meta.start_date} to {year.meta.end_date}), sim.run per replication:")
+    print(f"  batch:                                   {med(batch_year) * 1e3:>10.2f} ms")
+    print(f"  vehicle level:                           {vehicle_wall * 1e3:>10.2f} ms")
+    print(f"  batch is {vehicle_wall / med(batch_year):,.0f}x faster")
     print(
-        f"sim.run events/s (incl. folding):        {med(run_rate):>12,.0f}  ({med(run_rate) / med(bare):.0%} of bare)"
+        f"  mean output over {nv}: batch {batch_out:,.0f}, vehicle {vehicle_out:,.0f} ({vehicle_out / batch_out - 1:+.2%})"
     )
-    print(f"sim.run wall time, {args.replications} replications:      {med(run_wall):>12.2f} s")
     return 0
 
 

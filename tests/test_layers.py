@@ -19,6 +19,9 @@ PACKAGE = ROOT / "sim"
 LAYERS = {
     "sim.version": 0,
     "sim.scenario": 1,
+    # The model's registries of rules: pure modules the schema reads its choices from (one list).
+    "sim.model.policy": 1,
+    "sim.model.chips": 1,
     "sim.model": 2,
     "sim.results": 3,
     "sim.experiment": 4,
@@ -28,13 +31,6 @@ LAYERS = {
     "sim.cli": 8,
     "sim.cli_reference": 9,
     "sim.__main__": 9,
-}
-
-#: Imports against the flow not yet mended: (module, imported) -> why. Each is a strict expected
-#: failure below, so mending one fails the suite until its entry here goes.
-KNOWN = {
-    ("sim.scenario.contract", "sim.model.policy"): "the schema's Policy literal is read from the model's registry",
-    ("sim.scenario.supply", "sim.model.chips"): "the schema's ChipPolicy literal is read from the model's registry",
 }
 
 
@@ -84,17 +80,9 @@ def test_no_module_imports_a_later_layer(module: str):
     upward = [
         f"{MODULES[module].relative_to(ROOT)}:{line} imports {name}"
         for line, name in imports(module)
-        if layer(name) > layer(module) and (module, name) not in KNOWN
+        if layer(name) > layer(module)
     ]
     assert not upward, "imports against the flow of data:\n" + "\n".join(upward)
-
-
-@pytest.mark.parametrize(
-    ("module", "name"),
-    [pytest.param(*pair, marks=pytest.mark.xfail(strict=True, reason=why)) for pair, why in KNOWN.items()],
-)
-def test_known_upward_import_is_mended(module: str, name: str):
-    assert name not in {imported for _, imported in imports(module)}
 
 
 def test_the_check_sees_lazy_and_from_imports():

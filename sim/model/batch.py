@@ -16,7 +16,7 @@ import simpy
 
 from sim.model import processes
 from sim.model.backlog import Backlog
-from sim.model.chips import Pool
+from sim.model.kits import Pool
 from sim.model.ledger import Ledger
 from sim.model.plan import Item, Want, major_family, plan
 from sim.model.policy import POLICIES, proportional
@@ -131,23 +131,25 @@ class Batch:
     def book(self) -> None:
         """Book production since the last booking instant.
 
-        Kits change what can be built when they arrive: if the kits in hand at the batch's
-        start do not cover its plan, the batch is booked delivery by delivery, each piece
-        with the kits delivered by its start. Otherwise their timing cannot matter and one
-        piece is exact. Either way the result does not depend on how often the model books.
+        Kits change what can be built when they arrive. If, up to every delivery in the batch,
+        the kits in hand at its start and those delivered before cover what the plan starts
+        by then (at its even pace over the lines' available hours), their timing cannot
+        matter and one piece is exact; otherwise the batch is booked delivery by delivery,
+        each piece with the kits delivered by its start. Either way the result does not
+        depend on how often the model books.
         """
         t0, now = self.last, self.env.now
         if now <= t0:
             return
         self.last = now
         inside = self.pool.between(t0, now) if self.pool is not None else []
-        if not inside or not self._book(t0, now, only_if_covered=True):
+        if not inside or not self._book(t0, now, inside):
             for a, b in itertools.pairwise([t0, *inside, now]):
                 self._book(a, b)
 
-    def _book(self, t0: float, t1: float, only_if_covered: bool = False) -> bool:
-        """Book every line's batch over clock hours [t0, t1]; with `only_if_covered`, only if
-        the kits in hand at t0 cover its plan (returns whether it booked)."""
+    def _book(self, t0: float, t1: float, inside: list[float] | None = None) -> bool:
+        """Book every line's batch over clock hours [t0, t1]. With the deliveries `inside` it,
+        only if the kits cover the plan up to each of them (returns whether it booked)."""
         spans = [(c.open_until(t0), c.open_until(t1)) for c in self.setup.calendars]
         reserve = self._reserve()
         hours: dict[str, tuple[float, float]] = {}  # line -> (open, down) hours
@@ -196,8 +198,10 @@ class Batch:
                 if line.stage == 0:
                     for item in plans.get(line.name, ()):
                         first[item.product] += item.started
-            if only_if_covered and not self.pool.covers(first):
-                return False
+            if inside:
+                if not self._covered(plans, available, spans, t0, inside):
+                    return False
+                self.pool.receive(inside[-1])
             cut = self.pool.cut(first)
         # Book what the cut plan makes.
         for name, (open_h, down) in hours.items():
@@ -229,6 +233,37 @@ class Batch:
                     self.pool.use(i, through)
             for name, (busy, starved, blocked) in shops.idle.items():
                 self.ledger.idle(self.by_name[name], busy, starved, blocked, t0)
+        return True
+
+    def _covered(
+        self,
+        plans: dict[str, list[Item]],
+        available: dict[str, float],
+        spans: list[tuple[float, float]],
+        t0: float,
+        inside: list[float],
+    ) -> bool:
+        """Whether the kits in hand at t0, with those delivered before each delivery `inside`
+        the batch, cover what the plan starts up to it (and the kits of them all the whole plan)."""
+        pool = self.pool
+        assert pool is not None
+        calendars = self.setup.calendars
+        delivered = 0.0
+        for k, d in enumerate([*inside, self.env.now]):
+            started = [0.0] * len(self.backlog)  # planned starts up to d
+            for line in self.state.lines:
+                items = plans.get(line.name)
+                if line.stage or not items:
+                    continue
+                o0 = spans[line.plant][0]
+                o = calendars[line.plant].open_until(d)
+                share = (o - o0 - (line.down.until(o) - line.down.until(o0))) / available[line.name]
+                for item in items:
+                    started[item.product] += item.started * share
+            if not pool.covers(started, delivered):
+                return False
+            if k < len(inside):
+                delivered += pool.delivered(d)
         return True
 
     def _want(self, line: Line, i: int, vehicles: float) -> Want:

@@ -136,3 +136,63 @@ def test_a_plant_building_only_the_customers_product_runs():
     r = sim.run(build(data), replications=2)
     assert r.built.sum() > 0
     assert r.reference["without_contract"].sum() == 0
+
+
+def saturated_reserve(**changes) -> dict:
+    """small.yaml with endless demand on both sides, SOP on day 0 and a reserve in units."""
+    data = small_data()
+    data["products"][0]["demand"] = {"units_per_month": 1e6}
+    data["products"][1]["demand"] = {"units_per_month": 1e6}
+    data["products"][1].pop("ramp")
+    data["program"]["milestones"] = [{"id": "go", "duration_days": {"kind": "fixed", "value": 0}}]
+    data["contract"] = {"customer": "xiaomi", "policy": "reserved_share", "reserved_units_per_month": 5000}
+    for key, value in changes.items():
+        data["products"][1][key] = value
+    return data
+
+
+def test_reserved_units_are_good_vehicles_not_line_passes():
+    # Yield 0.8 with every failure reworked: 1.2 passes per good vehicle. 5,000 reserved units
+    # are 5,000 good vehicles a month (their 6,000 passes take 100 of the line's ~330 h), not
+    # the 5,000 / 1.2 = 4,167 that 5,000 passes would give.
+    r = sim.run(build(saturated_reserve(first_pass_yield=0.8, rework_share=1.0)), replications=1)
+    assert r.built[0, 1, 1:] == pytest.approx(5000.0)
+    # With half the failures scrapped (0.9 good of 1.1 passes per start), still 5,000 good.
+    r = sim.run(build(saturated_reserve(first_pass_yield=0.8, rework_share=0.5)), replications=1)
+    assert r.built[0, 1, 1:] == pytest.approx(5000.0)
+
+
+def test_reserved_units_hold_through_breakdowns():
+    # The reserve is a share of the month's available hours (open less breakdowns), so the
+    # customer still gets its 5,000 good vehicles in a month with failures.
+    data = saturated_reserve()
+    data["plants"][0]["lines"][0]["breakdowns"] = {
+        "time_between_failures_hours": {"kind": "exponential", "mean": 20},
+        "time_to_repair_hours": {"kind": "exponential", "mean": 3},
+    }
+    r = sim.run(build(data), replications=1)
+    assert r.down_hours[0, 0, 1:].min() > 0
+    assert r.built[0, 1, 1:] == pytest.approx(5000.0)
+
+
+def test_reserved_units_in_a_plant_with_shops_count_the_last_shop_only():
+    # Body, paint and assembly at 60 JPH, 6,000 a month reserved: the customer gets 6,000 a month
+    # (the reserve is taken on the assembly line, where finished vehicles leave), not 6,000 / 3.
+    from tests.model.test_shops import shops_scenario
+
+    line = {"jph": 60, "products": ["car", "ev"]}
+    s = shops_scenario(
+        {"id": "b1", **line},
+        {"id": "p1", **line},
+        {"id": "a1", **line},
+        [{"id": "car"}, {"id": "ev", "brand": "Xiaomi", "owner": "xiaomi", "demand": {"units_per_month": 1e6}}],
+        end="2022-04-30",
+        program={
+            "start_date": "2022-01-03",
+            "target_launch": "2022-06-30",
+            "milestones": [{"id": "go", "duration_days": {"kind": "fixed", "value": 0}}],
+        },
+        contract={"customer": "xiaomi", "policy": "reserved_share", "reserved_units_per_month": 6000},
+    )
+    r = sim.run(s, replications=1)
+    assert r.built[0, 1, 1:] == pytest.approx(6000.0, rel=1e-6)

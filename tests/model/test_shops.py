@@ -187,3 +187,67 @@ def test_shop_yields_must_name_an_earlier_shop():
             {"id": "a1", "jph": 40, "products": ["car"]},
             [{"id": "car", "shop_yields": {"assembly": 0.9}}],
         )
+
+
+def tandem(buffer: float | None, end: str = "2024-12-31") -> Scenario:
+    """Body and assembly at 60 JPH, open around the clock, both failing (MTBF 20 h, MTTR 2 h)."""
+    failures = {
+        "time_between_failures_hours": {"kind": "exponential", "mean": 20},
+        "time_to_repair_hours": {"kind": "exponential", "mean": 2},
+    }
+    always = {
+        "shifts_per_day": 3,
+        "hours_per_shift": 8,
+        "first_shift_start_hour": 0,
+        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
+    line = {"jph": 60, "products": ["car"], "breakdowns": failures}
+    return Scenario.model_validate(
+        {
+            "meta": {"name": "tandem", "start_date": "2022-01-01", "end_date": end, "seed": 11},
+            "plants": [
+                {
+                    "name": "p",
+                    "owner": "gwm",
+                    "calendar": always,
+                    "shops": [
+                        {"id": "body", "lines": [{"id": "b", **line}], "buffer_after_units": buffer},
+                        {"id": "assembly", "lines": [{"id": "a", **line}]},
+                    ],
+                }
+            ],
+            "products": owner_products([{"id": "car"}]),
+        }
+    )
+
+
+def test_without_a_buffer_two_shops_build_while_both_are_up():
+    # With no buffer a stage builds only while the other is up too: output = 60 x the hours
+    # both lines are up, exactly, for the failures drawn; over three years that is close to the
+    # theory for independent failures, 60 x open x A^2 with A = 20 / 22.
+    from sim.model import breakdowns
+    from sim.model.calendar import Calendar
+    from sim.model.intervals import Intervals
+    from sim.model.streams import child
+
+    s = tandem(0)
+    r = sim.run(s, replications=1)
+    cal = Calendar(s.plants[0].calendar, s.meta.start_date, s.meta.end_date)
+    rng = streams(s.meta.seed, 0).breakdowns
+    body, assembly = (
+        breakdowns.failures(s.plants[0].shops[k].lines[0].breakdowns, cal, child(rng, name))
+        for k, name in enumerate(s.line_names())
+    )
+    # Down hours of either line = down(body) + down(assembly) - both down at once.
+    both_down = sum(
+        max(0.0, min(b1, b2) - max(a1, a2))
+        for a1, b1 in zip(body.starts, body.ends, strict=True)
+        for a2, b2 in zip(assembly.starts, assembly.ends, strict=True)
+        if a2 < b1 and a1 < b2
+    )
+    either_down = body.total + assembly.total - both_down
+    assert isinstance(body, Intervals)
+    assert r.built.sum() == pytest.approx(60 * (cal.shifts.total - either_down), rel=1e-9)
+    assert r.built.sum() == pytest.approx(60 * cal.shifts.total * (20 / 22) ** 2, rel=0.01)
+    # A buffer lets one shop work through the other's repairs.
+    assert sim.run(tandem(120), replications=1).built.sum() > r.built.sum() * 1.02
