@@ -1,0 +1,161 @@
+"""Buffers between shops, their lanes, and how a line after the first shop takes its input.
+
+Between two shops each route (the products that follow the same line in every shop) has a
+*lane* of the buffer, first in first out, like the lanes of a painted-body store. Lanes are
+sized in proportion to each route's flow into the buffer over the previous week (equal
+shares before any flow), in whole vehicles that add up to the buffer's size. A line that
+finishes a vehicle puts it into its lane of the next buffer; while the lane is full the line
+*blocks* holding the vehicle (with no buffer at all, until the next line takes it from its
+hands). A line *starves* while no vehicle routed to it waits at the head of any of its
+lanes in. A line fed by several lanes (a paint shop after two body lines) takes the head of
+the lane of its current family while its campaign lasts, else the oldest head: it merges in
+campaigns, as the first shop releases them. Where the heads belong to both sides of the
+contract (a shared line fed by a customer's own line), the contract chooses the side first:
+the first shop cannot keep the reserve there, since neither feeding line sees the other.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+
+import simpy
+
+from sim.model.vehicle.contract import Contract
+from sim.model.vehicle.lines import Line
+from sim.model.vehicle.orders import Orders
+
+
+class Lane:
+    """One route's lane of one buffer: vehicles stored, and one held by the line feeding it."""
+
+    __slots__ = ("cap", "flow", "held", "line", "order", "stored")
+
+    def __init__(self, line: Line, order: itertools.count):
+        self.line = line  # the line it feeds
+        self.order = order  # arrival numbers, shared by the plant's lanes: "oldest" across lanes
+        self.cap = math.inf  # vehicles it stores
+        self.flow = 0  # vehicles put in since the last resizing
+        self.stored: deque[tuple[int, int]] = deque()  # (arrival, product)
+        self.held: tuple[int, int, simpy.Event] | None = None  # (arrival, product, unblocks the feeder)
+
+    def __len__(self) -> int:
+        return len(self.stored) + (self.held is not None)
+
+    def has_room(self) -> bool:
+        """Whether a vehicle put now would be stored (not held by its line)."""
+        return self.held is None and len(self.stored) < self.cap
+
+    def head(self) -> tuple[int, int] | None:
+        """(arrival, product) of the vehicle at the head, or None."""
+        if self.stored:
+            return self.stored[0]
+        if self.held is not None:
+            return self.held[0], self.held[1]
+        return None
+
+    def put(self, p: int) -> simpy.Event | None:
+        """A finished vehicle of p arrives; returns the event that unblocks its line if the lane is full."""
+        self.flow += 1
+        n = next(self.order)
+        blocked: simpy.Event | None = None
+        if len(self.stored) < self.cap:
+            self.stored.append((n, p))
+        else:
+            blocked = self.line.env.event()
+            self.held = (n, p, blocked)
+        arrival = self.line.arrival
+        if arrival is not None:  # the line it feeds is waiting for input
+            self.line.arrival = None
+            arrival.succeed()
+        return blocked
+
+    def take(self) -> int:
+        """Remove the head; a held vehicle moves up (or is taken from its line's hands)."""
+        if self.stored:
+            p = self.stored.popleft()[1]
+            self._admit()
+            return p
+        assert self.held is not None
+        p = self.held[1]
+        unblock = self.held[2]
+        self.held = None
+        unblock.succeed()
+        return p
+
+    def _admit(self) -> None:
+        if self.held is not None and len(self.stored) < self.cap:
+            n, p, unblock = self.held
+            self.stored.append((n, p))
+            self.held = None
+            unblock.succeed()
+
+
+class Buffer:
+    """The buffer after one shop: its size and a lane per route."""
+
+    def __init__(self, size: float, lanes: list[Lane]):
+        self.size = size
+        self.lanes = lanes
+        self.resize()
+
+    def resize(self) -> None:
+        """Lanes in proportion to last week's flow (equal before any), whole vehicles summing to the size."""
+        if math.isinf(self.size):
+            return
+        flows = [lane.flow for lane in self.lanes]
+        total = sum(flows)
+        for lane in self.lanes:
+            lane.flow = 0
+        if total == 0 and not math.isinf(self.lanes[0].cap):
+            return  # nothing flowed last week: the lanes stay as they were
+        weights = [f / total for f in flows] if total > 0 else [1 / len(flows)] * len(flows)
+        whole = int(self.size + 1e-9)
+        exact = [whole * w for w in weights]
+        caps = [int(x) for x in exact]
+        # The vehicles rounding leaves over go to the largest remainders.
+        for i in sorted(range(len(caps)), key=lambda i: caps[i] - exact[i])[: whole - sum(caps)]:
+            caps[i] += 1
+        for lane, cap in zip(self.lanes, caps, strict=True):
+            lane.cap = cap
+            lane._admit()
+
+
+class Intake:
+    """The source of a line after the first shop: the heads of its lanes in."""
+
+    def __init__(self, orders: Orders, contract: Contract):
+        self.orders = orders
+        self.contract = contract
+
+    def wait(self, line: Line) -> simpy.Event:
+        line.arrival = line.env.event()
+        return line.arrival
+
+    def pick(self, line: Line) -> int:
+        lanes = line.lanes_in
+        if len(lanes) == 1:
+            return lanes[0].take() if len(lanes[0]) else -1
+        heads = [(h[0], h[1], lane) for lane in lanes if (h := lane.head()) is not None]
+        if not heads:
+            return -1
+        if len(heads) > 1:
+            if not line.last:
+                # A vehicle whose lane out is full would only block the line: while another
+                # waiting vehicle could move on, that one goes first.
+                out = line.lanes_out
+                free = [h for h in heads if out[h[1]].has_room()]
+                if free:
+                    heads = free
+            families = line.families
+            if line.campaign and line.run_length < line.campaign and line.family is not None:
+                same = [h for h in heads if families[h[1]] == line.family]
+                if same:
+                    heads = same
+            customer = self.orders.customer
+            sides = {customer[h[1]] for h in heads}
+            if len(sides) == 2:
+                turn = self.contract.customer_next(line, True, True, self.orders)
+                heads = [h for h in heads if customer[h[1]] == turn]
+        return min(heads, key=lambda h: h[0])[2].take()
