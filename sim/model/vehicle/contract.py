@@ -12,7 +12,8 @@ so that the cross-check compares two readings of the same page.
 - `reserved_share`: the customer's reserve `s` of a line's hours (a share, or units per month
   turned into the share of the month's last-shop line hours they take at today's rate);
   vehicle by vehicle, the customer while its hours on the line this month are below `s` times
-  the line's up hours so far this month, else the owner, else the customer.
+  the line's up hours so far this month (in the SOP month: since SOP), else the owner, else
+  the customer.
 
 Every rule is work-conserving: a side that cannot go never holds the line.
 """
@@ -96,5 +97,6 @@ class Contract:
             owner_share = (line.done[0] + 1) / owner_need if owner_need > 0 else float("inf")
             customer_share = (line.done[1] + 1) / customer_need if customer_need > 0 else float("inf")
             return customer_share < owner_share
-        # reserved_share
-        return line.customer_hours < self.share * (line.u - line.mu[self.month])
+        # reserved_share: up hours count from the month's start, or from SOP in the SOP month
+        # (before SOP the reserve is free for the owner, as in the batch's booking from SOP).
+        return line.customer_hours < self.share * (line.u - line.reserve_from)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from sim.model.vehicle.buffers import Lane
 
 
+ROUNDING = 1e-7  # hours: what a long sum of passes may drift from the exact up hours
+
+
 class Source(Protocol):
     """Where a line's next vehicle comes from."""
 
@@ -105,6 +108,7 @@ class Line:
         self.waiting: list[float] | None = None  # the hours an open wait is booked to
         self.since = 0.0  # up hours at which that wait began
         self.customer_hours = 0.0  # hours on the customer's vehicles this month (the reserve's check)
+        self.reserve_from = 0.0  # up hours at the month's start (or SOP): the reserve counts from there
         self.done = [0, 0]  # vehicles of each side (owner, customer) taken since the last release
 
     def __repr__(self) -> str:
@@ -151,7 +155,7 @@ class Line:
         source = self.source
         assert source is not None
         pick, wait = source.pick, source.wait
-        up_ends, up_starts, up_before = self.up.upto, self.up.starts, self.up.before
+        up_ends, up_starts, up_stops, up_before = self.up.upto, self.up.starts, self.up.ends, self.up.before
         n_up = len(up_ends)
         good_count, scrap_count, busy, mu = self.good_count, self.scrap_count, self.busy, self.mu
         starts = [*self.month_starts[1:], math.inf]  # the start of each month's next one
@@ -179,11 +183,11 @@ class Line:
             work = (2.0 if result == REWORKED else 1.0) / (jph * rate[p])
             u0 = self.u
             u1 = u0 + change + work
-            if end < u1 < end + 1e-7:  # rounding in a long sum of passes: the last one ends at the horizon
-                u1 = end
             if side:
                 self.customer_hours += change + work
-            i = bisect.bisect_left(up_ends, u1)  # the clock at up hour u1: Intervals.at, inlined
+            # The clock at up hour u1 (Intervals.at, inlined); a pass ending within rounding of the
+            # end of an up interval (a shift end, a failure, the horizon) ends there, not after it.
+            i = bisect.bisect_left(up_ends, u1 - ROUNDING)
             if i == n_up:  # it would finish after the horizon: book what it does until then, and stop
                 if change:
                     self._changeover(p, u0, min(u0 + change, end))
@@ -193,6 +197,8 @@ class Line:
                 yield env.event()  # never fires
                 return
             t1 = up_starts[i] + u1 - up_before[i]
+            if t1 > up_stops[i]:
+                t1 = up_stops[i]
             if change:
                 self._changeover(p, u0, u0 + change)
                 u0 += change

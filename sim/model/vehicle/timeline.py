@@ -120,7 +120,7 @@ class Timeline:
         """Demand was released: equal fill counts from here, and spare pool kits may serve it."""
         self.orders.snapshot()
         for line in self.lines:
-            line.done = [0, 0]
+            line.done[0] = line.done[1] = 0
         if self.kits is not None:
             self.kits.share(t, self._next_delivery(t))
 
@@ -130,6 +130,7 @@ class Timeline:
         self.contract.update(self.orders)
         for line in self.lines:
             line.customer_hours = 0.0
+            line.reserve_from = line.up_at(t)
         self._released(t)
 
     def _sop(self, sop: float, t: float) -> None:
@@ -140,6 +141,8 @@ class Timeline:
         left = (m.end_hour - t) / (m.end_hour - m.start_hour)
         self.orders.sop(k, left, t)
         self.contract.update(self.orders)
+        for line in self.lines:
+            line.reserve_from = line.up_at(t)
         self._released(t)
 
     def _rate(self, p: int, value: float) -> None:
