@@ -34,7 +34,7 @@ from sim.model.vehicle.contract import Contract
 from sim.model.vehicle.kits import Kits
 from sim.model.vehicle.lines import Line
 from sim.model.vehicle.orders import Orders
-from sim.model.vehicle.quality import Tests
+from sim.model.vehicle.quality import Inspection
 from sim.model.vehicle.starts import Starts
 from sim.model.vehicle.timeline import Timeline
 from sim.scenario import Scenario
@@ -57,8 +57,10 @@ class VehicleLevel:
     ):
         self.env = env
         self.orders = Orders(scenario, plant, (setup.forecast * demand_factors).tolist(), record)
-        tests = Tests(quality)
-        self.lines = [Line(env, s, setup.calendars[s.plant], setup.months, self.orders, tests) for s in plant.lines]
+        inspection = Inspection(quality)
+        self.lines = [
+            Line(env, s, setup.calendars[s.plant], setup.months, self.orders, inspection) for s in plant.lines
+        ]
         by_name = {line.name: line for line in self.lines}
         months = setup.months
         last = [line for line in self.lines if line.last and line.customer]

@@ -32,7 +32,7 @@ from sim.model.intervals import Intervals
 from sim.model.recorder import Kind, Sink
 from sim.model.state import Line as LineSpec
 from sim.model.vehicle.orders import Orders
-from sim.model.vehicle.quality import REWORKED, SCRAPPED, Tests
+from sim.model.vehicle.quality import REWORKED, SCRAPPED, Inspection
 
 if TYPE_CHECKING:
     from sim.model.vehicle.buffers import Lane
@@ -61,7 +61,7 @@ class Line:
         calendar: Calendar,
         months: list[Month],
         orders: Orders,
-        tests: Tests,
+        inspection: Inspection,
     ):
         self.env = env
         self.spec = spec
@@ -76,7 +76,7 @@ class Line:
         self.stage = spec.stage
         self.yields = spec.yields
         self.orders = orders
-        self.tests = tests
+        self.inspection = inspection
         self.campaign = 0.0  # vehicles of one family it keeps to before choosing freely (0: no campaigns)
         self.source: Source | None = None
         self.lanes_in: list[Lane] = []  # lanes of the buffer before it (shops after the first)
@@ -151,7 +151,7 @@ class Line:
         rate, fpy, rework, customer = orders.rate, orders.fpy, orders.rework, orders.customer
         backlog, inflight, built = orders.backlog, orders.inflight, orders.built
         families, yields, last, jph, done = self.families, self.yields, self.last, self.jph, self.done
-        outcome = self.tests.outcome
+        outcome = self.inspection.outcome
         source = self.source
         assert source is not None
         pick, wait = source.pick, source.wait

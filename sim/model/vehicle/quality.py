@@ -17,7 +17,7 @@ BLOCK = 8192
 PASSED, REWORKED, SCRAPPED = 1, 2, 0  # outcome of a test: the passes it costs, 0 for scrap (one pass)
 
 
-class Tests:
+class Inspection:
     """Pass, rework or scrap, one vehicle at a time."""
 
     __slots__ = ("i", "rng", "uniforms")
