@@ -82,7 +82,7 @@ class VehicleLevel:
         intake = Intake(self.orders, self.contract)
         self.buffers: list[Buffer] = []
         for line in self.lines:
-            line.on_scrap = self.starts.wake  # a scrapped vehicle's demand wants another start
+            line.on_scrap = self.starts.scrapped  # a scrapped vehicle's demand wants another start
             if line.stage == 0:
                 line.source = self.starts
                 # Release in campaigns as long as the longest of a line with changeovers on its routes,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import deque
+from collections.abc import Callable
 
 import simpy
 
@@ -133,11 +134,16 @@ class Intake:
         line.arrival = line.env.event()
         return line.arrival
 
-    def pick(self, line: Line) -> int:
+    def picker(self, line: Line) -> Callable[[], int]:
+        """The function that takes `line`'s next vehicle from its lanes in (its product, or -1)."""
         lanes = line.lanes_in
-        if len(lanes) == 1:
-            return lanes[0].take() if len(lanes[0]) else -1
-        heads = [(h[0], h[1], lane) for lane in lanes if (h := lane.head()) is not None]
+        if len(lanes) == 1:  # one route in: first in, first out
+            lane = lanes[0]
+            return lambda: lane.take() if lane.stored or lane.held is not None else -1
+        return lambda: self._merge(line)
+
+    def _merge(self, line: Line) -> int:
+        heads = [(h[0], h[1], lane) for lane in line.lanes_in if (h := lane.head()) is not None]
         if not heads:
             return -1
         if len(heads) > 1:

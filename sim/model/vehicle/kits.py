@@ -74,12 +74,6 @@ class Kits:
         self.held = [0.0] * len(self.per)
         self.delivered = 0.0
 
-    def has(self, p: int) -> bool:
-        return self.held[p] >= self.per[p] - EPS
-
-    def use(self, p: int) -> None:
-        self.held[p] -= self.per[p]
-
     def deliver(self, time: float, kits: float, until: float) -> None:
         """Kits arrive at `time`; share the pool for the window up to the next delivery."""
         self.pool += kits

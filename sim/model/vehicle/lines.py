@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Protocol
 
 import simpy
@@ -32,7 +32,7 @@ from sim.model.intervals import Intervals
 from sim.model.recorder import Kind, Sink
 from sim.model.state import Line as LineSpec
 from sim.model.vehicle.orders import Orders
-from sim.model.vehicle.quality import REWORKED, SCRAPPED, Inspection
+from sim.model.vehicle.quality import PASSED, REWORKED, SCRAPPED, Inspection
 
 if TYPE_CHECKING:
     from sim.model.vehicle.buffers import Lane
@@ -44,11 +44,11 @@ ROUNDING = 1e-7  # hours: what a long sum of passes may drift from the exact up 
 class Source(Protocol):
     """Where a line's next vehicle comes from."""
 
-    def pick(self, line: Line) -> int:
-        """The product of the vehicle the line takes now (committed), or -1 if none can come."""
+    def picker(self, line: Line) -> Callable[[], int]:
+        """A function that takes the line's next vehicle now (committed): its product, or -1 if none can come."""
 
     def wait(self, line: Line) -> simpy.Event:
-        """An event that fires when `pick` may find something."""
+        """An event that fires when the line's picker may find something."""
 
 
 class Line:
@@ -154,9 +154,10 @@ class Line:
         outcome = self.inspection.outcome
         source = self.source
         assert source is not None
-        pick, wait = source.pick, source.wait
+        pick, wait = source.picker(self), source.wait
         up_ends, up_starts, up_stops, up_before = self.up.upto, self.up.starts, self.up.ends, self.up.before
         n_up = len(up_ends)
+        bisect_left, rounding = bisect.bisect_left, ROUNDING
         good_count, scrap_count, busy, mu = self.good_count, self.scrap_count, self.busy, self.mu
         starts = [*self.month_starts[1:], math.inf]  # the start of each month's next one
         end = mu[-1]
@@ -164,7 +165,7 @@ class Line:
         km, next_month = 0, starts[0]  # month of the last vehicle out, and when the next one starts
         now = env.now
         while True:
-            p = pick(self)
+            p = pick()
             if p < 0:
                 yield from self._idle(wait(self), self.starved)
                 now = env.now
@@ -179,7 +180,8 @@ class Line:
                 self.family = family
                 self.run_length = 0
             self.run_length += 1
-            result = outcome(fpy[p] if last else yields[p], rework[p])
+            y = fpy[p] if last else yields[p]
+            result = PASSED if y >= 1.0 else outcome(y, rework[p])
             work = (2.0 if result == REWORKED else 1.0) / (jph * rate[p])
             u0 = self.u
             u1 = u0 + change + work
@@ -187,7 +189,7 @@ class Line:
                 self.customer_hours += change + work
             # The clock at up hour u1 (Intervals.at, inlined); a pass ending within rounding of the
             # end of an up interval (a shift end, a failure, the horizon) ends there, not after it.
-            i = bisect.bisect_left(up_ends, u1 - ROUNDING)
+            i = bisect_left(up_ends, u1 - rounding)
             if i == n_up:  # it would finish after the horizon: book what it does until then, and stop
                 if change:
                     self._changeover(p, u0, min(u0 + change, end))
@@ -217,12 +219,18 @@ class Line:
             if result == SCRAPPED:
                 scrap_count[p][km] += 1.0
                 orders.scrap(p)
-                self.on_scrap()
+                self.on_scrap(p)
             elif last:
                 good_count[p][km] += 1.0
                 inflight[p] -= 1  # Orders.finish, inlined
                 built[p] += 1
-                backlog[p].take(1.0)
+                open_demand = backlog[p]
+                oldest = open_demand.cohorts[0] if open_demand.cohorts else None
+                if oldest is not None and oldest[1] > 1.0 and open_demand.total > 1.0:
+                    oldest[1] -= 1.0  # Backlog.take(1) when the oldest month has more than one left
+                    open_demand.total -= 1.0
+                else:
+                    open_demand.take(1.0)
             else:
                 good_count[p][km] += 1.0
                 held = self.lanes_out[p].put(p)
@@ -271,7 +279,7 @@ class Line:
                         record(months[k].start_hour, kind, name, ids[p], quantity)
 
 
-def _nothing() -> None:
+def _nothing(p: int) -> None:
     pass
 
 

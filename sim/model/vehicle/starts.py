@@ -15,6 +15,7 @@ another start).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import simpy
 
@@ -33,10 +34,15 @@ class Starts:
         self.kits = kits
         self.contract = contract
         self.woken = env.event()
-        # Kits held and needed per vehicle (with no chip supply: plenty, and none needed).
         n = len(orders.ids)
+        # Kits held and needed per vehicle (with no chip supply: plenty, and none needed).
         self.held = kits.held if kits is not None else [math.inf] * n
         self.per = kits.per if kits is not None else [0.0] * n
+        # Whole vehicles each product could start now, by its need and its kits. Exact after a
+        # refresh and kept so by each start; between refreshes it may only be too high (a good
+        # vehicle out of a route with losses lowers the need by a fraction), so the product
+        # chosen is checked before it starts.
+        self.room = [0] * n
 
     def wait(self, line: Line) -> simpy.Event:
         return self.woken
@@ -47,48 +53,106 @@ class Starts:
             woken, self.woken = self.woken, self.env.event()
             woken.succeed()
 
-    def pick(self, line: Line) -> int:
-        # Once per vehicle started: the checks of `Orders.can_start` and `Kits.has`, inlined.
-        orders = self.orders
-        rate, backlog, inflight, good = orders.rate, orders.backlog, orders.inflight, orders.good
-        held, per = self.held, self.per
-        ready = []
-        for p in line.products:
-            if rate[p] > 0 and backlog[p].total >= (inflight[p] + 1) * good[p] - EPS and held[p] >= per[p] - EPS:
-                ready.append(p)
-        if not ready:
-            return -1
-        p = ready[0] if len(ready) == 1 else self._choose(line, ready)
-        inflight[p] += 1
-        orders.since[p] += 1
-        orders.started[p] += 1
-        held[p] -= per[p]
-        return p
+    def refresh(self) -> None:
+        """Recount every product's room (after demand, kits, speed or yield changed)."""
+        for p in range(len(self.room)):
+            self.room[p] = self._room(p)
 
-    def _choose(self, line: Line, ready: list[int]) -> int:
-        """The product that goes after the campaign, the contract and equal fill have had their say."""
-        # Loops rather than comprehensions: this runs for most vehicles started.
-        if line.campaign and line.run_length < line.campaign and line.family is not None:
-            families, family = line.families, line.family
-            same = []
-            for p in ready:
-                if families[p] == family:
-                    same.append(p)
-            if same:
-                ready = same
-        customer = self.orders.customer
-        sides = 0
-        for p in ready:
-            sides |= 2 if customer[p] else 1
-        if sides == 3:
-            turn = self.contract.customer_next(line, True, True, self.orders)
-            ready = [p for p in ready if customer[p] == turn]
-        since, per_need = self.orders.since, self.orders.per_need
-        # The share of its need cleared after one more start: the product furthest behind goes
-        # (ties: the one declared first).
-        best, key = ready[0], (since[ready[0]] + 1) * per_need[ready[0]]
-        for p in ready:
-            k = (since[p] + 1) * per_need[p]
-            if k < key:
-                best, key = p, k
-        return best
+    def scrapped(self, p: int) -> None:
+        """A vehicle of p was scrapped: its demand wants another start."""
+        self.room[p] = self._room(p)
+        self.wake()
+
+    def _room(self, p: int) -> int:
+        orders = self.orders
+        if orders.rate[p] <= 0:
+            return 0
+        room = math.floor(orders.need(p) + EPS)
+        if self.per[p] > 0:
+            room = min(room, math.floor(self.held[p] / self.per[p] + EPS))
+        return max(room, 0)
+
+    def picker(self, line: Line) -> Callable[[], int]:
+        """The function that starts `line`'s next vehicle: its product, or -1 if none can start.
+
+        Once per vehicle started, so it is a closure over the lists it reads. One pass over
+        the line's few products finds, for each side, the product furthest behind in clearing
+        its need (equal fill; ties: declared first), among all that can start and among those
+        of the current family; the campaign goes on if it can, else the contract chooses the side.
+        """
+        orders, contract = self.orders, self.contract
+        room, customer, since, per_need, started = (
+            self.room,
+            orders.customer,
+            orders.since,
+            orders.per_need,
+            orders.started,
+        )
+        backlog, inflight, good, held, per = orders.backlog, orders.inflight, orders.good, self.held, self.per
+        products, families = line.products, line.families
+        inf = math.inf
+
+        def one_side() -> int:
+            campaign = line.campaign and line.run_length < line.campaign
+            family = line.family
+            while True:
+                best = same = -1
+                key = same_key = inf
+                for p in products:
+                    if room[p] > 0:
+                        k = (since[p] + 1) * per_need[p]
+                        if best < 0 or k < key:
+                            best, key = p, k
+                        if campaign and families[p] == family and (same < 0 or k < same_key):
+                            same, same_key = p, k
+                p = same if same >= 0 else best
+                if p < 0:
+                    return -1
+                # The checks of `Orders.can_start` and the kits, for the product chosen (room may be high).
+                if backlog[p].total >= (inflight[p] + 1) * good[p] - EPS and held[p] >= per[p] - EPS:
+                    break
+                room[p] = 0
+            room[p] -= 1
+            inflight[p] += 1
+            since[p] += 1
+            started[p] += 1
+            held[p] -= per[p]
+            return p
+
+        def both_sides() -> int:
+            campaign = line.campaign and line.run_length < line.campaign
+            family = line.family
+            while True:
+                best = [-1, -1]  # per side (owner, customer)
+                key = [inf, inf]
+                same = [-1, -1]  # ... of the current family
+                same_key = [inf, inf]
+                for p in products:
+                    if room[p] > 0:
+                        side = customer[p]
+                        k = (since[p] + 1) * per_need[p]
+                        if best[side] < 0 or k < key[side]:
+                            best[side], key[side] = p, k
+                        if campaign and families[p] == family and (same[side] < 0 or k < same_key[side]):
+                            same[side], same_key[side] = p, k
+                if same[0] >= 0 or same[1] >= 0:
+                    best = same
+                if best[0] < 0:
+                    p = best[1]
+                elif best[1] < 0:
+                    p = best[0]
+                else:
+                    p = best[contract.customer_next(line, True, True, orders)]
+                if p < 0:
+                    return -1
+                if backlog[p].total >= (inflight[p] + 1) * good[p] - EPS and held[p] >= per[p] - EPS:
+                    break
+                room[p] = 0
+            room[p] -= 1
+            inflight[p] += 1
+            since[p] += 1
+            started[p] += 1
+            held[p] -= per[p]
+            return p
+
+        return both_sides if line.owner and line.customer else one_side

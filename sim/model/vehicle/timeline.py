@@ -68,16 +68,21 @@ class Timeline:
         items = sorted(self._instants(sop), key=lambda item: item[:3])
         for time, _, _, action in items:
             if time > env.now:
-                self.starts.wake()  # what the previous instant changed
+                self._changed()
                 yield env.timeout(time - env.now)
             action(time)
-        self.starts.wake()
+        self._changed()
         yield env.timeout(self.horizon - env.now)
         while env.peek() <= env.now:  # let the lines finish what ends exactly at the horizon
             yield env.timeout(0)
         ids = self.orders.ids
         for line in self.lines:
             line.report(self.record, self.setup.months, ids)
+
+    def _changed(self) -> None:
+        """What the last instant changed: recount what can start, and let waiting lines look."""
+        self.starts.refresh()
+        self.starts.wake()
 
     def _instants(self, sop: float | None) -> list[tuple[float, int, int, Action]]:
         out: list[tuple[float, int, int, Action]] = []
