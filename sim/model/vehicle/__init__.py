@@ -62,22 +62,9 @@ class VehicleLevel:
             Line(env, s, setup.calendars[s.plant], setup.months, self.orders, inspection) for s in plant.lines
         ]
         by_name = {line.name: line for line in self.lines}
-        months = setup.months
-        last = [line for line in self.lines if line.last and line.customer]
-        available = [
-            [
-                (o1 - o0) - (line.down.until(o1) - line.down.until(o0))
-                for o0, o1 in ((line.open_until(m.start_hour), line.open_until(m.end_hour)) for m in months)
-            ]
-            for line in last
-        ]
-        self.contract = Contract(scenario, last, available)
+        self.contract = Contract(scenario, [line for line in self.lines if line.last and line.customer], setup.months)
         first = [line for line in self.lines if line.stage == 0]
-        self.kits = (
-            Kits(scenario, self.orders, first, self.contract, setup.deliveries, record)
-            if scenario.supply is not None
-            else None
-        )
+        self.kits = Kits(scenario, self.orders, first, self.contract, record) if scenario.supply is not None else None
         self.starts = Starts(env, self.orders, self.kits, self.contract)
         intake = Intake(self.orders, self.contract)
         self.buffers: list[Buffer] = []
@@ -116,7 +103,3 @@ class VehicleLevel:
         for line in self.lines:
             self.env.process(line.run())
         self.env.process(self.timeline.process(sop_hour))
-
-    def in_flight(self) -> int:
-        """Vehicles started and neither built nor scrapped: on the lines and in the buffers."""
-        return sum(self.orders.inflight)

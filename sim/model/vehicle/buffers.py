@@ -140,28 +140,43 @@ class Intake:
         if len(lanes) == 1:  # one route in: first in, first out
             lane = lanes[0]
             return lambda: lane.take() if lane.stored or lane.held is not None else -1
-        return lambda: self._merge(line)
+        orders, contract = self.orders, self.contract
+        customer, families, out, last = orders.customer, line.families, line.lanes_out, line.last
+        later = 1 << 40  # arrival numbers stay far below this
 
-    def _merge(self, line: Line) -> int:
-        heads = [(h[0], h[1], lane) for lane in line.lanes_in if (h := lane.head()) is not None]
-        if not heads:
-            return -1
-        if len(heads) > 1:
-            if not line.last:
-                # A vehicle whose lane out is full would only block the line: while another
-                # waiting vehicle could move on, that one goes first.
-                out = line.lanes_out
-                free = [h for h in heads if out[h[1]].has_room()]
-                if free:
-                    heads = free
-            families = line.families
-            if line.campaign and line.run_length < line.campaign and line.family is not None:
-                same = [h for h in heads if families[h[1]] == line.family]
-                if same:
-                    heads = same
-            customer = self.orders.customer
-            sides = {customer[h[1]] for h in heads}
-            if len(sides) == 2:
-                turn = self.contract.customer_next(line, True, True, self.orders)
-                heads = [h for h in heads if customer[h[1]] == turn]
-        return min(heads, key=lambda h: h[0])[2].take()
+        def merge() -> int:
+            # Preferences in order: a vehicle that can move on (its lane out has room), then one of
+            # the current family while the campaign lasts, then the contract's side if both sides
+            # are left, then the oldest. One pass ranks each lane's head by the first two and its
+            # arrival, keeping the best of each side.
+            campaign = line.campaign and line.family is not None and line.run_length < line.campaign
+            family = line.family
+            best: list[Lane | None] = [None, None]
+            key = [0, 0]
+            for lane in lanes:
+                if lane.stored:
+                    n, p = lane.stored[0]
+                elif lane.held is not None:
+                    n, p = lane.held[0], lane.held[1]
+                else:
+                    continue
+                rank = n
+                if not last:
+                    ahead = out[p]
+                    if ahead.held is not None or len(ahead.stored) >= ahead.cap:
+                        rank += 2 * later
+                if campaign and families[p] != family:
+                    rank += later
+                side = customer[p]
+                if best[side] is None or rank < key[side]:
+                    best[side], key[side] = lane, rank
+            owner, client = best
+            if owner is None:
+                return client.take() if client is not None else -1
+            if client is None:
+                return owner.take()
+            if key[0] // later == key[1] // later:  # both sides are left after the first two: the contract
+                return (client if contract.customer_next(line, True, True, orders) else owner).take()
+            return (owner if key[0] < key[1] else client).take()
+
+        return merge

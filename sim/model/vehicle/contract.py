@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.model.calendar import Month
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -57,14 +58,14 @@ def split(policy: str, hours: float, owner: float, customer: float, share: float
 class Contract:
     """The contract's policy and the customer's current reserve."""
 
-    def __init__(self, scenario: Scenario, last_lines: list[Line], available: list[list[float]]):
+    def __init__(self, scenario: Scenario, last_lines: list[Line], months: list[Month]):
         c = scenario.contract
         self.policy = c.policy if c is not None else "owner_first"
         self.fixed = c.reserved_share if c is not None and c.policy == "reserved_share" else None
         self.units = c.reserved_units_per_month if c is not None and c.policy == "reserved_share" else None
         self.share = self.fixed or 0.0  # s: the customer's reserved share of a shared line's hours
         self.last_lines = last_lines  # lines of a last shop that build the customer's products
-        self.available = available  # their available (open less down) hours, per line and month
+        self.available = [[line.up_at(m.end_hour) - line.up_at(m.start_hour) for m in months] for line in last_lines]
         self.month = 0
 
     def update(self, orders: Orders) -> None:

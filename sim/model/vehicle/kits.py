@@ -58,7 +58,6 @@ class Kits:
         orders: Orders,
         first_lines: list[Line],
         contract: Contract,
-        deliveries: list[tuple[float, float]],
         record: Sink,
     ):
         chips = scenario.supply.chips  # type: ignore[union-attr]  # only built with a chip supply
@@ -69,15 +68,12 @@ class Kits:
         self.lines = first_lines  # in declared order: a product on several takes what it can from the first
         self.contract = contract
         self.record = record
-        self.times = [t for t, _ in deliveries]
         self.pool = 0.0
         self.held = [0.0] * len(self.per)
-        self.delivered = 0.0
 
     def deliver(self, time: float, kits: float, until: float) -> None:
         """Kits arrive at `time`; share the pool for the window up to the next delivery."""
         self.pool += kits
-        self.delivered += kits
         self.record(time, Kind.KITS, "", "", kits)
         self.share(time, until)
 
@@ -103,10 +99,10 @@ class Kits:
             mine = [p for p in line.products if wanted[p] > EPS]
             if hours <= 0 or not mine:
                 continue
-            each = {}  # line hours per vehicle started: its passes at today's rate
+            each = {}  # line hours per vehicle started: its passes at its speed over the window
             for p in mine:
                 y = fpy[p] if line.last else line.yields[p]
-                each[p] = (1 + (1 - y) * rework[p]) / (line.jph * rate[p])
+                each[p] = (1 + (1 - y) * rework[p]) / (line.jph * self._speed(line, p, time, until, hours))
             if line.switch > 0 and line.spec.campaign < float("inf"):
                 # The largest family runs on; each other family's campaign costs a changeover in and one back.
                 volume: dict[str, float] = {}
@@ -127,3 +123,22 @@ class Kits:
                 planned[p] += started
                 wanted[p] -= started
         return planned
+
+    def _speed(self, line: Line, p: int, time: float, until: float, hours: float) -> float:
+        """Product p's share of line speed over [time, until], averaged over the line's up hours
+        (a ramping product speeds up within the week its kits are planned for)."""
+        rate = self.orders.rate[p]
+        steps = self.orders.ramps[p]
+        if not steps or steps[-1][0] <= time:
+            return rate
+        total, u = 0.0, line.up_at(time)
+        for when, value in steps:
+            if when <= time:
+                continue  # already applied
+            if when >= until:
+                break
+            w = line.up_at(when)
+            total += rate * (w - u)
+            u, rate = w, value
+        total += rate * (line.up_at(until) - u)
+        return total / hours

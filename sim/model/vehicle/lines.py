@@ -3,9 +3,10 @@
 A line works only while its plant is open and it is up. Its failures are drawn before the
 run (`state.Line.down`, on the plant's open-hour axis) and come at their instants whatever
 the line is doing, so the line's *up hours* (open hours less those its failures cover) are a
-known function of the clock. A pass of `1 / (jph x r_p)` hours started at up hour u ends
-where u plus that many up hours fall on the clock: two lookups and one SimPy event per
-vehicle, however many shift ends and repairs the pass spans (it resumes where it stopped).
+known function of the clock, kept as the clock intervals in which the line is open and up. A
+pass of `1 / (jph x r_p)` hours started at up hour u ends where u plus that many up hours
+fall on the clock: one lookup and one SimPy event per vehicle, however many shift ends and
+repairs the pass spans (it resumes where it stopped).
 
 A line takes a vehicle from its *source* (the first shop's starts, or its lanes of the buffer
 before it), changes over when the vehicle's family differs from the one it built last,
@@ -119,10 +120,6 @@ class Line:
         """Up hours from the horizon's start to clock hour t."""
         return self.up.until(t)
 
-    def clock(self, u: float) -> float:
-        """The clock hour at which the line has been up `u` hours (inf: not within the horizon)."""
-        return self.up.at(u)
-
     def charge(self, into: list[float], u0: float, u1: float) -> None:
         """Book the up hours [u0, u1] to `into`, month by month."""
         mu = self.mu
@@ -151,6 +148,7 @@ class Line:
         rate, fpy, rework, customer = orders.rate, orders.fpy, orders.rework, orders.customer
         backlog, inflight, built = orders.backlog, orders.inflight, orders.built
         families, yields, last, jph, done = self.families, self.yields, self.last, self.jph, self.done
+        shared = bool(self.owner and self.customer)
         outcome = self.inspection.outcome
         source = self.source
         assert source is not None
@@ -170,8 +168,6 @@ class Line:
                 yield from self._idle(wait(self), self.starved)
                 now = env.now
                 continue
-            side = customer[p]
-            done[side] += 1
             change = 0.0
             family = families[p]
             if family != self.family:
@@ -185,8 +181,11 @@ class Line:
             work = (2.0 if result == REWORKED else 1.0) / (jph * rate[p])
             u0 = self.u
             u1 = u0 + change + work
-            if side:
-                self.customer_hours += change + work
+            if shared:  # both sides' products: count each side's turns and the customer's hours
+                side = customer[p]
+                done[side] += 1
+                if side:
+                    self.customer_hours += change + work
             # The clock at up hour u1 (Intervals.at, inlined); a pass ending within rounding of the
             # end of an up interval (a shift end, a failure, the horizon) ends there, not after it.
             i = bisect_left(up_ends, u1 - rounding)

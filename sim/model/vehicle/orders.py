@@ -40,6 +40,7 @@ class Orders:
         self.backlog = [Backlog() for _ in range(n)]
         self.released = [not c for c in self.customer]  # the customer's products wait for SOP
         self.rate = [0.0 if c else 1.0 for c in self.customer]  # share of line speed
+        self.ramps: list[list[tuple[float, float]]] = [[] for _ in range(n)]  # (clock hour, rate) steps to come
         self.fpy = [p.first_pass_yield for p in products]  # at the last shop (learning after SOP)
         self.rework = [p.rework_share for p in products]
         # Good share of each product's vehicles through the shops before the last one.

@@ -96,10 +96,12 @@ class Timeline:
             for p, product in enumerate(self.scenario.products):
                 if not self.orders.customer[p]:
                     continue
+                rates = ramp.steps(product.ramp) if product.ramp else [(0.0, 1.0)]
                 steps: list[tuple[float, Action]] = [
-                    (days, lambda t, p=p, v=value: self._rate(p, v))
-                    for days, value in (ramp.steps(product.ramp) if product.ramp else [(0.0, 1.0)])
+                    (days, lambda t, p=p, v=value: self._rate(p, v)) for days, value in rates
                 ]
+                # The kit plan looks ahead: what a product would start in a week depends on its speed then.
+                self.orders.ramps[p] = [(max(sop + days * HOURS_PER_DAY, at), value) for days, value in rates]
                 if product.yield_learning:
                     every = product.ramp.step_days if product.ramp else 7
                     learning = ramp.yield_steps(product.yield_learning, product.first_pass_yield, every)
