@@ -62,11 +62,12 @@ def replicate(
     for r in indices:
         try:
             rec = Recorder()
-            events = simulate(scenario, streams(seed, r), rec, setup, fidelity)
+            drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
+            events = simulate(scenario, streams(seed, r), rec, setup, fidelity, drawn=drawn)
             reference = {}
             for name, (other, other_setup) in others.items():
                 ref = Recorder()
-                events += simulate(other, streams(seed, r), ref, other_setup, fidelity)
+                events += simulate(other, streams(seed, r), ref, other_setup, fidelity, drawn=drawn)
                 # Folded with the full scenario's indices, so products missing there stay zero.
                 reference[name] = fold_built(ref.records, scenario, setup.months)
             replication = Replication(r, fold(rec.records, scenario, setup.months), reference, events)

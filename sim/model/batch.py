@@ -77,6 +77,8 @@ class Batch:
         self.by_name = {ln.name: ln for ln in plant.lines}
         self.month = 0
         self.last = 0.0  # clock hour of the last booking
+        self.reserve = 0.0  # the customer's reserved share at the current booking
+        self.binding = False  # whether kits cut the last batch (then the next is booked delivery by delivery)
         self.major: dict[str, str | None] = {}  # line -> the month's major family (lines with changeovers)
 
     def start(self, sop_hour: float | None) -> None:
@@ -143,15 +145,20 @@ class Batch:
             return
         self.last = now
         inside = self.pool.between(t0, now) if self.pool is not None else []
-        if not inside or not self._book(t0, now, inside):
+        if not inside:
+            self._book(t0, now)
+        elif self.binding or not self._book(t0, now, inside):
+            # Kits bind: piece by piece (while they do, trying one piece first would be wasted).
+            self.binding = False
             for a, b in itertools.pairwise([t0, *inside, now]):
                 self._book(a, b)
 
     def _book(self, t0: float, t1: float, inside: list[float] | None = None) -> bool:
         """Book every line's batch over clock hours [t0, t1]. With the deliveries `inside` it,
         only if the kits cover the plan up to each of them (returns whether it booked)."""
+        # The busiest code outside SimPy: plain lists and locals on purpose.
         spans = [(c.open_until(t0), c.open_until(t1)) for c in self.setup.calendars]
-        reserve = self._reserve()
+        self.reserve = self._reserve()
         hours: dict[str, tuple[float, float]] = {}  # line -> (open, down) hours
         downs: dict[str, list[tuple[float, float]]] = {}
         for line in self.state.lines:
@@ -165,57 +172,58 @@ class Batch:
                 hours[line.name] = (o1 - o0, down)
         available = {name: max(o - d, 0.0) for name, (o, d) in hours.items()}
 
-        def planner(line: Line, hours: float, wants: list[Want], last: bool) -> list[Item]:
-            major = self.major.get(line.name)
-            if last:
-                return plan(line, hours, wants, self.split, reserve if line.customer else 0.0, self.customer, major)
-            return plan(line, hours, wants, proportional, 0.0, self.customer, major)
-
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
-        planned_good = [0.0] * len(self.backlog)  # good vehicles planned so far this batch (earlier lines)
+        backlog, rate = self.backlog, self.rate
+        planned_good = [0.0] * len(backlog)  # good vehicles planned so far this batch (earlier lines)
         plans: dict[str, list[Item]] = {}
         for k, shops in self.shops.items():
             if spans[k][1] > spans[k][0]:
-                open_demand = [max(0.0, b.total - p) for b, p in zip(self.backlog, planned_good, strict=True)]
-                plans |= shops.plan(available, open_demand, self._want, self._route_good, planner)
+                open_demand = [max(0.0, b.total - p) for b, p in zip(backlog, planned_good, strict=True)]
+                plans |= shops.plan(available, open_demand, self._want, self._route_good, self._plan)
         for line in self.single:
             if line.name not in available:
                 continue
-            wants = [
-                self._want(line, i, max(0.0, self.backlog[i].total - planned_good[i]) / self._good(line, i))
-                for i in line.products
-                if self.rate[i] > 0
-            ]
-            items = planner(line, available[line.name], [w for w in wants if w.vehicles > 1e-12], True)
+            wants = []
+            for i in line.products:
+                if rate[i] > 0:
+                    y, r = self.yield_[i], self.rework[i]
+                    good = y + (1 - y) * r
+                    vehicles = (backlog[i].total - planned_good[i]) / good
+                    if vehicles > 1e-12:
+                        wants.append(Want(i, vehicles, (1 + (1 - y) * r) / (line.jph * rate[i]), good))
+            items = self._plan(line, available[line.name], wants, True) if wants else []
             plans[line.name] = items
             for item in items:
                 planned_good[item.product] += item.started * item.good
         cut = None
-        if self.pool is not None:
-            self.pool.receive(t0)
-            first = [0.0] * len(self.backlog)
+        pool = self.pool
+        if pool is not None:
+            pool.receive(t0)
+            first = [0.0] * len(backlog)
             for line in self.state.lines:
                 if line.stage == 0:
                     for item in plans.get(line.name, ()):
                         first[item.product] += item.started
             if inside:
-                if not self._covered(plans, available, spans, t0, inside):
+                if not self._covered(plans, available, spans, inside):
                     return False
-                self.pool.receive(inside[-1])
-            cut = self.pool.cut(first)
+                pool.receive(inside[-1])
+            cut = pool.cut(first)
+            self.binding |= min(cut) < 1.0
         # Book what the cut plan makes.
+        ledger = self.ledger
         for name, (open_h, down) in hours.items():
-            self.ledger.hours(self.by_name[name], t0, open_h, down)
+            ledger.hours(self.by_name[name], t0, open_h, down)
         for line in self.single:
             busy = 0.0
             for item in plans.get(line.name, ()):
                 started = item.started * cut[item.product] if cut is not None else item.started
                 if started > 0:
                     busy += started * (item.each - item.changeover)
-                    self.ledger.built(line, item.product, started, item.changeover, item.good, t0)
-                    if self.pool is not None:
-                        self.pool.use(item.product, started)
-            self.ledger.idle(line, busy, 0.0, 0.0, t0)
+                    ledger.built(line, item.product, started, item.changeover, item.good, t0)
+                    if pool is not None:
+                        pool.use(item.product, started)
+            ledger.idle(line, busy, 0.0, 0.0, t0)
         for k, shops in self.shops.items():
             o0, o1 = spans[k]
             if o1 <= o0:
@@ -226,45 +234,74 @@ class Batch:
                 if through <= 0:
                     continue
                 if line.last:
-                    self.ledger.built(line, i, through, item.changeover, item.good, t0)
+                    ledger.built(line, i, through, item.changeover, item.good, t0)
                 else:
-                    self.ledger.through(line, i, through, item.changeover, item.good, t0)
-                if line.stage == 0 and self.pool is not None:
-                    self.pool.use(i, through)
+                    ledger.through(line, i, through, item.changeover, item.good, t0)
+                if line.stage == 0 and pool is not None:
+                    pool.use(i, through)
             for name, (busy, starved, blocked) in shops.idle.items():
-                self.ledger.idle(self.by_name[name], busy, starved, blocked, t0)
+                ledger.idle(self.by_name[name], busy, starved, blocked, t0)
         return True
+
+    def _plan(self, line: Line, hours: float, wants: list[Want], last: bool) -> list[Item]:
+        """A line's plan: by the contract's policy in the last shop, by need before it."""
+        if last:
+            return plan(
+                line,
+                hours,
+                wants,
+                self.split,
+                self.reserve if line.customer else 0.0,
+                self.customer,
+                self.major.get(line.name),
+            )
+        return plan(line, hours, wants, proportional, 0.0, self.customer, self.major.get(line.name))
 
     def _covered(
         self,
         plans: dict[str, list[Item]],
         available: dict[str, float],
         spans: list[tuple[float, float]],
-        t0: float,
         inside: list[float],
     ) -> bool:
-        """Whether the kits in hand at t0, with those delivered before each delivery `inside`
-        the batch, cover what the plan starts up to it (and the kits of them all the whole plan)."""
+        """Whether the kits in hand at the batch's start, with those delivered before each
+        delivery `inside` the batch, cover what the plan starts up to it (the plan goes at an
+        even pace over each line's available hours), and all the kits the whole plan."""
         pool = self.pool
         assert pool is not None
-        calendars = self.setup.calendars
-        delivered = 0.0
-        for k, d in enumerate([*inside, self.env.now]):
-            started = [0.0] * len(self.backlog)  # planned starts up to d
-            for line in self.state.lines:
-                items = plans.get(line.name)
-                if line.stage or not items:
-                    continue
+        per_vehicle = pool.per_vehicle
+        first = []  # (line, open and down hours at the batch's start, its plan, the plan's kits)
+        for line in self.state.lines:
+            items = plans.get(line.name)
+            if line.stage == 0 and items:
                 o0 = spans[line.plant][0]
-                o = calendars[line.plant].open_until(d)
-                share = (o - o0 - (line.down.until(o) - line.down.until(o0))) / available[line.name]
-                for item in items:
-                    started[item.product] += item.started * share
-            if not pool.covers(started, delivered):
+                kits = sum(it.started * per_vehicle[it.product] for it in items)
+                first.append((line, o0, line.down.until(o0), items, kits))
+        calendars = self.setup.calendars
+        exact = any(pool.held)  # held kits count per product; without any, only totals matter
+        delivered = 0.0
+        for d in inside:
+            at = [c.open_until(d) for c in calendars]
+            started = [0.0] * len(self.backlog)  # planned starts up to d
+            kits = 0.0
+            for line, o0, down0, items, line_kits in first:
+                o = at[line.plant]
+                share = (o - o0 - (line.down.until(o) - down0)) / available[line.name]
+                if exact:
+                    for item in items:
+                        started[item.product] += item.started * share
+                else:
+                    kits += line_kits * share
+            if not (pool.covers(started, delivered) if exact else kits <= pool.pool + delivered):
                 return False
-            if k < len(inside):
-                delivered += pool.delivered(d)
-        return True
+            delivered += pool.delivered(d)
+        if not exact:
+            return sum(f[4] for f in first) <= pool.pool + delivered
+        started = [0.0] * len(self.backlog)
+        for _, _, _, items, _ in first:
+            for item in items:
+                started[item.product] += item.started
+        return pool.covers(started, delivered)
 
     def _want(self, line: Line, i: int, vehicles: float) -> Want:
         """Product i wants `vehicles` started on `line`."""

@@ -20,6 +20,7 @@ from sim.model.recorder import Kind, Sink
 from sim.model.setup import Setup
 from sim.model.streams import Streams, child
 from sim.scenario import Scenario
+from sim.scenario.plant import Breakdowns
 
 FIDELITIES = ("batch", "vehicle")
 
@@ -38,6 +39,7 @@ def simulate(
     setup: Setup | None = None,
     fidelity: str = "batch",
     book_every_hours: float | None = None,
+    drawn: dict[tuple[str, Breakdowns], breakdowns.Downtime] | None = None,
 ) -> int:
     """Run one replication, reporting to `record`; returns the number of SimPy events processed.
 
@@ -45,18 +47,23 @@ def simulate(
     passed in to compute it once per run. `fidelity` is ``batch`` (production booked in exact
     batches between events) or ``vehicle`` (one entity per vehicle: the slow cross-check).
     `book_every_hours` adds booking instants at that interval to the batch model (results do
-    not depend on it; tests use it to show so).
+    not depend on it; tests use it to show so). `drawn` keeps each line's failures by (name,
+    spec) for simulations on the same streams (a replication's counterfactuals), which would
+    draw the very same ones.
     """
     if fidelity not in FIDELITIES:
         raise ValueError(f"unknown fidelity {fidelity!r}; choose one of {', '.join(FIDELITIES)}")
     setup = setup or Setup.of(scenario)
     env = simpy.Environment()
     plant = state.build(scenario)
+    drawn = {} if drawn is None else drawn
     for line, spec in zip(plant.lines, scenario.all_lines(), strict=True):
         if spec.breakdowns is not None:
-            line.down = breakdowns.failures(
-                spec.breakdowns, setup.calendars[line.plant], child(streams.breakdowns, line.name)
-            )
+            key = (line.name, spec.breakdowns)
+            if key not in drawn:
+                rng = child(streams.breakdowns, line.name)
+                drawn[key] = breakdowns.failures(spec.breakdowns, setup.calendars[line.plant], rng)
+            line.down = drawn[key]
     factors = demand_model.factors(scenario.products, len(setup.months), streams.demand)
     sop: float | None = None
     if scenario.program is not None:

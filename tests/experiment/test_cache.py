@@ -20,12 +20,12 @@ def counting(monkeypatch) -> list[int]:
     calls: list[int] = []
     real = replication.simulate
 
-    def wrapped(scenario, streams, record, setup, fidelity):
+    def wrapped(scenario, streams, record, setup, fidelity, **options):
         if scenario.contract is not None and scenario.without_chip_disruptions() is not scenario:
             calls.append(1)  # the main run: it has both the contract and the disruptions
         elif scenario.contract is not None and scenario.supply is None:
             calls.append(1)  # the main run of a scenario without chips
-        return real(scenario, streams, record, setup, fidelity)
+        return real(scenario, streams, record, setup, fidelity, **options)
 
     monkeypatch.setattr(replication, "simulate", wrapped)
     return calls
@@ -80,10 +80,10 @@ def test_a_failing_replication_names_its_index_and_seed(monkeypatch):
     s = sim.load(DATA / "small.yaml")
     real = replication.simulate
 
-    def broken(scenario, streams, record, setup, fidelity):
+    def broken(scenario, streams, record, setup, fidelity, **options):
         if streams.program.bit_generator.seed_seq.spawn_key[0] == 3:
             raise ZeroDivisionError("boom")
-        return real(scenario, streams, record, setup, fidelity)
+        return real(scenario, streams, record, setup, fidelity, **options)
 
     monkeypatch.setattr(replication, "simulate", broken)
     with pytest.raises(ReplicationFailed, match=r"replication 3 \(seed 7\) failed: ZeroDivisionError: boom"):
