@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.model.calendar import HOURS_PER_DAY, Month
-from sim.model.recorder import Record
+from sim.model.recorder import Kind, Record
 from sim.results.oee import oee, ratio
 from sim.results.table import Table
 from sim.scenario import Scenario
@@ -223,7 +223,7 @@ def fold_built(records: list[Record], scenario: Scenario, months: list[Month]) -
     starts = [m.start_hour for m in months]
     out = np.zeros((len(products), len(months)))
     for time, kind, _, what, quantity in records:
-        if kind == "built":
+        if kind == Kind.BUILT:
             out[products[what], bisect.bisect_right(starts, time) - 1] += quantity
     return out
 
@@ -242,29 +242,29 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         "sop": np.array(np.inf),
     }
     # Record kind -> (array, index by `where` (line) or `what` (product)).
-    by_product = {"built": "built", "demand": "demand", "lost": "lost", "scrap": "scrap"}
+    by_product = {Kind.BUILT: "built", Kind.DEMAND: "demand", Kind.LOST: "lost", Kind.SCRAP: "scrap"}
     by_line = {
-        "open": "open_hours",
-        "down": "down_hours",
-        "busy": "busy_hours",
-        "changeover": "changeover_hours",
-        "starved": "starved_hours",
-        "blocked": "blocked_hours",
-        "through": "line_built",
+        Kind.OPEN: "open_hours",
+        Kind.DOWN: "down_hours",
+        Kind.BUSY: "busy_hours",
+        Kind.CHANGEOVER: "changeover_hours",
+        Kind.STARVED: "starved_hours",
+        Kind.BLOCKED: "blocked_hours",
+        Kind.THROUGH: "line_built",
     }
     for time, kind, where, what, quantity in records:
         month = bisect.bisect_right(starts, time) - 1
         if kind in by_product:
             out[by_product[kind]][products[what], month] += quantity
-            if kind == "built":
+            if kind == Kind.BUILT:
                 out["line_built"][lines[where], month] += quantity
-            elif kind == "scrap":
+            elif kind == Kind.SCRAP:
                 out["line_scrap"][lines[where], month] += quantity
         elif kind in by_line:
             out[by_line[kind]][lines[where], month] += quantity
-        elif kind == "milestone":
+        elif kind == Kind.MILESTONE:
             out["milestone_start"][milestones[what]] = time
             out["milestone_finish"][milestones[what]] = time + quantity
-        elif kind == "sop":
+        elif kind == Kind.SOP:
             out["sop"] = np.array(time)
     return out
