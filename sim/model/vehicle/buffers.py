@@ -9,9 +9,12 @@ finishes a vehicle puts it into its lane of the next buffer; while the lane is f
 hands). A line *starves* while no vehicle routed to it waits at the head of any of its
 lanes in. A line fed by several lanes (a paint shop after two body lines) takes the head of
 the lane of its current family while its campaign lasts, else the oldest head: it merges in
-campaigns, as the first shop releases them. Where the heads belong to both sides of the
-contract (a shared line fed by a customer's own line), the contract chooses the side first:
-the first shop cannot keep the reserve there, since neither feeding line sees the other.
+campaigns, as the first shop releases them. Two choices the page leaves open are made here:
+a vehicle that could not move on (its lane out is full) waits while another can (else a
+merge line blocks on one route while the line after the other starves, and the lanes, sized
+by last week's flow, shrink the starved route's share week after week); and where the heads
+belong to both sides of the contract (a shared line fed by a customer's own line), the
+contract chooses the side first, since no first-shop line sees the other side there.
 """
 
 from __future__ import annotations
@@ -43,18 +46,6 @@ class Lane:
 
     def __len__(self) -> int:
         return len(self.stored) + (self.held is not None)
-
-    def has_room(self) -> bool:
-        """Whether a vehicle put now would be stored (not held by its line)."""
-        return self.held is None and len(self.stored) < self.cap
-
-    def head(self) -> tuple[int, int] | None:
-        """(arrival, product) of the vehicle at the head, or None."""
-        if self.stored:
-            return self.stored[0]
-        if self.held is not None:
-            return self.held[0], self.held[1]
-        return None
 
     def put(self, p: int) -> simpy.Event | None:
         """A finished vehicle of p arrives; returns the event that unblocks its line if the lane is full."""
