@@ -221,7 +221,8 @@ class Line:
                 self.on_scrap(p)
             elif last:
                 good_count[p][km] += 1.0
-                inflight[p] -= 1  # Orders.finish, inlined
+                # A good vehicle out of the plant serves the oldest open demand.
+                inflight[p] -= 1
                 built[p] += 1
                 open_demand = backlog[p]
                 oldest = open_demand.cohorts[0] if open_demand.cohorts else None

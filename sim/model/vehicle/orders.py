@@ -73,22 +73,7 @@ class Orders:
         """Vehicles product p still wants started (may be negative after lucky tests)."""
         return self.backlog[p].total / self.good[p] - self.inflight[p]
 
-    def can_start(self, p: int) -> bool:
-        """Whether at least one whole vehicle of p's open demand is not yet started."""
-        return self.rate[p] > 0 and self.backlog[p].total >= (self.inflight[p] + 1) * self.good[p] - EPS
-
-    # -- vehicles -------------------------------------------------------------------------------
-    def start(self, p: int) -> None:
-        self.inflight[p] += 1
-        self.since[p] += 1
-        self.started[p] += 1
-
-    def finish(self, p: int) -> None:
-        """A good vehicle of p leaves the last shop: it serves the oldest open demand."""
-        self.inflight[p] -= 1
-        self.built[p] += 1
-        self.backlog[p].take(1.0)
-
+    # -- vehicles (starts and good vehicles out are booked inline by the first shop and the last) --
     def scrap(self, p: int) -> None:
         self.inflight[p] -= 1
         self.scrapped[p] += 1

@@ -108,7 +108,7 @@ class Starts:
                 p = same if same >= 0 else best
                 if p < 0:
                     return -1
-                # The checks of `Orders.can_start` and the kits, for the product chosen (room may be high).
+                # Can p start? A whole vehicle of its need not yet started, and its kits (room may be high).
                 if backlog[p].total >= (inflight[p] + 1) * good[p] - EPS and held[p] >= per[p] - EPS:
                     break
                 room[p] = 0

@@ -64,6 +64,7 @@ class Timeline:
         self.delivery_times = [t for t, _ in setup.deliveries]
 
     def process(self, sop: float | None) -> Generator[simpy.Event, None, None]:
+        """Apply every instant in order, then have the lines report at the horizon."""
         env = self.env
         items = sorted(self._instants(sop), key=lambda item: item[:3])
         for time, _, _, action in items:
