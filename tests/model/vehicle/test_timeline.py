@@ -57,26 +57,20 @@ def test_kits_are_recorded_when_they_arrive_and_sop_when_it_comes():
     assert all(t >= sops[0] for t, kind, _, what, _ in r.records if kind == "demand" and what == "xiaomi_ev")
 
 
-def test_every_process_ends_by_the_horizon():
+def test_every_process_ends_by_the_horizon(monkeypatch):
     s = scenario()
     setup = Setup.of(s)
     ran: list[simpy.Environment] = []
-    real = simpy.Environment
 
-    class Watched(real):
+    class Watched(simpy.Environment):
         def __init__(self):
             super().__init__()
             ran.append(self)
 
-    import sim.model.simulation as simulation
-
-    original = simulation.simpy.Environment
-    simulation.simpy.Environment = Watched
-    try:
-        simulate(s, streams(7, 0), Recorder(), setup, "vehicle")
-    finally:
-        simulation.simpy.Environment = original
-    assert ran[0].now == setup.months[-1].end_hour
+    monkeypatch.setattr(simpy, "Environment", Watched)
+    simulate(s, streams(7, 0), Recorder(), setup, "vehicle")
+    assert ran[0].now == setup.months[-1].end_hour  # env.run() returned: nothing was left to happen
+    assert ran[0].peek() == float("inf")
 
 
 def test_vehicles_are_whole_and_the_failures_those_of_the_batch_model():
