@@ -141,11 +141,11 @@ def test_ctrl_c_keeps_finished_replications_and_says_how_to_resume(monkeypatch, 
 
     real, calls = replication.simulate, []
 
-    def interrupted(scenario, streams, record, setup, fidelity):
+    def interrupted(scenario, streams, record, setup, fidelity, **options):
         calls.append(1)
         if len(calls) > 4:  # two replications (with their counterfactual) finish first
             raise KeyboardInterrupt
-        return real(scenario, streams, record, setup, fidelity)
+        return real(scenario, streams, record, setup, fidelity, **options)
 
     monkeypatch.setattr(replication, "simulate", interrupted)
     result = invoke("run", SMALL, "-n", "5", "--out", str(tmp_path / "run"))
@@ -160,7 +160,7 @@ def test_ctrl_c_keeps_finished_replications_and_says_how_to_resume(monkeypatch, 
 def test_a_failing_replication_prints_how_to_rerun_it(monkeypatch, tmp_path):
     import sim.experiment.replication as replication
 
-    def broken(*args):
+    def broken(*args, **options):
         raise RuntimeError("model bug")
 
     monkeypatch.setattr(replication, "simulate", broken)
