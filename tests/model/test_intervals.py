@@ -1,5 +1,6 @@
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,3 +29,15 @@ def test_at_inverts_until(steps, share):
     iv = Intervals(edges[0::2], edges[1::2])
     measure = share * iv.total
     assert math.isclose(iv.until(iv.at(measure)), measure, abs_tol=1e-9)
+
+
+def test_an_interval_needs_both_ends():
+    with pytest.raises(ValueError):
+        Intervals([0.0, 2.0], [1.0])
+
+
+def test_until_and_at_on_a_single_interval_by_hand():
+    iv = Intervals([1.0], [4.0])  # covers 3 from 1 to 4
+    assert [iv.until(t) for t in (0.5, 1.0, 2.5, 4.0, 9.0)] == [0.0, 0.0, 1.5, 3.0, 3.0]
+    assert [iv.at(m) for m in (0.0, 1.5, 3.0)] == [1.0, 2.5, 4.0]
+    assert iv.at(3.01) == math.inf

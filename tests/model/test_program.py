@@ -46,3 +46,21 @@ def test_assist_scales_the_same_draws():
     b = program.draw(fast, np.random.default_rng(3))
     for m in slow.milestones:
         assert b[m.id] == pytest.approx(a[m.id] * (0.8 if m.assisted else 1.0))
+
+
+def test_sop_is_the_latest_finish_not_the_last_listed_milestone():
+    # a 10 days, then b 30 and c 5 in parallel: c is listed last but b finishes last, at 40.
+    p = Program.model_validate(
+        {
+            "start_date": "2021-04-01",
+            "target_launch": "2023-12-31",
+            "milestones": [
+                {"id": "a", "duration_days": {"kind": "fixed", "value": 10}},
+                {"id": "b", "after": ["a"], "duration_days": {"kind": "fixed", "value": 30}},
+                {"id": "c", "after": ["a"], "duration_days": {"kind": "fixed", "value": 5}},
+            ],
+        }
+    )
+    plan = program.schedule(p, program.draw(p, np.random.default_rng(0)))
+    assert plan.finish_days == {"a": 10, "b": 40, "c": 15}
+    assert plan.sop_days == 40
