@@ -100,6 +100,7 @@ class Batch:
                     self.record(now, Kind.LOST, "", self.ledger.products[i], lost)
             if self.released[i]:
                 self._release(i, self.demand[i][k])
+        self._resize()
         for line in self.state.lines:
             if line.changeover:
                 good = [self._good(line, i) for i in line.products]
@@ -117,6 +118,13 @@ class Batch:
                 self.released[i] = True
                 self.rate[i] = 1.0
                 self._release(i, self.demand[i][self.month] * share_left)
+        self._resize()
+
+    def _resize(self) -> None:
+        """Buffers' lanes in proportion to each route's demand this month (products released)."""
+        month = [d[self.month] if r else 0.0 for d, r in zip(self.demand, self.released, strict=True)]
+        for shops in self.shops.values():
+            shops.resize(month)
 
     def set_rate(self, i: int, value: float) -> None:
         self.rate[i] = value

@@ -4,7 +4,7 @@ The last shop plans by the contract's policy (it decides what is built for whom)
 before it plans, in proportion between the sides, what the next shop will take plus what
 refills the product's part of its lane, less what the lane holds, within the open demand the
 buffers downstream do not already cover. Each route's lane of a buffer is sized in
-proportion to the route's planned flow out of it. A line serving several routes gives each a
+proportion to its products' demand this month. A line serving several routes gives each a
 share of its time in proportion to the hours planned for it, and a route's stage runs at that
 share of the line's full speed until it has done its plan (`flow`).
 """
@@ -30,7 +30,8 @@ class Shops:
     def __init__(self, plant: Plant):
         self.plant = plant
         self.wip = {i: [0.0] * len(plant.buffers) for i in plant.routes}  # vehicles in each lane, per product
-        self.lane = [[0.0] * len(plant.groups) for _ in plant.buffers]  # (buffer, route) lane sizes of the last plan
+        self.lane: list[list[float]] = []  # (buffer, route) lane sizes
+        self.resize([0.0] * (max(plant.routes, default=-1) + 1))
 
     def pipeline(self, i: int, stage: int, good: list[float]) -> float:
         """Good vehicles product i's lanes after `stage` will still deliver (`good`: per stage of its route)."""
@@ -72,22 +73,24 @@ class Shops:
                     started[(s, item.product)] = item.started
         return plans
 
-    def _lanes(self, s: int, started: dict[tuple[int, int], float]) -> dict[int, float]:
-        """Each product's part of the buffer after stage s, from the plans of stage s + 1: its
-        route's lane (sized by the routes' planned flow out of the buffer), shared among the
-        route's products by theirs. Keeps the routes' lanes for `run`."""
-        size = self.plant.buffers[s]
+    def resize(self, demand: list[float]) -> None:
+        """Size each route's lane of every buffer in proportion to its products' `demand` this
+        month (equal shares while no route has any)."""
         groups = self.plant.groups
-        if size == math.inf:
-            self.lane[s] = [math.inf] * len(groups)
-            return dict.fromkeys(self.plant.routes, math.inf)
-        flows = [sum(started.get((s + 1, i), 0.0) for i in g) for g in groups]
-        total = sum(flows)
-        self.lane[s] = [size * (f / total if total > 0 else 1 / len(groups)) for f in flows]
+        weights = [sum(demand[i] for i in g) for g in groups]
+        total = sum(weights)
+        shares = [w / total for w in weights] if total > 0 else [1 / len(groups)] * len(groups)
+        self.lane = [[size * share if size < math.inf else math.inf for share in shares] for size in self.plant.buffers]
+
+    def _lanes(self, s: int, started: dict[tuple[int, int], float]) -> dict[int, float]:
+        """Each product's part of its route's lane of the buffer after stage s, in proportion to
+        what the stage after it plans to take of it."""
         out = {}
-        for g, f, lane in zip(groups, flows, self.lane[s], strict=True):
-            for i in g:
-                out[i] = lane * (started.get((s + 1, i), 0.0) / f if f > 0 else 1 / len(g))
+        for g, lane in zip(self.plant.groups, self.lane[s], strict=True):
+            taken = [started.get((s + 1, i), 0.0) for i in g]
+            total = sum(taken)
+            for i, t in zip(g, taken, strict=True):
+                out[i] = lane * (t / total if total > 0 else 1 / len(g))
         return out
 
     def run(

@@ -88,9 +88,10 @@ class VehicleLevel:
                 lanes = []
                 for group in k.groups:
                     route = k.routes[group[0]]
-                    lane = Lane(by_name[route[s + 1].name], order)
+                    lane = Lane(by_name[route[s + 1].name], order, group)
                     lanes.append(lane)
                     by_name[route[s + 1].name].lanes_in.append(lane)
+                    lane.feeder = by_name[route[s].name]
                     for p in group:
                         by_name[route[s].name].lanes_out[p] = lane
                 self.buffers.append(Buffer(size, lanes))

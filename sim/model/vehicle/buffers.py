@@ -2,17 +2,17 @@
 
 Between two shops each route (the products that follow the same line in every shop) has a
 *lane* of the buffer, first in first out, like the lanes of a painted-body store. Lanes are
-sized in proportion to each route's flow into the buffer over the previous week (equal
-shares before any flow), in whole vehicles that add up to the buffer's size. A line that
+sized in proportion to each route's products' demand this month (equal shares while no route
+has any), in whole vehicles that add up to the buffer's size, at every release of demand. A line that
 finishes a vehicle puts it into its lane of the next buffer; while the lane is full the line
 *blocks* holding the vehicle (with no buffer at all, until the next line takes it from its
 hands). A line *starves* while no vehicle routed to it waits at the head of any of its
 lanes in. A line fed by several lanes (a paint shop after two body lines) takes the head of
 the lane of its current family while its campaign lasts, else the oldest head: it merges in
 campaigns, as the first shop releases them. Two choices the page leaves open are made here:
-a vehicle that could not move on (its lane out is full) waits while another can (else a
-merge line blocks on one route while the line after the other starves, and the lanes, sized
-by last week's flow, shrink the starved route's share week after week); and where the heads
+a merge line never takes a vehicle that cannot move on (its lane out is full): it waits,
+blocked, for room or another vehicle (else it would block holding it while the line after
+another route starves); and where the heads
 belong to both sides of the contract (a shared line fed by a customer's own line), the
 contract chooses the side first, since no first-shop line sees the other side there.
 """
@@ -34,13 +34,14 @@ from sim.model.vehicle.orders import Orders
 class Lane:
     """One route's lane of one buffer: vehicles stored, and one held by the line feeding it."""
 
-    __slots__ = ("cap", "flow", "held", "line", "order", "stored")
+    __slots__ = ("cap", "feeder", "held", "line", "order", "products", "stored")
 
-    def __init__(self, line: Line, order: itertools.count):
+    def __init__(self, line: Line, order: itertools.count, products: list[int]):
         self.line = line  # the line it feeds
+        self.products = products  # its route's
+        self.feeder: Line | None = None  # the line that feeds it
         self.order = order  # arrival numbers, shared by the plant's lanes: "oldest" across lanes
         self.cap = math.inf  # vehicles it stores
-        self.flow = 0  # vehicles put in since the last resizing
         self.stored: deque[tuple[int, int]] = deque()  # (arrival, product)
         self.held: tuple[int, int, simpy.Event] | None = None  # (arrival, product, unblocks the feeder)
 
@@ -49,7 +50,6 @@ class Lane:
 
     def put(self, p: int) -> simpy.Event | None:
         """A finished vehicle of p arrives; returns the event that unblocks its line if the lane is full."""
-        self.flow += 1
         n = next(self.order)
         blocked: simpy.Event | None = None
         if len(self.stored) < self.cap:
@@ -68,6 +68,10 @@ class Lane:
         if self.stored:
             p = self.stored.popleft()[1]
             self._admit()
+            feeder = self.feeder
+            if feeder is not None and feeder.arrival is not None:  # waiting for room to move on
+                arrival, feeder.arrival = feeder.arrival, None
+                arrival.succeed()
             return p
         assert self.held is not None
         p = self.held[1]
@@ -90,19 +94,15 @@ class Buffer:
     def __init__(self, size: float, lanes: list[Lane]):
         self.size = size
         self.lanes = lanes
-        self.resize()
+        self.resize([0.0] * (1 + max(p for lane in lanes for p in lane.products)))
 
-    def resize(self) -> None:
-        """Lanes in proportion to last week's flow (equal before any), whole vehicles summing to the size."""
+    def resize(self, demand: list[float]) -> None:
+        """Lanes in proportion to their routes' `demand` (equal while none), whole vehicles summing to the size."""
         if math.isinf(self.size):
             return
-        flows = [lane.flow for lane in self.lanes]
-        total = sum(flows)
-        for lane in self.lanes:
-            lane.flow = 0
-        if total == 0 and not math.isinf(self.lanes[0].cap):
-            return  # nothing flowed last week: the lanes stay as they were
-        weights = [f / total for f in flows] if total > 0 else [1 / len(flows)] * len(flows)
+        weights = [sum(demand[p] for p in lane.products) for lane in self.lanes]
+        total = sum(weights)
+        weights = [w / total for w in weights] if total > 0 else [1 / len(weights)] * len(weights)
         whole = int(self.size + 1e-9)
         exact = [whole * w for w in weights]
         caps = [int(x) for x in exact]
@@ -136,8 +136,8 @@ class Intake:
         later = 1 << 40  # arrival numbers stay far below this
 
         def merge() -> int:
-            # Preferences in order: a vehicle that can move on (its lane out has room), then one of
-            # the current family while the campaign lasts, then the contract's side if both sides
+            # Preferences in order: a vehicle that can move on (its lane out has room; none that
+            # cannot is taken), then one of the current family while the campaign lasts, then the contract's side if both sides
             # are left, then the oldest. One pass ranks each lane's head by the first two and its
             # arrival, keeping the best of each side.
             campaign = line.campaign and line.family is not None and line.run_length < line.campaign
@@ -162,6 +162,12 @@ class Intake:
                 if best[side] is None or rank < key[side]:
                     best[side], key[side] = lane, rank
             owner, client = best
+            # Nothing waiting can move on: wait for room (or another vehicle) rather than take one
+            # and block holding it while the other route's next line starves.
+            waiting = [k for b, k in zip(best, key, strict=True) if b is not None]
+            line.stuck = not last and bool(waiting) and min(waiting) >= 2 * later
+            if line.stuck:
+                return -1
             if owner is None:
                 return client.take() if client is not None else -1
             if client is None:

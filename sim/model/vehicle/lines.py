@@ -95,6 +95,7 @@ class Line:
         self.busy = [0.0] * n
         self.starved = [0.0] * n if self.stage > 0 else None  # a first shop waits for orders or kits: not starved
         self.blocked = [0.0] * n
+        self.stuck = False  # it waits because nothing it could take can move on (blocked, not starved)
         n_products = len(orders.ids)
         # Vehicles per product and month: good ones out of the line (built, or through to the next
         # shop) and scrapped ones; hours changing over, charged to the product changed to.
@@ -165,7 +166,7 @@ class Line:
         while True:
             p = pick()
             if p < 0:
-                yield from self._idle(wait(self), self.starved)
+                yield from self._idle(wait(self), self.blocked if self.stuck else self.starved)
                 now = env.now
                 continue
             change = 0.0

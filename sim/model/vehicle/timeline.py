@@ -28,8 +28,7 @@ from sim.model.vehicle.orders import Orders
 from sim.model.vehicle.starts import Starts
 from sim.scenario import Scenario
 
-MONTH, SOP, STEP, LANES, DELIVERY = range(5)  # order of what happens at the same instant
-WEEK = 7 * HOURS_PER_DAY
+MONTH, SOP, STEP, DELIVERY = range(4)  # order of what happens at the same instant
 
 Action = Callable[[float], None]
 
@@ -111,9 +110,6 @@ class Timeline:
                     n += 1
                     when = max(sop + days * HOURS_PER_DAY, at)
                     out.append((when, SOP if when <= at else STEP, n, action))
-        if self.buffers:
-            for j in range(1, int(self.horizon // WEEK) + 1):
-                out.append((j * WEEK, LANES, j, self._lanes))
         if self.kits is not None:
             for j, (when, kits) in enumerate(self.setup.deliveries):
                 out.append((when, DELIVERY, j, lambda t, kits=kits: self._deliver(t, kits)))
@@ -124,9 +120,14 @@ class Timeline:
         j = bisect.bisect_right(times, t)
         return times[j] if j < len(times) else self.horizon
 
-    def _released(self, t: float) -> None:
-        """Demand was released: equal fill counts from here, and spare pool kits may serve it."""
+    def _released(self, t: float, k: int) -> None:
+        """Demand of month k was released: equal fill counts from here, lanes follow the month's
+        demand, and spare pool kits may serve it."""
         self.orders.snapshot()
+        orders = self.orders
+        demand = [d[k] if released else 0.0 for d, released in zip(orders.demand, orders.released, strict=True)]
+        for buffer in self.buffers:
+            buffer.resize(demand)
         for line in self.lines:
             line.done[0] = line.done[1] = 0
         if self.kits is not None:
@@ -139,7 +140,7 @@ class Timeline:
         for line in self.lines:
             line.customer_hours = 0.0
             line.reserve_from = line.up_at(t)
-        self._released(t)
+        self._released(t, k)
 
     def _sop(self, sop: float, t: float) -> None:
         self.record(sop, Kind.SOP, "", "", 0.0)
@@ -151,7 +152,7 @@ class Timeline:
         self.contract.update(self.orders)
         for line in self.lines:
             line.reserve_from = line.up_at(t)
-        self._released(t)
+        self._released(t, k)
 
     def _rate(self, p: int, value: float) -> None:
         self.orders.set_rate(p, value)
@@ -160,10 +161,6 @@ class Timeline:
     def _yield(self, p: int, value: float) -> None:
         self.orders.set_yield(p, value)
         self.contract.update(self.orders)
-
-    def _lanes(self, t: float) -> None:
-        for buffer in self.buffers:
-            buffer.resize()
 
     def _deliver(self, t: float, kits: float) -> None:
         assert self.kits is not None

@@ -201,12 +201,14 @@ def test_conservation_started_equals_built_plus_buffers_plus_scrapped():
     assert body <= started <= body + 1
 
 
-def test_lanes_follow_last_weeks_flow_in_whole_vehicles():
-    lanes = [Lane(None, itertools.count()) for _ in range(3)]  # type: ignore[arg-type]
+def test_lanes_follow_the_months_demand_in_whole_vehicles():
+    # Three routes of products (0), (1, 2) and (3): 110 places shared by demand 3,000 : 1,000 :
+    # 0 are 82.5, 27.5 and 0, in whole vehicles 83, 27, 0 (the leftover place to the largest
+    # remainder); equal shares, 37, 37, 36, while no route has demand.
+    lanes = [Lane(None, itertools.count(), products) for products in ([0], [1, 2], [3])]  # type: ignore[arg-type]
     buffer = Buffer(110, lanes)
-    assert [lane.cap for lane in lanes] == [37, 37, 36]  # equal shares before any flow
-    lanes[0].flow, lanes[1].flow, lanes[2].flow = 30, 10, 0
-    buffer.resize()
+    assert [lane.cap for lane in lanes] == [37, 37, 36]
+    buffer.resize([3000.0, 600.0, 400.0, 0.0])
     assert [lane.cap for lane in lanes] == [83, 27, 0]
-    buffer.resize()  # nothing flowed: the lanes stay
-    assert [lane.cap for lane in lanes] == [83, 27, 0]
+    buffer.resize([0.0, 0.0, 0.0, 0.0])
+    assert [lane.cap for lane in lanes] == [37, 37, 36]

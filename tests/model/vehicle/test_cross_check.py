@@ -31,18 +31,9 @@ OUTPUT_TOLERANCE = 0.02
 CHIP_TOLERANCE = 0.05
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
+
 # The one disagreement (docs/validation.md has the numbers): a paint shop fed by two body lines
 # that carry different families cannot hold the campaigns the batch model books.
-SHOPS = (
-    "paint1 merges body1's and body2's families (all four distinct) with a 110-unit buffer before it "
-    "and a 200-unit store after it: at vehicle level it must switch route whenever a body lane empties "
-    "or a painted-body lane fills, about every 80 vehicles, so it changes over ~3,700 times a year "
-    "(735 h, 18% of its open hours) and becomes the bottleneck; the batch model books campaigns of "
-    "campaign_units (880) for every family but the largest (93 h). Vehicle ORA -5.3%, Jolion -2.9%, "
-    "Tank +2.4%, pickup +2.3%; chip losses a third of the batch's (paint, not kits, binds)"
-)
-
-
 def first_year(scenario: sim.Scenario) -> sim.Scenario:
     start = scenario.meta.start_date
     end = dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
@@ -91,14 +82,7 @@ def disagreements(result: dict) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=SHOPS)) if p.stem == "shops" else p
-        for p in SCENARIOS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_scenarios_first_year_agrees_at_both_fidelities(path: Path):
     assert not disagreements(results()[path.stem])
 
