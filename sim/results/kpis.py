@@ -84,9 +84,14 @@ def _formatter(unit: str, start: dt.date):
     if unit == "date":
         return lambda v: _date(start, v) or "after horizon"
     if unit == "share":
-        return lambda v: f"{100 * v:.1f}%"
+        return lambda v: f"{100 * v + 0.0:.1f}%"
     if unit == "RMB":
-        return lambda v: f"RMB {v / 1e6:,.1f} M"
+        return lambda v: f"RMB {_unsigned_zero(v / 1e6, 0.05):,.1f} M"
     if unit == "hours":
-        return lambda v: f"{v:,.0f} h"
-    return lambda v: f"{v:,.0f}"
+        return lambda v: f"{_unsigned_zero(v, 0.5):,.0f} h"
+    return lambda v: f"{_unsigned_zero(v, 0.5):,.0f}"
+
+
+def _unsigned_zero(v: float, half: float) -> float:
+    """`v`, with what rounds to zero shown as 0, not -0 (a paired difference of identical runs)."""
+    return 0.0 if abs(v) < half else v

@@ -71,3 +71,13 @@ def test_dynamics_kpis_are_paired_differences_and_horizon_ratios():
     assert k["availability.p.l1"].value == pytest.approx(((open_h - down) / open_h).mean())
     assert k["downtime_hours.p.l1"].value == pytest.approx(down.mean())
     assert k["oee.p.l1"].value == pytest.approx((r.line_built.sum(axis=(1, 2)) / (60 * open_h)).mean())
+
+
+def test_a_difference_that_rounds_to_zero_shows_as_0_not_minus_0():
+    import datetime as dt
+
+    from sim.results.kpis import Kpi
+
+    kpi = Kpi("chip_units_lost.Xiaomi", "Xiaomi units lost", "vehicles", -1e-9, -0.0, 0.0)
+    assert kpi.text(dt.date(2021, 4, 1)) == ("0", "0 – 0")
+    assert Kpi("x", "x", "vehicles", -3.4, -5.6, 1.0).text(dt.date(2021, 4, 1)) == ("-3", "-6 – 1")
