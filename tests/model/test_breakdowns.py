@@ -92,14 +92,15 @@ ONE_SHIFT_FROM_MIDNIGHT = Calendar(
 
 def test_failures_by_hand_on_both_paths():
     spec = Breakdowns(
-        time_between_failures_hours={"kind": "uniform", "min": 0, "max": 20},
+        time_between_failures_hours={"kind": "uniform", "min": 0, "max": 16},
         time_to_repair_hours={"kind": "uniform", "min": 0, "max": 40},
     )
-    # Uniforms (between, repair) in turn: 0.025 -> 0.5 h, 0.6 -> 24 h; 0.5 -> 10 h, 0.05 -> 2 h; 0.5 -> 10 h.
-    down = breakdowns.failures(spec, ONE_SHIFT_FROM_MIDNIGHT, Uniforms(0.025, 0.6, 0.5, 0.05, 0.5))
+    # Uniforms (between, repair) in turn: 0.03125 -> 0.5 h, 0.6 -> 24 h; 0.625 -> 10 h, 0.05 -> 2 h;
+    # then 0.5 -> 8 h. (The model asks for them in a block of 2 x (int(24 / 8 x 1.1) + 16) = 38.)
+    down = breakdowns.failures(spec, ONE_SHIFT_FROM_MIDNIGHT, Uniforms(0.03125, 0.6, 0.625, 0.05))
     # Fails at 00:30 of day 1 (open hour 0.5); repaired 24 clock hours later at 00:30 of day 2,
     # open hour 8.5. Fails again 10 open hours later, open hour 18.5 = 02:30 of day 3 (clock 50.5),
-    # repaired at open hour 20.5 before the plant closes. The next failure, at 30.5, is past the horizon.
+    # repaired at open hour 20.5 before the plant closes. The next failure, at 28.5, is past the horizon.
     assert down.starts == [0.5, 18.5]
     assert down.ends == [8.5, 20.5]
     assert down.repairs == [24.0, 2.0]

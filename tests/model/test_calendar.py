@@ -138,3 +138,4 @@ def test_hours_and_days_by_hand():
     assert cal.hour(dt.date(2022, 1, 5)) == 48.0  # two days after Monday 3 January
     assert cal.date(47.99) == dt.date(2022, 1, 4)
     assert cal.date(48.0) == dt.date(2022, 1, 5)
+    assert cal.date(-0.5) == dt.date(2022, 1, 2)  # before the horizon (a program may start earlier)

@@ -159,6 +159,13 @@ def test_pert_mean_over_10000_draws_as_a_block():
         # Triangular(0, 1, 4): the mode splits the CDF at (1 - 0) / 4 = 0.25; below it
         # sqrt(u x 4 x 1), above it 4 - sqrt((1 - u) x 4 x 3).
         ({"kind": "triangular", "min": 0, "mode": 1, "max": 4}, [0.0625, 0.25, 0.9375], [0.5, 1.0, 4 - 0.75**0.5]),
+        # Triangular(10, 20, 50): split at 10 / 40 = 0.25; 10 + sqrt(0.2 x 40 x 10) = 18.944 just below
+        # it, 50 - sqrt(0.5 x 40 x 30) = 25.505 above.
+        (
+            {"kind": "triangular", "min": 10, "mode": 20, "max": 50},
+            [0.2, 0.25, 0.5],
+            [10 + 80**0.5, 20.0, 50 - 600**0.5],
+        ),
         ({"kind": "triangular", "min": 2, "mode": 2, "max": 6}, [0.75], [6 - (0.25 * 16) ** 0.5]),
         ({"kind": "triangular", "min": 2, "mode": 6, "max": 6}, [0.25], [2 + (0.25 * 16) ** 0.5]),
         # Exponential: -mean ln(1 - u); Weibull: scale (-ln(1 - u))^(1 / shape).
