@@ -82,7 +82,7 @@ def _pert(a: float, c: float, b: float) -> Quantile:
 
 def normal_quantile(p: np.ndarray) -> np.ndarray:
     """Standard normal quantile of probabilities strictly inside (0, 1), elementwise."""
-    p = np.asarray(p, dtype=float)
+    p = np.asarray(p)
     # The standard library's inverse CDF, one Python call per value: a list comprehension is
     # as fast as any numpy wrapper around it (np.frompyfunc, np.vectorize are slower).
     return np.array([_STANDARD_NORMAL.inv_cdf(x) for x in p.ravel().tolist()]).reshape(p.shape)

@@ -44,6 +44,13 @@ def test_taking_the_whole_backlog_or_more_empties_it(quantity):
     assert not b.cohorts and b.total == 0.0
 
 
+def test_taking_the_total_empties_the_backlog_whatever_the_rounding():
+    # 0.1 + 0.1 + 1.1 rounds to a total that the cohorts, taken one by one, exceed by 2e-16.
+    b = backlog((1, 0.1), (2, 0.1), (3, 1.1))
+    b.take(b.total)
+    assert not b.cohorts and b.total == 0.0
+
+
 def test_demand_is_open_for_lost_after_months_then_lost():
     # Released in month 3 with lost_after_months N = 2: still open at the start of month
     # 3 + 2 = 5, lost at the start of month 6. The model calls expire(k - N) at month k.

@@ -108,6 +108,19 @@ def test_failures_by_hand_on_both_paths():
     assert down.until(24.0) == 8.0 + 2.0
 
 
+def test_a_repair_ending_in_the_night_costs_the_open_hours_up_to_the_closing():
+    spec = Breakdowns(
+        time_between_failures_hours={"kind": "uniform", "min": 0, "max": 16},
+        time_to_repair_hours={"kind": "uniform", "min": 0, "max": 40},
+    )
+    # Fails at 07:00 of day 1 (u 0.4375 -> 7 h) for 5 h (u 0.125): repaired at 12:00, in the night,
+    # so the line is down from open hour 7 to the closing at 8. Then fails at open hour 16 (the
+    # closing of day 2, clock 32) for 20 h: back at clock 52, open hour 16 + 4 = 20.
+    down = breakdowns.failures(spec, ONE_SHIFT_FROM_MIDNIGHT, Uniforms(0.4375, 0.125, 0.5, 0.5, 0.5))
+    assert down.starts == [7.0, 16.0] and down.ends == [8.0, 20.0]
+    assert down.clock(ONE_SHIFT_FROM_MIDNIGHT) == [(7.0, 12.0), (32.0, 52.0)]
+
+
 def test_a_failure_at_a_closing_waits_for_the_last_repair():
     # A repair from clock 4 to 34 (open hour 16, the end of day 2's shift at clock 32) and a
     # failure at open hour 16: on the clock it comes when the line is back, at 34, not at 32.
