@@ -1,8 +1,12 @@
 """Chip kits: deliveries, the allocation rules, and kits that cut the policy's plan, each
 against a hand-computed answer."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.experiment.seeding import streams
@@ -166,8 +170,70 @@ def test_a_customer_without_demand_costs_the_owner_nothing(scenario):
 
     s = sim.load(ROOT / "scenarios" / scenario)
     customer = s.customer_products[0]
-    idle = customer.model_copy(update={"demand": customer.demand.model_copy(update={"units_by_month": {"2021-01": 0.0}})})
+    idle = customer.model_copy(
+        update={"demand": customer.demand.model_copy(update={"units_by_month": {"2021-01": 0.0}})}
+    )
     s = s.model_copy(update={"products": [idle if p.id == customer.id else p for p in s.products]})
     r = sim.run(s, replications=2)
     lost = next(k for k in r.kpis() if k.key == "owner_units_lost")
     assert abs(lost.value) < 1e-6 and abs(lost.low) < 1e-6 and abs(lost.high) < 1e-6
+
+
+def test_deliveries_come_at_the_start_and_every_monday_less_the_worst_disruption():
+    from sim.scenario.supply import Chips
+
+    # From Wednesday 5 January to Monday 24 January 2022: kits at the start (day 0) and on the
+    # Mondays 10, 17 and 24 January (days 5, 12, 19; the last day counts). A 50% disruption
+    # from 10 to 17 January and a 30% one from 17 to 24 January, both ends included: the 10th
+    # loses 50%, the 17th the larger 50%, the 24th 30%.
+    chips_ = Chips(
+        kits_per_week=1000,
+        disruptions=[
+            {"name": "a", "first_day": "2022-01-10", "last_day": "2022-01-17", "share_lost": 0.5},
+            {"name": "b", "first_day": "2022-01-17", "last_day": "2022-01-24", "share_lost": 0.3},
+        ],
+    )
+    start = dt.date(2022, 1, 5)
+    assert chips.arrivals(chips_, start, dt.date(2022, 1, 24)) == [(0, 1000), (5, 500), (12, 500), (19, 700)]
+    # Ending on Sunday the 23rd: no delivery on the Monday after the horizon.
+    assert chips.arrivals(chips_, start, dt.date(2022, 1, 23)) == [(0, 1000), (5, 500), (12, 500)]
+    # Starting on a Monday: one delivery that day, not two.
+    assert chips.arrivals(chips_, dt.date(2022, 1, 3), dt.date(2022, 1, 9)) == [(0, 1000)]
+
+
+def test_a_side_with_no_need_is_skipped_and_the_next_served():
+    # owner_first with the owner needing nothing: the customer is served from the whole pool;
+    # the owner's products get nothing (not a share of an empty need).
+    assert chips.allocate("owner_first", 300.0, [0.0, 0.0, 500.0], CUSTOMER, MARGINS) == [0.0, 0.0, 300.0]
+
+
+def test_small_needs_and_a_small_pool_are_served():
+    # Needs of 1 and 0.5 kits out of 10: both in full. Half a kit for a need of 2: all of it.
+    assert chips.allocate("proportional", 10.0, [1.0, 0.5, 0.0], CUSTOMER, MARGINS) == [1.0, 0.5, 0.0]
+    assert chips.allocate("proportional", 0.5, [2.0, 0.0, 0.0], CUSTOMER, MARGINS) == [0.5, 0.0, 0.0]
+    # A need of 1e-9 kits (a rounding crumb) is not served; nor anything from an empty pool.
+    assert chips.allocate("proportional", 10.0, [1e-9, 0.0, 0.0], CUSTOMER, MARGINS) == [0.0, 0.0, 0.0]
+    assert chips.allocate("proportional", 0.0, NEEDS, CUSTOMER, MARGINS) == [0.0, 0.0, 0.0]
+
+
+def test_a_side_served_in_full_leaves_the_rest_to_the_next():
+    # customer_first, 1,000 kits: the customer's 500 in full, then the owner's 900 get the other
+    # 500 in proportion (333.3 and 166.7); margins play no part.
+    given = chips.allocate("customer_first", 1000.0, NEEDS, CUSTOMER, [0.0, 0.0, 0.0])
+    assert given == pytest.approx([500 * 600 / 900, 500 * 300 / 900, 500])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(sorted(chips.ALLOCATIONS)),
+    st.floats(0, 5000),
+    st.lists(st.tuples(st.floats(0, 2000), st.booleans(), st.sampled_from([1.0, 2.0, 3.0])), min_size=1, max_size=5),
+)
+def test_kits_are_never_over_given_and_never_left_while_needed(rule, pool, products):
+    needs = [n for n, _, _ in products]
+    given = chips.allocate(rule, pool, needs, [c for _, c, _ in products], [m for _, _, m in products])
+    # No product gets more than it needs, nor less than nothing; the pool is not overdrawn.
+    assert all(-1e-9 <= g <= n * (1 + 1e-12) for g, n in zip(given, needs, strict=True))
+    assert sum(given) <= pool * (1 + 1e-12) + 1e-9
+    # Work-conserving: kits are left over only when every need is met.
+    assert sum(given) == pytest.approx(min(pool, sum(n for n in needs if n > 1e-9)), rel=1e-9, abs=1e-6)

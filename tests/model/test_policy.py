@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sim.model.policy import split
+from sim.model.policy import POLICIES, customer_first, owner_first, proportional, reserved_share, split
 
 # A month of 320 open hours; the owner needs 300 h to clear its backlog, the customer 100 h.
 H, OWNER, CUSTOMER = 320.0, 300.0, 100.0
@@ -44,3 +46,77 @@ def test_every_policy_is_work_conserving_and_never_overserves(policy):
 def test_unknown_policy_is_an_error():
     with pytest.raises(ValueError):
         split("lottery", H, 1, 1, 0)
+
+
+def test_unknown_policy_names_the_registered_ones():
+    # The message lists the registry's keys in their declared order.
+    with pytest.raises(ValueError) as err:
+        split("lottery", H, 1, 1, 0)
+    assert str(err.value) == (
+        "unknown policy 'lottery'; choose one of owner_first, customer_first, reserved_share, proportional"
+    )
+
+
+def test_the_registry_holds_each_rule_under_its_name():
+    assert list(POLICIES.items()) == [
+        ("owner_first", owner_first),
+        ("customer_first", customer_first),
+        ("reserved_share", reserved_share),
+        ("proportional", proportional),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        # 100 h for needs of 70 (owner) and 50 (customer), reserve 40%:
+        ("owner_first", (70.0, 30.0)),  # 70 first, 30 left
+        ("customer_first", (50.0, 50.0)),  # 50 first, 50 left of the owner's 70
+        ("proportional", (100 * 70 / 120, 100 * 50 / 120)),  # 58.33 / 41.67: 5/6 each
+        ("reserved_share", (60.0, 40.0)),  # reserve 40 h: customer min(50, 40); owner min(70, 60)
+    ],
+)
+def test_split_passes_hours_needs_and_reserve_in_order(policy, expected):
+    assert split(policy, 100.0, 70.0, 50.0, 0.4) == pytest.approx(expected)
+
+
+def test_the_reserve_is_a_share_of_the_hours():
+    # 320 h, 50% reserved: 160 h each side when both need more than that.
+    assert split("reserved_share", H, 500.0, 500.0, 0.5) == (160.0, 160.0)
+    # A reserve of 0 is owner_first with borrowing; a reserve of 1 is customer_first.
+    assert split("reserved_share", H, OWNER, CUSTOMER, 0.0) == (300.0, 20.0)
+    assert split("reserved_share", H, OWNER, CUSTOMER, 1.0) == (220.0, 100.0)
+
+
+def test_proportional_with_exactly_enough_hours_gives_each_side_its_need():
+    # 0.2 h for needs of 0.1 and 0.1: every need is met exactly (the short formula would give
+    # 0.2 x 0.1 / 0.2 = 0.10000000000000002, more than the side needs).
+    assert proportional(0.2, 0.1, 0.1, 0.0) == (0.1, 0.1)
+
+
+needs = st.floats(0, 1000, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(POLICIES)), st.floats(0, 1000), needs, needs, st.floats(0, 1))
+def test_every_policy_is_work_conserving_and_never_overserves_property(policy, hours, owner_need, customer_need, share):
+    owner, customer = split(policy, hours, owner_need, customer_need, share)
+    # Never more than a side needs, never less than nothing, never more than the hours.
+    assert -1e-9 <= owner <= owner_need + 1e-9 and -1e-9 <= customer <= customer_need + 1e-9
+    # Work-conserving: the hours go out until both needs are met.
+    assert owner + customer == pytest.approx(min(hours, owner_need + customer_need), abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1, 1000), needs, needs, st.floats(0, 1))
+def test_the_reserve_is_protected(hours, owner_need, customer_need, share):
+    # The customer always gets its need up to its reserve, however much the owner wants.
+    _, customer = split("reserved_share", hours, owner_need, customer_need, share)
+    assert customer >= min(customer_need, share * hours) - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1, 1000), st.floats(1, 1000), st.floats(1, 1000))
+def test_proportional_gives_both_sides_the_same_fill(hours, owner_need, customer_need):
+    owner, customer = split("proportional", hours, owner_need, customer_need, 0.0)
+    assert owner / owner_need == pytest.approx(customer / customer_need)
