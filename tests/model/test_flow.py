@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.flow import flow
+from sim.model.flow import Flow, flow
 
 
 def test_no_breakdowns_runs_at_the_slowest_stage():
@@ -77,3 +77,155 @@ def test_never_faster_than_the_slowest_stage_and_conserves_vehicles(rates, buffe
     for s in range(len(rates) - 1):
         assert f.processed[s] - f.processed[s + 1] == pytest.approx(f.levels[s], abs=1e-6)
         assert -1e-9 <= f.levels[s] <= buffer + 1e-9
+
+
+INF = math.inf
+
+
+def test_only_downtime_inside_the_interval_counts():
+    # Open hours 100 to 110 at 60 JPH. Down 90-95 (before), 98-101 (over the start: down to
+    # 101), 104-105 (inside) and 112-115 (after): 8 h up, 480 vehicles.
+    f = flow([60], [[(90, 95), (98, 101), (104, 105), (112, 115)]], [], [], 100, 110)
+    assert f.processed == [480.0] and f.starved == [0.0] and f.blocked == [0.0] and f.levels == []
+
+
+def test_a_target_stops_a_stage_for_good():
+    # 300 vehicles at 60 JPH: done after 5 h; a repair after that (8-9) does not restart it.
+    assert flow([60], [[(8, 9)]], [], [], 0, 10, targets=[300]).processed == [300.0]
+    # Down 2-3: 120 done by 2, the other 180 from 3 to 6; the interval ends at 6.5.
+    assert flow([60], [[(2, 3)]], [], [], 0, 6.5, targets=[300]).processed == [300.0]
+    # A target within rounding of nothing (1e-9) is done before it starts: nothing processed.
+    assert flow([60], [[]], [], [], 0, 10, targets=[1e-9]).processed == [0.0]
+
+
+def test_a_stage_that_met_its_target_starves_the_next():
+    # 300 at 60 JPH take 5 h; the lane holds 100 then (60 - 40 = 20 an hour), which the 40-JPH
+    # stage drains by 7.5 h; it then waits 2.5 h for input. A finished stage idles unrecorded.
+    f = flow([60, 40], [[], []], [0], [INF], 0, 10, targets=[300, INF])
+    assert f == Flow([300.0, 300.0], [0.0, 2.5], [0.0, 0.0], [0.0])
+
+
+def test_each_stage_stops_at_its_own_target():
+    # Stage 2 stops at 210 (5.25 h): 300 - 210 = 90 stay in the lane.
+    f = flow([60, 40], [[], []], [0], [INF], 0, 10, targets=[300, 210])
+    assert f == Flow([300.0, 210.0], [0.0, 0.0], [0.0, 0.0], [90.0])
+
+
+def test_a_target_met_exactly_at_another_stages_breakdown():
+    # Stage 1 meets its 300 at 5 h exactly when stage 2 fails (5-6). The lane holds 100 at 5 h
+    # and 100 at 6 h, drained at 40 an hour by 8.5 h: stage 2 starves 1.5 h, builds 300.
+    f = flow([60, 40], [[], [(5, 6)]], [0], [INF], 0, 10, targets=[300, INF])
+    assert f == Flow([300.0, 300.0], [0.0, 1.5], [0.0, 0.0], [0.0])
+
+
+def test_starved_and_blocked_hours_add_up_over_several_spells():
+    # A full lane of 20 between two 40-JPH stages; stage 1 down 2-3 and 6-7. The lane lasts
+    # 0.5 h of the first stop, then stays empty: stage 2 starves 0.5 + 1 h, builds 400 - 60.
+    f = flow([40, 40], [[(2, 3), (6, 7)], []], [20], [20], 0, 10)
+    assert f == Flow([320.0, 340.0], [0.0, 1.5], [0.0, 0.0], [0.0])
+    # The mirror: an empty lane of 20, stage 2 down 2-3 and 6-7: stage 1 blocked 0.5 + 1 h.
+    f = flow([40, 40], [[], [(2, 3), (6, 7)]], [0], [20], 0, 10)
+    assert f == Flow([340.0, 320.0], [0.0, 0.0], [1.5, 0.0], [20.0])
+
+
+def test_without_a_buffer_the_slower_stage_holds_the_faster():
+    # 60 then 40 JPH, no buffer: both at 40; the first is blocked a third of 10 h.
+    assert flow([60, 40], [[], []], [0], [0], 0, 10) == Flow(
+        [400.0, 400.0], [0.0, 0.0], [pytest.approx(10 / 3), 0.0], [0.0]
+    )
+    # 40 then 60: the second is starved a third of the time.
+    assert flow([40, 60], [[], []], [0], [0], 0, 10) == Flow(
+        [400.0, 400.0], [0.0, pytest.approx(10 / 3)], [0.0, 0.0], [0.0]
+    )
+
+
+def test_scrapped_vehicles_do_not_feed_the_next_stage():
+    # 60 JPH with half scrapped feed 30 good an hour to a 40-JPH stage: it runs at 30 and
+    # starves 10 x (1 - 30/40) = 2.5 h.
+    f = flow([60, 40], [[], []], [0], [10], 0, 10, [0.5, 1.0])
+    assert f == Flow([600.0, 300.0], [0.0, 2.5], [0.0, 0.0], [0.0])
+    # A full lane of 10 drains at 40 - 30 = 10 an hour: empty after 1 h, then 30 an hour.
+    f = flow([60, 40], [[], []], [10], [10], 0, 10, [0.5, 1.0])
+    assert f.processed == [600.0, 40 + 30 * 9] and f.starved == [0.0, 9 * 0.25] and f.levels == [0.0]
+    # Into a full lane drained at 20: 40 started an hour pass 20; blocked 10 x (1 - 40/60).
+    f = flow([60, 20], [[], []], [10], [10], 0, 10, [0.5, 1.0])
+    assert f == Flow([400.0, 200.0], [0.0, 0.0], [pytest.approx(10 / 3), 0.0], [10.0])
+
+
+@pytest.mark.parametrize(
+    ("rates", "levels", "good", "expected"),
+    [
+        # A lane of 2e-9 emptying at 20 an hour is empty: 40 an hour through, starved a third.
+        ([40, 60], [2e-9], [1.0, 1.0], Flow([400.0, 400.0], [0.0, 10 / 3], [0.0, 0.0], [0.0])),
+        # Within 2e-9 of full, filling: full; the first stage is held to 40 at once.
+        ([60, 40], [10 - 2e-9], [1.0, 1.0], Flow([400.0, 400.0], [0.0, 0.0], [10 / 3, 0.0], [10.0])),
+        # Emptying at 40 x 0.5 - 30 = -10 an hour: empty, 20 good an hour through.
+        ([40, 30], [2e-9], [0.5, 1.0], Flow([400.0, 200.0], [0.0, 10 / 3], [0.0, 0.0], [0.0])),
+    ],
+)
+def test_a_lane_within_rounding_of_a_bound_is_put_there(rates, levels, good, expected):
+    f = flow(rates, [[], []], levels, [10], 0, 10, good)
+    assert f.processed == expected.processed and f.levels == expected.levels
+    assert f.starved == pytest.approx(expected.starved) and f.blocked == pytest.approx(expected.blocked)
+
+
+def test_three_stages_each_lane_filling_and_emptying():
+    # 40, 60, 30 JPH; lane 1 almost empty (2e-9: empty), lane 2 at 5 of 10. Stage 2 gets 40 an
+    # hour and passes them to a lane drained at 30: full after 0.5 h; stage 2 then runs at 30
+    # and lane 1 fills at 10 an hour: full at 1.5 h. Stage 3 builds 300, stage 2 305, stage 1 315.
+    f = flow([40, 60, 30], [[], [], []], [2e-9, 5], [10, 10], 0, 10)
+    assert f.processed == [315.0, 305.0, 300.0] and f.levels == [10.0, 10.0]
+    # Stage 1 is blocked once lane 1 is full: 8.5 h x (1 - 30/40).
+    assert f.blocked[0] == pytest.approx(8.5 * 0.25) and f.starved[0] == 0.0
+    # 60, 60, 40 from an empty lane 1 and lane 2 at 5: lane 2 full at 0.25 h, lane 1 at 0.75 h.
+    f = flow([60, 60, 40], [[], [], []], [0, 5], [10, 10], 0, 10)
+    assert f.processed == [415.0, 405.0, 400.0] and f.levels == [10.0, 10.0]
+
+
+def test_three_stages_draining_full_and_half_full_lanes():
+    # 30, 60, 80 JPH; lane 1 at 5, lane 2 full at 10. Lane 1 empties after 5/30 h; lane 2 drains
+    # at 20 then 50 an hour, empty at 0.3 h. Stage 3: 80 x 0.3 + 30 x 9.7 = 315.
+    f = flow([30, 60, 80], [[], [], []], [5, 10], [10, 10], 0, 10)
+    assert f.processed == pytest.approx([300.0, 305.0, 315.0]) and f.levels == [0.0, 0.0]
+    assert f.starved == pytest.approx([0.0, (10 - 1 / 6) * 0.5, 9.7 * (1 - 30 / 80)]) and f.blocked == [0.0] * 3
+    # 40, 60, 80 with lane 1 at 50 of 100 (draining at 20) and lane 2 empty: stage 3 gets 60.
+    f = flow([40, 60, 80], [[], [], []], [50, 0], [100, 100], 0, 1)
+    assert f == Flow([40.0, 60.0, 60.0], [0.0, 0.0, 0.25], [0.0, 0.0, 0.0], [30.0, 0.0])
+
+
+def test_an_interval_that_starts_later_is_integrated_from_its_start():
+    # Open hours 100 to 110; stage 1 at 60 down 104-105 feeds an unlimited lane to a 30-JPH stage.
+    f = flow([60, 30], [[(104, 105)], []], [0], [INF], 100, 110)
+    assert f == Flow([540.0, 300.0], [0.0, 0.0], [0.0, 0.0], [240.0])
+
+
+@pytest.mark.xfail(strict=True, reason="flow.py books a blocked stage as starved while its empty lane in refills")
+def test_a_stage_held_by_its_full_lane_out_is_blocked_even_with_its_lane_in_empty():
+    # 40, 60, 30 JPH; lane 1 empty, lane 2 full. Stage 2 runs at 30 (what stage 3 drains) while
+    # 40 an hour reach its lane in, which fills: it waits for space, not for input. Blocked
+    # 10 x (1 - 30/60) = 5 h, starved 0. (The code books 0.5 h of it as starved: the first hour,
+    # while lane 1 is still empty at the start of the segment.)
+    f = flow([40, 60, 30], [[], [], []], [0, 10], [10, 10], 0, 10)
+    assert f.starved[1] == 0.0 and f.blocked[1] == pytest.approx(5.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(1, 100), st.floats(0.3, 1.0), st.floats(0, 2000)), min_size=2, max_size=4),
+    st.floats(0, 50),
+    st.integers(0, 10_000),
+)
+def test_lanes_conserve_good_vehicles_and_targets_are_never_passed(stages, buffer, seed):
+    rng = np.random.default_rng(seed)
+    rates, good, targets = ([s[k] for s in stages] for k in range(3))
+    downs = [[(a, a + 2.0)] for a in rng.uniform(0, 18, len(stages))]  # each stage up 18 of 20 h
+    levels = list(rng.uniform(0, buffer, len(stages) - 1))
+    f = flow(rates, downs, levels, [buffer] * (len(stages) - 1), 0, 20, good, targets)
+    for s in range(len(stages) - 1):
+        # What a lane gained is what went in good less what came out.
+        assert f.levels[s] - levels[s] == pytest.approx(f.processed[s] * good[s] - f.processed[s + 1], abs=1e-6)
+        assert -1e-9 <= f.levels[s] <= buffer + 1e-9
+    for s, (rate, _, target) in enumerate(stages):
+        assert f.processed[s] <= target + 1e-9 and f.processed[s] <= rate * 18 + 1e-6
+        # Idle for want of input or space never exceeds the up hours.
+        assert 0 <= f.starved[s] + f.blocked[s] <= 18 + 1e-9
