@@ -1,0 +1,279 @@
+"""The batch model end to end on small plants, each number counted by hand: the reserve in
+units, lost sales, SOP's orders, the month's major family, kits booked delivery by delivery
+only while they bind, and the booking grain."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import simpy
+
+from sim.experiment.seeding import streams
+from sim.model import Setup, simulate, state
+from sim.model.batch import Batch
+from sim.model.recorder import Kind, Record, Recorder
+from sim.scenario import Scenario
+
+# 2 x 8 h, Monday to Friday. July 2022 has 21 working days (336 h), August 23 (368 h),
+# September 22 (352 h). Clock hours: August starts at 744, September at 1,488.
+AUG, SEP = 744.0, 1488.0
+# Fails after 15 open hours, repaired in 1: one open hour lost every working day.
+FIXED = {
+    "time_between_failures_hours": {"kind": "fixed", "value": 15},
+    "time_to_repair_hours": {"kind": "fixed", "value": 1},
+}
+CAR = {"id": "car", "brand": "Haval", "owner": "gwm", "demand": {"units_per_month": 100_000}}
+EV = {"id": "ev", "brand": "Xiaomi", "owner": "x", "demand": {"units_per_month": 20_000}}
+
+
+def scenario(
+    products: list[dict],
+    lines: list[dict] | None = None,
+    shops: list[dict] | None = None,
+    contract: dict | None = None,
+    sop_days: float | None = None,
+    end: str = "2022-08-31",
+    supply: dict | None = None,
+) -> Scenario:
+    """A plant from 1 July 2022; with `sop_days`, a launch program from 1 July and a contract."""
+    plant = {"name": "p", "owner": "gwm", "calendar": {"shifts_per_day": 2, "hours_per_shift": 8}}
+    plant |= {"shops": shops} if shops else {"lines": lines}
+    data = {
+        "meta": {"name": "t", "start_date": "2022-07-01", "end_date": end, "seed": 1},
+        "plants": [plant],
+        "products": products,
+    }
+    if sop_days is not None:
+        milestone = {"id": "go", "duration_days": {"kind": "fixed", "value": sop_days}}
+        data["program"] = {"start_date": "2022-07-01", "target_launch": end, "milestones": [milestone]}
+        data["contract"] = contract
+    if supply:
+        data["supply"] = supply
+    return Scenario.model_validate(data)
+
+
+def run(s: Scenario, every: float | None = None) -> list[Record]:
+    rec = Recorder()
+    simulate(s, streams(1, 0), rec, Setup.of(s), book_every_hours=every)
+    return rec.named()
+
+
+def total(records: list[Record], kind: Kind, where=None, what=None, t0=-math.inf, t1=math.inf) -> float:
+    return sum(
+        r.quantity
+        for r in records
+        if r.kind == kind and where in (None, r.where) and what in (None, r.what) and t0 <= r.time < t1
+    )
+
+
+# -- the reserve in units ------------------------------------------------------------------------
+UNITS = {"customer": "x", "policy": "reserved_share", "reserved_units_per_month": 5000}
+
+
+def test_reserved_units_are_good_vehicles_in_the_months_available_hours():
+    # SOP on 11 July; August is a whole month of it. The EV passes 80% first time and all
+    # failures are reworked: every vehicle started is good and takes 1.2 passes. August has
+    # 368 - 23 = 345 available hours:
+    # C = 60 x 345 / 1.2 = 17,250 good EVs, so 5,000 reserve 5,000 / 17,250 of the hours (100 h)
+    # and the EV builds 5,000 (not 4,167); the cars get the other 245 h: 14,700.
+    ev = EV | {"first_pass_yield": 0.8, "rework_share": 1.0}
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"], "breakdowns": FIXED}
+    records = run(scenario([CAR, ev], [line], contract=UNITS, sop_days=10))
+    assert total(records, Kind.BUILT, what="ev", t0=AUG) == pytest.approx(5000.0)
+    assert total(records, Kind.BUILT, what="car", t0=AUG) == pytest.approx(14_700.0)
+    # Before SOP the reserve is free for the owner: July's first 6 days (96 - 6 h) build cars.
+    assert total(records, Kind.BUILT, what="car", t1=240.0) == pytest.approx(60 * 90)
+
+
+def test_the_reserve_spans_every_last_shop_line_of_the_customer():
+    # A second line, l2, without failures: C = 60 x (345 + 368) = 42,780 (yield 1); 5,000 are
+    # 11.7% of each line's hours: 2,419.4 EVs on l1 (345 h) and 2,580.6 on l2 (368 h).
+    lines = [
+        {"id": "l1", "jph": 60, "products": ["car", "ev"], "breakdowns": FIXED},
+        {"id": "l2", "jph": 60, "products": ["car", "ev"]},
+    ]
+    records = run(scenario([CAR, EV], lines, contract=UNITS, sop_days=10))
+    assert total(records, Kind.BUILT, "p.l1", "ev", t0=AUG) == pytest.approx(5000 * 345 / 713)
+    assert total(records, Kind.BUILT, "p.l2", "ev", t0=AUG) == pytest.approx(5000 * 368 / 713)
+
+
+def test_more_units_reserved_than_a_month_holds_reserve_the_whole_line():
+    # 30,000 reserved of August's 60 x 368 = 22,080: the EV takes every hour, wanting 20,000
+    # (July's demand from SOP, 20,000 x 21 / 31, was built in July's last 240 h).
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    records = run(scenario([CAR, EV], [line], contract=UNITS | {"reserved_units_per_month": 30_000}, sop_days=10))
+    assert total(records, Kind.BUILT, what="ev", t1=AUG) == pytest.approx(20_000 * 21 / 31)
+    assert total(records, Kind.BUILT, what="ev", t0=AUG) == pytest.approx(20_000.0)
+    assert total(records, Kind.BUILT, what="car", t0=AUG) == pytest.approx(2080.0)
+
+
+def test_the_reserve_counts_only_the_lines_vehicles_leave_from():
+    # Body: b1 for cars, b2 for EVs, both 80 JPH, unlimited buffer; assembly a1 at 60 JPH builds
+    # both. 3,000 reserved of a1's 60 x 368 = 22,080: 50 h of EVs, 3,000; cars 19,080. (Counting
+    # b2 too would reserve half as much.)
+    shops = [
+        {
+            "id": "body",
+            "lines": [{"id": "b1", "jph": 80, "products": ["car"]}, {"id": "b2", "jph": 80, "products": ["ev"]}],
+        },
+        {"id": "assembly", "lines": [{"id": "a1", "jph": 60, "products": ["car", "ev"]}]},
+    ]
+    records = run(scenario([CAR, EV], shops=shops, contract=UNITS | {"reserved_units_per_month": 3000}, sop_days=10))
+    assert total(records, Kind.BUILT, what="ev", t0=AUG) == pytest.approx(3000.0)
+    assert total(records, Kind.BUILT, what="car", t0=AUG) == pytest.approx(19_080.0)
+
+
+def test_a_reserved_share_is_taken_as_given():
+    # 25% of August's 368 h: 92 h of EVs at 60 JPH, 5,520.
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    contract = {"customer": "x", "policy": "reserved_share", "reserved_share": 0.25}
+    records = run(scenario([CAR, EV], [line], contract=contract, sop_days=10))
+    assert total(records, Kind.BUILT, what="ev", t0=AUG) == pytest.approx(5520.0)
+
+
+# -- demand: SOP, releases, lost sales -------------------------------------------------------------
+def test_sop_opens_the_share_of_its_month_left_and_the_months_after_in_full():
+    # SOP on 10 August (day 40, hour 960): 528 of August's 744 hours are left, so 20,000 x
+    # 528 / 744 EVs are wanted at SOP; September's 20,000 at its start.
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    records = run(scenario([CAR, EV], [line], contract=UNITS, sop_days=40, end="2022-09-30"))
+    assert [r for r in records if r.kind in (Kind.SOP, Kind.DEMAND) and r.what in ("", "ev")] == [
+        Record(960.0, Kind.SOP, "", "", 0.0),
+        Record(960.0, Kind.DEMAND, "", "ev", pytest.approx(20_000 * 528 / 744)),
+        Record(SEP, Kind.DEMAND, "", "ev", 20_000.0),
+    ]
+
+
+def test_demand_not_built_within_its_months_is_lost():
+    # 10 JPH builds 3,680 in August (368 h) of 5,000 wanted; with no month to wait, the other
+    # 1,320 are lost when September starts (September's 1,480 unbuilt stay open at the horizon).
+    car = CAR | {"demand": {"units_per_month": 5000, "lost_after_months": 0}}
+    line = {"id": "l1", "jph": 10, "products": ["car"]}
+    records = run(scenario([car], [line], end="2022-09-30"))
+    # July (336 h) built 3,360 of 5,000: 1,640 lost at August's start.
+    assert [r for r in records if r.kind == Kind.LOST] == [
+        Record(AUG, Kind.LOST, "", "car", 5000 - 3360),
+        Record(SEP, Kind.LOST, "", "car", 5000 - 3680),
+    ]
+    car = car | {
+        "demand": {"units_by_month": {"2022-07": 3360, "2022-08": 3680.5, "2022-09": 100}, "lost_after_months": 0}
+    }
+    records = run(scenario([car], [line], end="2022-09-30"))
+    # Half a vehicle short in August is half a vehicle lost; nothing lost in July (all built).
+    assert [r for r in records if r.kind == Kind.LOST] == [Record(SEP, Kind.LOST, "", "car", pytest.approx(0.5))]
+
+
+def test_demand_may_wait_its_months():
+    # One month to wait: July's 1,640 unbuilt are served first in August (3,680 built of the
+    # 1,640 + 5,000 open), nothing is lost at August's start; at September's, July's demand
+    # is gone (built) and 2,960 of August's wait on.
+    car = CAR | {"demand": {"units_per_month": 5000, "lost_after_months": 1}}
+    records = run(scenario([car], [{"id": "l1", "jph": 10, "products": ["car"]}], end="2022-09-30"))
+    assert [r for r in records if r.kind == Kind.LOST] == []
+    assert total(records, Kind.BUILT) == pytest.approx(3360 + 3680 + 3520)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="batch.py: SOP exactly at a month's start releases the month before's demand too"
+)
+def test_sop_at_a_months_first_hour_opens_that_months_demand_once():
+    # SOP on 1 August 00:00 (day 31, hour 744): all of August is left, so the EV's 20,000 of
+    # August are released once, as the vehicle level does. (The launch process fires before the
+    # months process at 744 h: sop() releases month 0's (July's) 20,000, then new_month(1)
+    # releases August's: 40,000.)
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    records = run(scenario([CAR, EV], [line], contract=UNITS, sop_days=31))
+    assert total(records, Kind.DEMAND, what="ev") == 20_000.0
+
+
+# -- changeovers: the month's major family -----------------------------------------------------------
+def test_the_months_major_family_runs_and_the_others_carry_their_campaigns():
+    # July on a 60-JPH line changing over in 2 h, campaigns of 100: a minor family's vehicle
+    # carries 2 x 2 / 100 = 0.04 h. Wanted at July's start: 1,000 good of A (family a), half of
+    # its vehicles scrapped, so 2,000 vehicles, 33.3 h; 1,500 of B (family b), 25 h. Family a
+    # is July's major one: B's 1,500 carry 60 h, A's none. The EV (family c), launched on
+    # 11 July, counts for nothing at July's start and carries 0.04 h per vehicle: 210 x 0.04.
+    a = CAR | {
+        "id": "a",
+        "family": "a",
+        "first_pass_yield": 0.5,
+        "rework_share": 0.0,
+        "demand": {"units_per_month": 1000},
+    }
+    b = CAR | {"id": "b", "family": "b", "demand": {"units_per_month": 1500}}
+    ev = EV | {"family": "c", "demand": {"units_per_month": 310}}
+    line = {"id": "l1", "jph": 60, "products": ["a", "b", "ev"], "changeover_hours": 2, "campaign_units": 100}
+    contract = {"customer": "x", "policy": "owner_first"}
+    records = run(scenario([a, b, ev], [line], contract=contract, sop_days=10, end="2022-07-31"))
+    assert (
+        total(records, Kind.BUILT, what="a") == pytest.approx(1000.0) and total(records, Kind.SCRAP, what="a") == 1000.0
+    )
+    assert total(records, Kind.BUILT, what="b") == pytest.approx(1500.0)
+    assert total(records, Kind.CHANGEOVER, what="a") == 0.0
+    assert total(records, Kind.CHANGEOVER, what="b") == pytest.approx(60.0)
+    assert total(records, Kind.CHANGEOVER, what="ev") == pytest.approx(210 * 0.04)
+
+
+# -- buffers' lanes follow the month's released demand ---------------------------------------------
+def test_lanes_are_resized_by_the_released_demand_at_month_starts_and_sop():
+    shops = [
+        {
+            "id": "body",
+            "buffer_after_units": 120,
+            "lines": [{"id": "b1", "jph": 80, "products": ["car"]}, {"id": "b2", "jph": 80, "products": ["ev"]}],
+        },
+        {"id": "assembly", "lines": [{"id": "a1", "jph": 60, "products": ["car", "ev"]}]},
+    ]
+    s = scenario([CAR, EV], shops=shops, contract=UNITS, sop_days=10)
+    setup, env = Setup.of(s), simpy.Environment()
+    batch = Batch(env, s, setup, state.build(s), np.ones((2, len(setup.months))), Recorder())
+    batch.start(240.0)
+    env.run(until=1.0)
+    assert batch.shops[0].lane == [[120.0, 0.0]]  # before SOP the EV's route has no demand
+    env.run(until=241.0)
+    # From SOP: July's 100,000 cars and 20,000 EVs (the month's, not what is left of it): 5 to 1.
+    assert batch.shops[0].lane == [[100.0, 20.0]]
+
+
+# -- kits: booked delivery by delivery while they bind ----------------------------------------------
+def test_kits_that_bind_are_booked_delivery_by_delivery_and_ample_kits_a_month_at_a_time():
+    # 8,000 kits a week (one a car), 90% lost until 10 July: 800 on Friday 1 July and Monday
+    # 4 July, then 8,000 every Monday. July (336 h, 20,160 cars planned) is short before its
+    # first delivery (960 cars to 4 July, 800 kits): booked piece by piece: 800, 800, then
+    # 4,800 a week. August is booked piece by piece as well (kits bound the month before), but
+    # no piece binds: 4,800 a week, 2,880 in its last three days; September, in one piece: 21,120.
+    supply = {
+        "chips": {
+            "kits_per_week": 8000,
+            "disruptions": [{"name": "d", "first_day": "2022-07-01", "last_day": "2022-07-10", "share_lost": 0.9}],
+        }
+    }
+    records = run(scenario([CAR], [{"id": "l1", "jph": 60, "products": ["car"]}], end="2022-09-30", supply=supply))
+    built = [(r.time, r.quantity) for r in records if r.kind == Kind.BUILT]
+    week = [0.0, 72.0, 240.0, 408.0, 576.0, AUG, AUG + 168, AUG + 336, AUG + 504, AUG + 672, SEP]
+    assert built == [
+        (t, pytest.approx(q))
+        for t, q in zip(week, [800, 800, 4800, 4800, 4800, 4800, 4800, 4800, 4800, 2880, 21_120], strict=True)
+    ]
+
+
+def test_weekly_and_monthly_bookings_build_the_same():
+    # The same plant booked every week as well: 16,000 + 22,080 + 21,120 either way.
+    supply = {
+        "chips": {
+            "kits_per_week": 8000,
+            "disruptions": [{"name": "d", "first_day": "2022-07-01", "last_day": "2022-07-10", "share_lost": 0.9}],
+        }
+    }
+    s = scenario([CAR], [{"id": "l1", "jph": 60, "products": ["car"]}], end="2022-09-30", supply=supply)
+    for every in (None, 168.0, 100.0):
+        assert total(run(s, every), Kind.BUILT) == pytest.approx(16_000 + 22_080 + 21_120)
+
+
+def test_no_demand_in_a_month_releases_nothing():
+    car = CAR | {"demand": {"units_by_month": {"2022-07": 0, "2022-08": 0.5}}}
+    records = run(scenario([car], [{"id": "l1", "jph": 60, "products": ["car"]}]))
+    assert [r for r in records if r.kind == Kind.DEMAND] == [Record(AUG, Kind.DEMAND, "", "car", 0.5)]
+    assert total(records, Kind.BUILT) == 0.5
