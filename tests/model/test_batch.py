@@ -277,3 +277,46 @@ def test_no_demand_in_a_month_releases_nothing():
     records = run(scenario([car], [{"id": "l1", "jph": 60, "products": ["car"]}]))
     assert [r for r in records if r.kind == Kind.DEMAND] == [Record(AUG, Kind.DEMAND, "", "car", 0.5)]
     assert total(records, Kind.BUILT) == 0.5
+
+
+def four_weeks(kits_per_week: float, chips_per_vehicle: float = 1, disruptions: list | None = None) -> Scenario:
+    """4-31 July 2022: four weeks of 80 h at 60 JPH (19,200 cars wanted and planned), kits each Monday."""
+    s = scenario(
+        [CAR | {"chips_per_vehicle": chips_per_vehicle}],
+        [{"id": "l1", "jph": 60, "products": ["car"]}],
+        end="2022-07-31",
+        supply={"chips": {"kits_per_week": kits_per_week, "disruptions": disruptions or []}},
+    )
+    return s.model_copy(update={"meta": s.meta.model_copy(update={"start_date": s.meta.start_date.replace(day=4)})})
+
+
+WEEKS = [0.0, 168.0, 336.0, 504.0]
+
+
+@pytest.mark.parametrize(
+    ("kits", "per_vehicle", "disruptions", "built"),
+    [
+        # 4,800 kits a Monday for 4,800 cars a week: the kits in hand cover the plan up to each
+        # delivery exactly (4,800 by the 11th, 9,600 by the 18th, ...) and the month's 19,200:
+        # booked in one piece.
+        (4800, 1, None, [(0.0, 19_200)]),
+        # 0.01 kit short a week: booked delivery by delivery, each week building its kits.
+        (4799.99, 1, None, list(zip(WEEKS, [4799.99] * 4, strict=True))),
+        # Two kits a car: 9,600 a week cover the plan; 9,000 build 4,500 a week.
+        (9600, 2, None, [(0.0, 19_200)]),
+        (9000, 2, None, list(zip(WEEKS, [4500] * 4, strict=True))),
+        # Every week covered up to the last delivery, which is halved: 16,800 in all < 19,200,
+        # so delivery by delivery: 4,800 a week, then 2,400.
+        (
+            4800,
+            1,
+            [{"name": "d", "first_day": "2022-07-25", "last_day": "2022-07-25", "share_lost": 0.5}],
+            list(zip(WEEKS, [4800, 4800, 4800, 2400], strict=True)),
+        ),
+    ],
+)
+def test_a_month_is_booked_whole_exactly_when_its_kits_cover_the_plan_up_to_each_delivery(
+    kits, per_vehicle, disruptions, built
+):
+    records = run(four_weeks(kits, per_vehicle, disruptions))
+    assert [(r.time, r.quantity) for r in records if r.kind == Kind.BUILT] == [(t, pytest.approx(q)) for t, q in built]
