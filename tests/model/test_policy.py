@@ -120,3 +120,13 @@ def test_the_reserve_is_protected(hours, owner_need, customer_need, share):
 def test_proportional_gives_both_sides_the_same_fill(hours, owner_need, customer_need):
     owner, customer = split("proportional", hours, owner_need, customer_need, 0.0)
     assert owner / owner_need == pytest.approx(customer / customer_need)
+
+
+def test_a_rule_registered_under_a_name_is_what_split_calls(monkeypatch):
+    from sim.model import policy
+
+    # A new rule (half the hours each, whatever the needs) registered in a fresh registry.
+    monkeypatch.setattr(policy, "POLICIES", {})
+    rule = policy._policy("halves")(lambda hours, owner, customer, reserve: (hours / 2, hours / 2))
+    assert policy.POLICIES == {"halves": rule}
+    assert split("halves", 320.0, 300.0, 100.0, 0.0) == (160.0, 160.0)

@@ -291,6 +291,7 @@ def test_lanes_follow_each_routes_demand_this_month():
     # Products on one route pool their demand: 300 + 100 against 400 is half each.
     three = Plant(0, [[], []], [100.0, math.inf], {0: [], 1: [], 2: []}, [[0, 1], [2]])
     shops = Shops(three)
+    assert shops.lane == [[50.0, 50.0], [math.inf, math.inf]]  # equal shares per route, not per product
     shops.resize([300.0, 100.0, 400.0])
     assert shops.lane == [[50.0, 50.0], [math.inf, math.inf]]  # an unlimited buffer stays unlimited
     assert shops.wip == {0: [0.0, 0.0], 1: [0.0, 0.0], 2: [0.0, 0.0]}
