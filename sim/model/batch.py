@@ -75,6 +75,8 @@ class Batch:
         self.shops = {p.index: Shops(p) for p in plant.plants if p.series}
         self.single = [ln for ln in plant.lines if ln.plant not in self.shops]  # lines of one-shop plants
         self.by_name = {ln.name: ln for ln in plant.lines}
+        # Lines that change over between families they build: their major family is the month's.
+        self.changeovers = [ln for ln in plant.lines if ln.changeover and len(set(ln.families.values())) > 1]
         self.month = 0
         self.last = 0.0  # clock hour of the last booking
         self.reserve = 0.0  # the customer's reserved share at the current booking
@@ -101,15 +103,13 @@ class Batch:
             if self.released[i]:
                 self._release(i, self.demand[i][k])
         self._resize()
-        for line in self.state.lines:
-            if line.changeover:
-                good = [self._good(line, i) for i in line.products]
-                wants = [
-                    self._want(line, i, self.backlog[i].total / g)
-                    for i, g in zip(line.products, good, strict=True)
-                    if self.rate[i] > 0
-                ]
-                self.major[line.name] = major_family(line, wants)
+        for line in self.changeovers:
+            wants = [
+                self._want(line, i, self.backlog[i].total / self._good(line, i))
+                for i in line.products
+                if self.rate[i] > 0
+            ]
+            self.major[line.name] = major_family(line, wants)
 
     def sop(self, share_left: float) -> None:
         self.record(self.env.now, Kind.SOP, "", "", 0.0)
