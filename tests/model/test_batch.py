@@ -320,3 +320,35 @@ def test_a_month_is_booked_whole_exactly_when_its_kits_cover_the_plan_up_to_each
 ):
     records = run(four_weeks(kits, per_vehicle, disruptions))
     assert [(r.time, r.quantity) for r in records if r.kind == Kind.BUILT] == [(t, pytest.approx(q)) for t, q in built]
+
+
+def test_kits_cut_the_first_shop_and_the_lane_carries_the_rest():
+    # Body b1 (60 JPH) feeds assembly a1 (40 JPH) through a lane of 100; 2,000 kits a week, one a
+    # car. Friday 1 July (16 h): assembly takes 640, body starts 640 + 100 for the lane (blocked
+    # from 5 h, when the lane is full: 11 h x 1/3). Week of 4 July: 1,260 + 2,000 kits, body
+    # starts what assembly takes, 3,200, held to 40 an hour by the full lane. Week of 11 July:
+    # 60 + 2,000 kits cut body to 2,060 (done at 51.5 h); assembly builds them and the lane's
+    # 100, 2,160 in 54 h, and starves 26 h. Week of 18 July: 2,000 through an empty lane, which
+    # is full at 5 h: body done at 47.5 h, assembly at 50 h.
+    shops = [
+        {"id": "body", "buffer_after_units": 100, "lines": [{"id": "b1", "jph": 60, "products": ["car"]}]},
+        {"id": "assembly", "lines": [{"id": "a1", "jph": 40, "products": ["car"]}]},
+    ]
+    records = run(scenario([CAR], shops=shops, end="2022-07-24", supply={"chips": {"kits_per_week": 2000}}))
+    kinds = (Kind.THROUGH, Kind.BUILT, Kind.STARVED, Kind.BLOCKED)
+    assert [(r.time, r.kind, r.quantity) for r in records if r.kind in kinds] == [
+        (0.0, Kind.THROUGH, pytest.approx(740.0)),
+        (0.0, Kind.BUILT, pytest.approx(640.0)),
+        (0.0, Kind.BLOCKED, pytest.approx(11 / 3)),
+        (72.0, Kind.THROUGH, pytest.approx(3200.0)),
+        (72.0, Kind.BUILT, pytest.approx(3200.0)),
+        (72.0, Kind.BLOCKED, pytest.approx(80 / 3)),
+        (240.0, Kind.THROUGH, pytest.approx(2060.0)),
+        (240.0, Kind.BUILT, pytest.approx(2160.0)),
+        (240.0, Kind.BLOCKED, pytest.approx(51.5 / 3)),
+        (240.0, Kind.STARVED, pytest.approx(26.0)),
+        (408.0, Kind.THROUGH, pytest.approx(2000.0)),
+        (408.0, Kind.BUILT, pytest.approx(2000.0)),
+        (408.0, Kind.BLOCKED, pytest.approx(42.5 / 3)),
+        (408.0, Kind.STARVED, pytest.approx(30.0)),
+    ]
