@@ -84,6 +84,39 @@ def _contract_units(r: Results, year: str) -> np.ndarray:
     return _contract(r)[:, [i for i, m in enumerate(r.months) if m.startswith(year)]].sum(axis=1)
 
 
+def _brand(r: Results, brand: str) -> np.ndarray:
+    """Which products are `brand`'s."""
+    return np.array([p.brand == brand for p in r.scenario.products])
+
+
+def _owner_units_lost(r: Results, brand: str = "") -> np.ndarray:
+    """Own-brand vehicles the same replication builds without the contract, less with it (paired)."""
+    mask = ~r.customer_mask() & (_brand(r, brand) if brand else True)
+    return (r.reference["without_contract"] - r.built)[:, mask].sum(axis=(1, 2))
+
+
+def _margin_lost(r: Results, brand: str = "") -> np.ndarray:
+    lost = r.money.margin_lost
+    return (lost[:, _brand(r, brand)] if brand else lost).sum(axis=(1, 2))
+
+
+def _net_in(r: Results, year: str) -> np.ndarray:
+    return r.money.net[:, [i for i, m in enumerate(r.months) if m.startswith(year)]].sum(axis=1)
+
+
+def _customer_fill(r: Results, _: str) -> np.ndarray:
+    """Customer vehicles built over the demand released to it (1 where it wanted none)."""
+    customer = r.customer_mask()
+    demand = r.demand[:, customer].sum(axis=(1, 2))
+    return np.divide(r.built[:, customer].sum(axis=(1, 2)), demand, out=np.ones(len(demand)), where=demand > 0)
+
+
+def _short_of_minimum(r: Results, _: str) -> np.ndarray:
+    from sim.results.money import committed, customer_per_year
+
+    return np.maximum(committed(r) - customer_per_year(r, r.built), 0.0).sum(axis=1)
+
+
 def _owner_units(r: Results) -> np.ndarray:
     return r.built[:, ~r.customer_mask(), :].sum(axis=(1, 2))
 
@@ -122,6 +155,11 @@ def _has_contract(s: Scenario, _: str) -> bool:
 
 def _has_chip_disruptions(s: Scenario, _: str) -> bool:
     return s.without_chip_disruptions() is not s
+
+
+def _owners_brand(s: Scenario, brand: str) -> bool:
+    """Whether `brand` has a product of the plants' owner."""
+    return any(p.brand == brand and p.owner == s.owner for p in s.products)
 
 
 def _line(s: Scenario, name: str) -> Line:
@@ -171,9 +209,74 @@ INDICATORS: dict[str, Indicator] = {
             "Own-brand units lost to sharing",
             "vehicles",
             # The same replication without the contract minus with it: paired, on the same draws.
-            lambda r, _: r.reference["without_contract"][:, ~r.customer_mask()].sum(axis=(1, 2)) - _owner_units(r),
+            lambda r, _: _owner_units_lost(r),
             _has_contract,
             headline=True,
+        ),
+        Indicator(
+            "one_off_payments_rmb",
+            "One-off payments to the owner over the horizon",
+            "RMB",
+            lambda r, _: r.money.payments.sum(axis=1),
+            lambda s, _: s.contract is not None and bool(s.contract.payments),
+        ),
+        Indicator(
+            "take_or_pay_rmb",
+            "Take-or-pay: fees on committed vehicles the customer did not order",
+            "RMB",
+            lambda r, _: r.money.take_or_pay.sum(axis=1),
+            lambda s, _: s.contract is not None and s.contract.minimum_units_per_year is not None,
+        ),
+        Indicator(
+            "owner_margin_lost_rmb",
+            "Margin of the own-brand vehicles lost to sharing",
+            "RMB",
+            lambda r, _: _margin_lost(r),
+            _has_contract,
+            headline=True,
+        ),
+        Indicator(
+            "owner_net_contribution_rmb",
+            "Owner's net contribution of the contract (fees, payments, take-or-pay, less margin lost)",
+            "RMB",
+            lambda r, _: r.money.net.sum(axis=1),
+            _has_contract,
+            headline=True,
+        ),
+        Indicator(
+            "owner_net_contribution_npv_rmb",
+            "Owner's net contribution, present value at the horizon's start",
+            "RMB",
+            lambda r, _: __import__("sim.results.money", fromlist=["present_value"]).present_value(r, r.money.net),
+            lambda s, _: s.contract is not None and s.contract.discount_rate_per_year > 0,
+        ),
+        Indicator(
+            "customer_fill_rate",
+            "Customer's fill rate (its vehicles built over its demand)",
+            "share",
+            _customer_fill,
+            _has_contract,
+        ),
+        Indicator(
+            "customer_units_short",
+            "Customer's demand not built over the horizon",
+            "vehicles",
+            lambda r, _: (r.demand - r.built)[:, r.customer_mask()].sum(axis=(1, 2)),
+            _has_contract,
+        ),
+        Indicator(
+            "customer_units_short_of_minimum",
+            "Customer's committed minimum not built over the horizon",
+            "vehicles",
+            _short_of_minimum,
+            lambda s, _: s.contract is not None and s.contract.minimum_units_per_year is not None,
+        ),
+        Indicator(
+            "owner_net_contribution_rmb_{year}",
+            "Owner's net contribution of the contract in {year}",
+            "RMB",
+            _net_in,
+            _has_contract,
         ),
         Indicator(
             "chip_units_lost",
@@ -184,6 +287,28 @@ INDICATORS: dict[str, Indicator] = {
             headline=True,
         ),
         Indicator(
+            "lost_sales",
+            "Lost sales (demand that waited too long)",
+            "vehicles",
+            lambda r, _: r.lost.sum(axis=(1, 2)),
+            lambda s, _: any(p.demand.lost_after_months is not None for p in s.products),
+            headline=True,
+        ),
+        # By brand, brand after brand (the by-brand table reads them in this order).
+        Indicator(
+            "units_built.{brand}",
+            "{brand} units built",
+            "vehicles",
+            lambda r, b: r.built[:, _brand(r, b)].sum(axis=(1, 2)),
+        ),
+        Indicator(
+            "owner_units_lost.{brand}",
+            "{brand} units lost to sharing (negative: gained)",
+            "vehicles",
+            _owner_units_lost,
+            lambda s, b: s.contract is not None and _owners_brand(s, b),
+        ),
+        Indicator(
             "chip_units_lost.{brand}",
             "{brand} units lost to the chip shortage",
             "vehicles",
@@ -191,12 +316,18 @@ INDICATORS: dict[str, Indicator] = {
             _has_chip_disruptions,
         ),
         Indicator(
-            "lost_sales",
-            "Lost sales (demand that waited too long)",
+            "lost_sales.{brand}",
+            "{brand} lost sales",
             "vehicles",
-            lambda r, _: r.lost.sum(axis=(1, 2)),
-            lambda s, _: any(p.demand.lost_after_months is not None for p in s.products),
-            headline=True,
+            lambda r, b: r.lost[:, _brand(r, b)].sum(axis=(1, 2)),
+            lambda s, b: any(p.brand == b and p.demand.lost_after_months is not None for p in s.products),
+        ),
+        Indicator(
+            "owner_margin_lost_rmb.{brand}",
+            "{brand} margin lost to sharing (negative: gained)",
+            "RMB",
+            _margin_lost,
+            lambda s, b: s.contract is not None and _owners_brand(s, b),
         ),
         Indicator(
             "scrapped",

@@ -14,6 +14,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from sim.model.recorder import Kind, Record
 from sim.results.oee import oee, ratio
 from sim.results.table import Table
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.results.money import Flows
 
 TABLES = ("products", "lines", "program", "replications")
 PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap")
@@ -105,6 +109,13 @@ class Results:
         if not np.isfinite(hour):
             return None
         return self.scenario.meta.start_date + dt.timedelta(days=float(hour) / HOURS_PER_DAY)
+
+    @property
+    def money(self) -> Flows:
+        """The deal's cash flows to the owner, by replication and month (`sim.results.money`)."""
+        from sim.results.money import flows
+
+        return flows(self)
 
     def customer_mask(self) -> np.ndarray:
         customer = self.scenario.contract.customer if self.scenario.contract else None

@@ -40,6 +40,13 @@ class Scenario(Section):
                 field_error(("contract", "customer"), f"no product is owned by customer '{self.contract.customer}'")
             if not self.meta.start_date <= self.program.start_date <= self.meta.end_date:
                 field_error(("program", "start_date"), "program start_date must lie inside the scenario horizon")
+            known = {m.id for m in self.program.milestones}
+            for k, payment in enumerate(self.contract.payments):
+                if payment.milestone is not None and payment.milestone not in known:
+                    field_error(
+                        ("contract", "payments", k, "milestone"),
+                        f"unknown milestone '{payment.milestone}'{_suggest(payment.milestone, known)}",
+                    )
         return self
 
     def _check_plants(self) -> None:

@@ -66,6 +66,15 @@ def test_measures_by_hand(small):
         "contract_fees_rmb": [28e6, 28e6],  # 3,500 x RMB 8,000
         "owner_units": [12_000, 24_000],
         "owner_units_lost": [1200, 1200],
+        "owner_margin_lost_rmb": [0, 0],  # small.yaml gives Haval no margin
+        "owner_net_contribution_rmb": [28e6, 28e6],  # the fees, less no margin
+        "customer_fill_rate": [1, 1],  # every vehicle wanted was built
+        "customer_units_short": [0, 0],
+        "owner_net_contribution_rmb_2022": [28e6, 28e6],
+        "units_built.Haval": [12_000, 24_000],
+        "owner_units_lost.Haval": [1200, 1200],
+        "owner_margin_lost_rmb.Haval": [0, 0],
+        "units_built.Xiaomi": [3500, 3500],
         "utilisation.gwm_test.ga1": [0.5, 0.5],
         # Good vehicles / (3,600 open hours x 60 JPH).
         "oee.gwm_test.ga1": [15_500 / 216_000, 27_500 / 216_000],
@@ -127,6 +136,8 @@ def test_headline_indicators():
         "contract_units_{year}",
         "contract_fees_rmb",
         "owner_units_lost",
+        "owner_margin_lost_rmb",
+        "owner_net_contribution_rmb",
         "chip_units_lost",
         "lost_sales",
     ]

@@ -231,7 +231,8 @@ def test_wrong_override_key_gets_did_you_mean(base: Path):
     assert (p.file, p.line, p.path) == ("--set", 0, "contract.reserved_shar")
     assert str(p) == (
         "--set contract.reserved_shar: unknown field 'reserved_shar'; did you mean 'reserved_share'? "
-        "Expected one of: customer, policy, reserved_share, reserved_units_per_month, fee_rmb_per_unit."
+        "Expected one of: customer, policy, reserved_share, reserved_units_per_month, fee_rmb_per_unit, "
+        "payments, minimum_units_per_year, shortfall_penalty_rmb_per_unit, discount_rate_per_year."
     )
 
 
