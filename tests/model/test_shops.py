@@ -519,3 +519,71 @@ def test_a_stage_that_meets_its_plan_as_its_lane_empties_is_not_starved():
 
     f = flow([60, 40], [[], []], [0], [50], 0, 10, targets=[300, 300])
     assert f.processed == [300.0, 300.0] and f.starved == [0.0, 0.0]
+
+
+def test_with_an_unlimited_buffer_the_first_shop_starts_the_open_demand_less_its_lane():
+    # No lane limit: body plans (400 - 20 x 0.8) / 0.72 = 533.3 of product 0 (20 already in the
+    # lane, 16 of them good at the end) and 100 / 0.72 = 138.9 of product 1.
+    b1, a1 = shop_line("body", "b1", 0, [0, 1]), shop_line("assembly", "a1", 1, [0, 1], 40.0)
+    shops = Shops(Plant(0, [[b1], [a1]], [math.inf], {0: [b1, a1], 1: [b1, a1]}, [[0, 1]]))
+    shops.wip = {0: [20.0], 1: [0.0]}
+    planner = Planner({"p.assembly.a1": 0.6, "p.body.b1": 1.0})
+    plans = shops.plan({"p.body.b1": 70.0, "p.assembly.a1": 80.0}, [400.0, 100.0], want, lambda i: GOOD, planner)
+    assert [it.started for it in plans["p.body.b1"]] == pytest.approx([384 / 0.72, 100 / 0.72])
+
+
+def test_an_unlimited_buffers_lanes_stay_unlimited_for_a_route_without_demand():
+    shops = Shops(Plant(0, [[], []], [100.0, math.inf], {0: [], 1: [], 2: []}, [[0, 1], [2]]))
+    shops.resize([1.0, 0.0, 0.0])
+    assert shops.lane == [[100.0, 0.0], [math.inf, math.inf]]
+
+
+def test_a_lane_is_shared_by_what_the_next_shop_takes_even_fractions_of_a_vehicle():
+    # A lane of 1; assembly takes a thousandth of 500 and 125 wanted: 0.5 and 0.125, so the lane
+    # splits 0.8 / 0.2 and body plans (0.5 + 0.8) / 0.9 and (0.125 + 0.2) / 0.9.
+    b1, a1 = shop_line("body", "b1", 0, [0, 1]), shop_line("assembly", "a1", 1, [0, 1], 40.0)
+    shops = Shops(Plant(0, [[b1], [a1]], [1.0], {0: [b1, a1], 1: [b1, a1]}, [[0, 1]]))
+    planner = Planner({"p.assembly.a1": 0.001, "p.body.b1": 1.0})
+    plans = shops.plan({"p.body.b1": 70.0, "p.assembly.a1": 80.0}, [400.0, 100.0], want, lambda i: GOOD, planner)
+    assert [it.started for it in plans["p.body.b1"]] == pytest.approx([1.3 / 0.9, 0.325 / 0.9])
+
+
+def test_half_a_vehicle_planned_in_under_an_hour_flows():
+    # Route 2 alone: b2 (40 JPH) starts half a vehicle, a1 takes it at b2's pace (0.0125 h).
+    plans = {
+        "p.body.b1": [],
+        "p.body.b2": [Item(1, 0.5, 1 / 40, 0.0, 1.0)],
+        "p.assembly.a1": [Item(1, 0.5, 1 / 60, 0.0, 1.0)],
+    }
+    shops = Shops(two_routes())
+    out = shops.run(plans, None, {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    assert {k: v[0] for k, v in out.items()} == pytest.approx({("p.body.b2", 1): 0.5, ("p.assembly.a1", 1): 0.5})
+    assert shops.wip == {0: [0.0], 1: [pytest.approx(0.0, abs=1e-12)]}
+
+
+def test_a_product_cut_to_nothing_starves_its_share_of_the_shared_line():
+    # No kits for route 1: body b1 starts nothing and a1 waits all 10 h on its 2/3 share of time.
+    shops = Shops(two_routes())
+    out = shops.run(TWO_ROUTE_PLANS, [0.0, 1.0], {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    assert out[("p.assembly.a1", 0)][0] == 0.0 and ("p.body.b1", 0) not in out
+    assert shops.idle["p.assembly.a1"] == [pytest.approx(2.5), pytest.approx(10 * 2 / 3), 0.0]
+
+
+def test_a_line_blocked_on_two_routes_adds_up_both():
+    # b1 (60 JPH) starts 300 of each product for a1 and a2 (20 JPH each), half its time each:
+    # 30 an hour per route into lanes of 20 (a buffer of 40 in equal parts), full after 2 h,
+    # then 20 an hour: blocked 8 h x 1/3 on each route, half the line's time: 2.67 h in all.
+    b1 = shop_line("body", "b1", 0, [0, 1])
+    a1, a2 = shop_line("assembly", "a1", 1, [0], 20.0), shop_line("assembly", "a2", 1, [1], 20.0)
+    shops = Shops(Plant(0, [[b1], [a1, a2]], [40.0], {0: [b1, a1], 1: [b1, a2]}, [[0], [1]]))
+    plans = {
+        "p.body.b1": [Item(0, 300.0, 1 / 60, 0.0, 1.0), Item(1, 300.0, 1 / 60, 0.0, 1.0)],
+        "p.assembly.a1": [Item(0, 200.0, 1 / 20, 0.0, 1.0)],
+        "p.assembly.a2": [Item(1, 200.0, 1 / 20, 0.0, 1.0)],
+    }
+    out = shops.run(
+        plans, None, {}, {"p.body.b1": [], "p.assembly.a1": [], "p.assembly.a2": []}, lambda i: [1.0, 1.0], 0.0, 10.0
+    )
+    assert out[("p.body.b1", 0)][0] == pytest.approx(220.0) and out[("p.body.b1", 1)][0] == pytest.approx(220.0)
+    assert shops.idle["p.body.b1"] == [pytest.approx(440 / 60), 0.0, pytest.approx(2 * 8 / 3 / 2)]
+    assert shops.wip == {0: [pytest.approx(20.0)], 1: [pytest.approx(20.0)]}
