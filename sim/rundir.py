@@ -30,7 +30,7 @@ from sim.scenario import ScenarioError, parse
 from sim.version import __version__
 
 #: Version of the run directory's layout; `read` refuses directories of another.
-FORMAT = 1
+FORMAT = 2  # 2: the customer's reserve in vehicles per month
 ARRAYS = "results.npz"
 
 

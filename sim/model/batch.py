@@ -75,6 +75,8 @@ class Batch:
         self.shops = {p.index: Shops(p) for p in plant.plants if p.series}
         self.single = [ln for ln in plant.lines if ln.plant not in self.shops]  # lines of one-shop plants
         self.by_name = {ln.name: ln for ln in plant.lines}
+        reserve = contract is not None and contract.policy == "reserved_share"
+        self.reserved_lines = [ln for ln in plant.lines if ln.last and ln.customer] if reserve else []
         # Lines that change over between families they build: their major family is the month's.
         self.changeovers = [ln for ln in plant.lines if ln.changeover and len(set(ln.families.values())) > 1]
         self.month = 0
@@ -222,6 +224,8 @@ class Batch:
         ledger = self.ledger
         for name, (open_h, down) in hours.items():
             ledger.hours(self.by_name[name], t0, open_h, down)
+        if self.reserved_lines:
+            self._entitled(hours, t0)
         for line in self.single:
             busy = 0.0
             for item in plans.get(line.name, ()):
@@ -324,16 +328,30 @@ class Batch:
         route = next(s for s in self.shops.values() if i in s.plant.routes).plant.routes[i]
         return [self._good(line, i) for line in route]
 
-    def _reserve(self) -> float:
-        """The customer's reserved share of each shared line's hours at this booking."""
+    def _reserve(self, available: bool = True) -> float:
+        """The customer's reserved share of each shared line's hours at this booking: of its
+        available hours (the plan's), or of its open hours (what the contract promises)."""
         c = self.scenario.contract
         if c is None or c.policy != "reserved_share":
             return 0.0
         if c.reserved_share is not None:
             return c.reserved_share
-        # Units a month become the share of the month's available hours of the customer's
-        # last-shop lines that as many good vehicles take at today's rate.
-        per_hour = max(
+        # Units a month become the share of the month's hours of the customer's last-shop lines
+        # that as many good vehicles take at today's rate.
+        month = self.setup.months[self.month]
+        capacity = 0.0
+        for line in self.state.lines:
+            if line.last and line.customer:
+                cal = self.setup.calendars[line.plant]
+                o0, o1 = cal.open_until(month.start_hour), cal.open_until(month.end_hour)
+                down = line.down.until(o1) - line.down.until(o0) if available else 0.0
+                capacity += line.jph * (o1 - o0 - down)
+        capacity *= self._good_per_hour()
+        return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0
+
+    def _good_per_hour(self) -> float:
+        """Good vehicles a line hour at 1 JPH builds of the customer's best product at today's rate."""
+        return max(
             (
                 self.rate[i] * _good(self.yield_[i], self.rework[i]) / (1 + (1 - self.yield_[i]) * self.rework[i])
                 for i, cust in enumerate(self.customer)
@@ -341,15 +359,18 @@ class Batch:
             ),
             default=0.0,
         )
-        month = self.setup.months[self.month]
-        capacity = 0.0
-        for line in self.state.lines:
-            if line.last and line.customer:
-                cal = self.setup.calendars[line.plant]
-                o0, o1 = cal.open_until(month.start_hour), cal.open_until(month.end_hour)
-                capacity += line.jph * (o1 - o0 - (line.down.until(o1) - line.down.until(o0)))
-        capacity *= per_hour
-        return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0
+
+    def _entitled(self, hours: dict[str, tuple[float, float]], t0: float) -> None:
+        """Record the vehicles the customer's reserve promises it in this batch: its share of each
+        of its last-shop lines' open hours, at its rate and yield (the contract's shortfall counts
+        against them)."""
+        share = self._reserve(available=False)
+        if not share:
+            return
+        per_hour = self._good_per_hour()
+        for line in self.reserved_lines:
+            if line.name in hours:
+                self.record(t0, Kind.RESERVED, line.name, "", share * hours[line.name][0] * line.jph * per_hour)
 
 
 def _good(y: float, r: float) -> float:

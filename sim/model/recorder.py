@@ -29,6 +29,7 @@ class Kind(StrEnum):
     DEMAND = "demand"  # vehicles of a product released as demand [vehicles]
     MILESTONE = "milestone"  # a launch milestone (time = start) [h of duration]
     SOP = "sop"  # start of production of the contract products [0]
+    RESERVED = "reserved"  # good vehicles the customer's reserve promises on a last-shop line [vehicles]
 
 
 class Record(NamedTuple):

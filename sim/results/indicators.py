@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 
 from sim.model.calendar import HOURS_PER_DAY
+from sim.results import money
 from sim.results.oee import Oee, oee, ratio
 from sim.results.results import Results
 from sim.scenario import Scenario
@@ -112,9 +113,7 @@ def _customer_fill(r: Results, _: str) -> np.ndarray:
 
 
 def _short_of_minimum(r: Results, _: str) -> np.ndarray:
-    from sim.results.money import committed, customer_per_year
-
-    return np.maximum(committed(r) - customer_per_year(r, r.built), 0.0).sum(axis=1)
+    return np.maximum(money.committed(r) - money.customer_per_year(r, r.built), 0.0).sum(axis=1)
 
 
 def _owner_units(r: Results) -> np.ndarray:
@@ -228,6 +227,20 @@ INDICATORS: dict[str, Indicator] = {
             lambda s, _: s.contract is not None and s.contract.minimum_units_per_year is not None,
         ),
         Indicator(
+            "reserve_shortfall_units",
+            "Customer's vehicles the reserve promised and it did not get, with orders open",
+            "vehicles",
+            lambda r, _: money.shortfall(r).sum(axis=1),
+            _has_contract,  # 0 where the policy reserves nothing, so every policy compares
+        ),
+        Indicator(
+            "shortfall_penalties_rmb",
+            "Penalties the owner pays for the reserve's shortfall",
+            "RMB",
+            lambda r, _: r.money.penalties.sum(axis=1),
+            lambda s, _: s.contract is not None and s.contract.shortfall_penalty_rmb_per_unit > 0,
+        ),
+        Indicator(
             "owner_margin_lost_rmb",
             "Margin of the own-brand vehicles lost to sharing",
             "RMB",
@@ -237,7 +250,7 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "owner_net_contribution_rmb",
-            "Owner's net contribution of the contract (fees, payments, take-or-pay, less margin lost)",
+            "Owner's net contribution of the contract (fees, payments, take-or-pay, less margin lost, penalties)",
             "RMB",
             lambda r, _: r.money.net.sum(axis=1),
             _has_contract,
@@ -247,7 +260,7 @@ INDICATORS: dict[str, Indicator] = {
             "owner_net_contribution_npv_rmb",
             "Owner's net contribution, present value at the horizon's start",
             "RMB",
-            lambda r, _: __import__("sim.results.money", fromlist=["present_value"]).present_value(r, r.money.net),
+            lambda r, _: money.present_value(r, r.money.net),
             lambda s, _: s.contract is not None and s.contract.discount_rate_per_year > 0,
         ),
         Indicator(

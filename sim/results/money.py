@@ -9,7 +9,11 @@ Everything follows from a run's arrays and the contract's terms, per replication
   vehicles it did not order (demand released that year), in the year's last month;
 - margin lost: for each owner product, (built in the same replication without the contract
   - built with it) x its margin per vehicle; negative where the contract lets it build more;
-- net contribution = fees + one-offs + take-or-pay - margin lost (- shortfall penalties);
+- shortfall penalties: in a month, the vehicles the customer's reserve promised (its share of
+  its last-shop lines' open hours at its rate and yield, as the model reports them) less the
+  vehicles built for it, counted only up to the orders it still had open at the month's end,
+  x the penalty per vehicle;
+- net contribution = fees + one-offs + take-or-pay - margin lost - shortfall penalties;
 - present values discount a month's flows to the horizon's start at the yearly rate, from the
   month's first day.
 """
@@ -34,12 +38,13 @@ class Flows:
     fees: np.ndarray
     payments: np.ndarray
     take_or_pay: np.ndarray
+    penalties: np.ndarray
     margin_lost: np.ndarray  # (replication, product, month); 0 for the customer's products
 
     @property
     def net(self) -> np.ndarray:
         """The owner's net contribution of the contract, per (replication, month)."""
-        return self.fees + self.payments + self.take_or_pay - self.margin_lost.sum(axis=1)
+        return self.fees + self.payments + self.take_or_pay - self.penalties - self.margin_lost.sum(axis=1)
 
 
 def flows(r: Results) -> Flows:
@@ -48,10 +53,20 @@ def flows(r: Results) -> Flows:
     contract = r.scenario.contract
     if contract is None:
         zero = np.zeros(shape)
-        return Flows(zero, zero, zero, np.zeros(r.built.shape))
+        return Flows(zero, zero, zero, zero, np.zeros(r.built.shape))
     customer = r.customer_mask()
     fees = r.built[:, customer].sum(axis=1) * contract.fee_rmb_per_unit
-    return Flows(fees, _payments(r), _take_or_pay(r), margin_lost(r))
+    penalties = shortfall(r) * contract.shortfall_penalty_rmb_per_unit
+    return Flows(fees, _payments(r), _take_or_pay(r), penalties, margin_lost(r))
+
+
+def shortfall(r: Results) -> np.ndarray:
+    """(replication, month) vehicles the reserve promised the customer and it did not get while it
+    had orders open: min(promised - built, open at the month's end), never below 0."""
+    customer = r.customer_mask()
+    built = r.built[:, customer].sum(axis=1)
+    open_orders = r.backlog[:, customer].sum(axis=1)
+    return np.clip(np.minimum(r.reserved - built, open_orders), 0.0, None)
 
 
 def margin_lost(r: Results) -> np.ndarray:

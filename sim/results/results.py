@@ -63,6 +63,7 @@ class Results:
     milestone_start: np.ndarray  # (replication, milestone) clock hours
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
     sop: np.ndarray  # (replication,) clock hours; inf without a program
+    reserved: np.ndarray  # (replication, month) good vehicles the customer's reserve promised
     reference: dict[str, np.ndarray] = field(default_factory=dict)  # counterfactual -> built
     fidelity: str = "batch"  # "batch" or "vehicle"
     first: int = 0  # index of the first replication (tables number replications from it)
@@ -252,6 +253,7 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         "milestone_start": np.full(len(milestones), np.inf),
         "milestone_finish": np.full(len(milestones), np.inf),
         "sop": np.array(np.inf),
+        "reserved": np.zeros(len(months)),
     }
     # Record kind -> (array, index by `where` (line) or `what` (product)).
     by_product = {Kind.BUILT: "built", Kind.DEMAND: "demand", Kind.LOST: "lost", Kind.SCRAP: "scrap"}
@@ -264,7 +266,8 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         Kind.BLOCKED: "blocked_hours",
         Kind.THROUGH: "line_built",
     }
-    built, scrap, milestone, sop = Kind.BUILT, Kind.SCRAP, Kind.MILESTONE, Kind.SOP  # read once (see fold_built)
+    built, scrap, milestone, sop, reserved = Kind.BUILT, Kind.SCRAP, Kind.MILESTONE, Kind.SOP, Kind.RESERVED
+    # (kinds read once: see fold_built)
     for time, kind, where, what, quantity in records:
         month = bisect.bisect_right(starts, time) - 1
         if kind in by_product:
@@ -280,4 +283,6 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
             out["milestone_finish"][milestones[what]] = time + quantity
         elif kind == sop:
             out["sop"] = np.array(time)
+        elif kind == reserved:
+            out["reserved"][month] += quantity
     return out

@@ -53,6 +53,7 @@ def hand_results(scenario) -> Results:
         milestone_start=np.zeros((2, 2)),
         milestone_finish=np.zeros((2, 2)),
         sop=np.array([100.0, 200.0]) * 24,  # days 100 and 200; the target 2022-06-30 is day 178
+        reserved=np.zeros((2, len(horizon))),
         reference={"without_contract": reference},
     )
 
@@ -66,6 +67,7 @@ def test_measures_by_hand(small):
         "contract_fees_rmb": [28e6, 28e6],  # 3,500 x RMB 8,000
         "owner_units": [12_000, 24_000],
         "owner_units_lost": [1200, 1200],
+        "reserve_shortfall_units": [0, 0],  # no reserve recorded
         "owner_margin_lost_rmb": [0, 0],  # small.yaml gives Haval no margin
         "owner_net_contribution_rmb": [28e6, 28e6],  # the fees, less no margin
         "customer_fill_rate": [1, 1],  # every vehicle wanted was built

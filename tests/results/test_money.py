@@ -103,3 +103,32 @@ def test_take_or_pay_counts_from_sop_pro_rata_and_a_late_milestone_pays_nothing(
     assert k["take_or_pay_rmb"] == pytest.approx((36_000 * 292 / 365 - ordered) * 8000)
     late = deal(payments=[{"name": "tooling", "amount_rmb": 50e6, "date": "2023-02-01"}])
     assert kpis(late)["one_off_payments_rmb"] == 0.0
+
+
+def test_the_reserves_shortfall_is_what_breakdowns_take_from_it_and_is_paid_per_vehicle():
+    # Around the clock, a failure every 15 open hours, 1 h to repair: the customer (orders always
+    # open) gets 25% of the up hours, the reserve promised 25% of the open hours: short by
+    # 0.25 x 60 x the down hours, at RMB 1,000 a vehicle.
+    data = deal(shortfall_penalty_rmb_per_unit=1000, reserved_share=0.25).model_dump(mode="json")
+    data["plants"][0]["calendar"] = {
+        "shifts_per_day": 3,
+        "hours_per_shift": 8,
+        "first_shift_start_hour": 0,
+        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
+    data["plants"][0]["lines"][0]["breakdowns"] = {
+        "time_between_failures_hours": {"kind": "fixed", "value": 15},
+        "time_to_repair_hours": {"kind": "fixed", "value": 1},
+    }
+    data["products"][1]["demand"] = {"units_per_month": 1e6}
+    r = sim.run(Scenario.model_validate(data), replications=1)
+    k = {x.key: x.value for x in r.kpis()}
+    down = r.down_hours.sum()
+    assert down > 500  # a year of 15 h up, 1 h down: 547 h
+    assert k["reserve_shortfall_units"] == pytest.approx(0.25 * 60 * down)
+    assert k["shortfall_penalties_rmb"] == pytest.approx(0.25 * 60 * down * 1000)
+    # A reserve in units promises the units whatever fails: nothing short, nothing to pay.
+    data["contract"] |= {"reserved_share": None, "reserved_units_per_month": 3000}
+    k = kpis(Scenario.model_validate(data))
+    assert k["reserve_shortfall_units"] == pytest.approx(0, abs=1e-6)
+    assert k["shortfall_penalties_rmb"] == pytest.approx(0, abs=1e-3)

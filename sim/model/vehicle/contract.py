@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.model.calendar import Month
+from sim.model.recorder import Kind, Sink
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -66,6 +67,9 @@ class Contract:
         self.share = self.fixed or 0.0  # s: the customer's reserved share of a shared line's hours
         self.last_lines = last_lines  # lines of a last shop that build the customer's products
         self.available = [[line.up_at(m.end_hour) - line.up_at(m.start_hour) for m in months] for line in last_lines]
+        self.open = [
+            [line.open_until(m.end_hour) - line.open_until(m.start_hour) for m in months] for line in last_lines
+        ]
         self.month = 0
 
     def update(self, orders: Orders) -> None:
@@ -78,6 +82,28 @@ class Contract:
             best = max((orders.good_per_pass(p) * orders.rate[p] for p in line.customer), default=0.0)
             capacity += line.jph * hours[self.month] * best
         self.share = min(1.0, self.units / capacity) if capacity > 0 else 0.0
+
+    def promise(self, t0: float, t1: float, orders: Orders, record: Sink) -> None:
+        """Record the good vehicles the reserve promises the customer over [t0, t1) (no instant
+        changes a rate inside it): the reserved share of the open hours of its last-shop lines,
+        at today's rates and yields. Against these the contract counts the owner's shortfall."""
+        if self.fixed is None and self.units is None:
+            return
+        best = [
+            max((orders.good_per_pass(p) * orders.rate[p] for p in line.customer), default=0.0)
+            for line in self.last_lines
+        ]
+        share = self.fixed
+        if share is None:  # units a month: their share of the month's open hours (not only the up ones)
+            capacity = sum(
+                line.jph * hours[self.month] * b
+                for line, hours, b in zip(self.last_lines, self.open, best, strict=True)
+            )
+            share = min(1.0, self.units / capacity) if capacity > 0 else 0.0
+        for line, b in zip(self.last_lines, best, strict=True):
+            promised = share * (line.open_until(t1) - line.open_until(t0)) * line.jph * b
+            if promised > 0:
+                record(t0, Kind.RESERVED, line.name, "", promised)
 
     def customer_next(self, line: Line, owner_can: bool, customer_can: bool, orders: Orders) -> bool:
         """Whether `line` takes the customer's vehicle next (given which sides can go)."""

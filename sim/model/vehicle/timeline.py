@@ -69,9 +69,11 @@ class Timeline:
         for time, _, _, action in items:
             if time > env.now:
                 self._changed()
+                self.contract.promise(env.now, time, self.orders, self.record)
                 yield env.timeout(time - env.now)
             action(time)
         self._changed()
+        self.contract.promise(env.now, self.horizon, self.orders, self.record)
         yield env.timeout(self.horizon - env.now)
         while env.peek() <= env.now:  # let the lines finish what ends exactly at the horizon
             yield env.timeout(0)

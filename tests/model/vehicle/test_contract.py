@@ -98,3 +98,18 @@ def test_proportional_with_campaigns_clears_equal_shares_within_one_campaign():
     feb = r.model.timeline.setup.months[1].start_hour
     changeovers = sum(q for t, k, *_, q in r.records if k == "changeover" and t >= feb)
     assert (owner + ev) / 60 + changeovers == pytest.approx(FEB_OPEN, abs=0.5)  # no hour idles
+
+
+@pytest.mark.parametrize(
+    ("contract", "promised"),
+    [
+        ({"policy": "reserved_share", "reserved_share": 0.25}, 0.25 * 60 * FEB_OPEN),
+        ({"policy": "reserved_share", "reserved_units_per_month": 3000}, 3000),
+        ({"policy": "proportional"}, 0),
+    ],
+)
+def test_the_reserve_promises_its_share_of_the_open_hours_from_sop(contract, promised):
+    # February, from SOP at its start: 25% of 320 open hours at 60 JPH, or the 3,000 units; a
+    # policy without a reserve promises nothing. Breakdowns would not change the promise.
+    r = run(shared_line(contract))
+    assert r.total("reserved") == pytest.approx(promised)
