@@ -206,7 +206,11 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
     path = rundir.write(results, out or rundir.default_path(scenario.meta.name), force=force, source=str(file))
-    click.echo(format_kpis(results))
+    from sim.report import text
+
+    click.echo(text.kpi_table(results))
+    if brands := text.brand_table(results):
+        click.echo(f"\nBy brand, over the horizon:\n{brands}")
     click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")
     click.echo(f"report: {path / 'report.html'}")
 
@@ -344,13 +348,3 @@ def format_differences(comparison: Any) -> str:
         rows.append((d.label, d.scenario, f"{d.difference:+,.4g}", f"{d.low:+,.4g} to {d.high:+,.4g}"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
-
-
-def format_kpis(results: sim.results.Results) -> str:
-    """The KPI table as aligned text."""
-    start = results.scenario.meta.start_date
-    rows = [(k.label, *k.text(start)) for k in results.kpis()]
-    widths = [max(len(r[i]) for r in [("KPI", "estimate", "95% CI"), *rows]) for i in range(3)]
-    lines = [f"{'KPI':<{widths[0]}}  {'estimate':>{widths[1]}}  95% CI", "-" * (sum(widths) + 4)]
-    lines += [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in rows]
-    return "\n".join(lines)

@@ -28,6 +28,8 @@ class Kpi:
     value: float
     low: float
     high: float
+    over: str | None = None  # "year", "brand" or "line" for one of a family of indicators
+    item: str = ""  # which year, brand or line
 
     def text(self, start: dt.date) -> tuple[str, str]:
         """(value, interval) formatted for people."""
@@ -53,7 +55,39 @@ def kpis(results: Results) -> list[Kpi]:
                 # sop_day -> sop_p10, sop_p50, sop_p90
                 out.append(Kpi(f"{key.rsplit('_', 1)[0]}_p{q}", f"{m.label}, P{q}", m.unit, v, lo, hi))
         else:
-            out.append(Kpi(key, m.label, m.unit, *estimate(m)[1:]))
+            out.append(Kpi(key, m.label, m.unit, *estimate(m)[1:], m.indicator.over, item_of(key, m)))
+    return out
+
+
+def item_of(key: str, m: Measure) -> str:
+    """The year, brand or line a measure's key names ("" for a lone indicator)."""
+    pattern = m.indicator.key
+    if m.indicator.over is None:
+        return ""
+    head, _, tail = pattern.partition("{" + m.indicator.over + "}")
+    return key[len(head) : len(key) - len(tail)]
+
+
+#: The columns of the table by brand, in order: indicator key pattern -> heading.
+BRAND_COLUMNS = {
+    "units_built.{brand}": "built",
+    "owner_units_lost.{brand}": "lost to sharing",
+    "chip_units_lost.{brand}": "lost to chips",
+    "lost_sales.{brand}": "lost sales",
+    "owner_margin_lost_rmb.{brand}": "margin lost (RMB M)",
+}
+
+
+def by_brand(results: Results) -> dict[str, dict[str, Kpi]]:
+    """brand -> {column heading -> its KPI} for the columns that apply (a brand that gains from
+    the contract shows a negative loss)."""
+    out: dict[str, dict[str, Kpi]] = {}
+    patterns = {f"{k.rsplit('.', 1)[0]}.": heading for k, heading in BRAND_COLUMNS.items()}
+    for k in kpis(results):
+        if k.over == "brand":
+            heading = patterns.get(k.key[: len(k.key) - len(k.item)])
+            if heading:
+                out.setdefault(k.item, {})[heading] = k
     return out
 
 
