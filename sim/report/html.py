@@ -45,7 +45,7 @@ from sim.report.style import (
     save,
     styled,
 )
-from sim.results.kpis import Kpi
+from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand
 from sim.results.oee import oee as oee_split
 from sim.results.results import Results
 from sim.results.stats import quantile_ci
@@ -97,8 +97,10 @@ def page(results: Results, source: str | Path | None = None) -> str:
         "<h2>Scenario</h2>",
         _facts(results),
         "<h2>Key indicators</h2>",
-        _kpi_table(results, kpis),
+        _kpi_table(results, [k for k in kpis if k.over != "brand"]),
     ]
+    if brands := by_brand(results):
+        sections += ["<h2>By brand over the horizon</h2>", _brand_table(results, brands)]
     if _line_losses(results):
         sections += ["<h2>Line performance over the horizon</h2>", _line_table(results)]
     sections += figures(charts(results), len(sections))
@@ -129,7 +131,7 @@ def charts(results: Results) -> list[tuple[str, go.Figure]]:
     if results.scenario.contract is not None:
         out += [
             ("What the contract costs the owner", units_lost(results)),
-            ("What the contract earns the owner", contract_fees(results)),
+            ("What the contract earns the owner", contract_money(results)),
         ]
     return out
 
@@ -417,21 +419,32 @@ def units_lost(results: Results) -> go.Figure:
     )
 
 
-def contract_fees(results: Results) -> go.Figure:
-    """Fees earned per month (contract units times the fee) and their running total, in RMB million."""
+def contract_money(results: Results) -> go.Figure:
+    """The deal's cash flows to the owner per month (fees, one-off payments, take-or-pay, less the
+    margin lost to sharing and penalties) and the running net contribution, RMB million, means."""
     x = month_dates(results)
-    fee = results.scenario.contract.fee_rmb_per_unit
-    monthly = results.built[:, results.customer_mask(), :].sum(axis=1).mean(axis=0) * fee / 1e6
+    flows = results.money
     colour = brand_colour(results, results.scenario.customer_products[0].brand)
+    parts = [
+        ("Fees", flows.fees, colour),
+        ("One-off payments", flows.payments, "#7f7f7f"),
+        ("Take-or-pay", flows.take_or_pay, "#bcbd22"),
+        ("Margin lost to sharing", -flows.margin_lost.sum(axis=1), "#d62728"),
+        ("Shortfall penalties", -flows.penalties, "#8c564b"),
+    ]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(bar_trace(x, monthly, "Fees in the month", colour, fmt=",.1f"), secondary_y=False)
-    fig.add_trace(line_trace(x, np.cumsum(monthly), "Running total", "#222", fmt=",.1f"), secondary_y=True)
+    for name, values, c in parts:
+        if np.abs(values).max(initial=0.0) > 0:
+            fig.add_trace(bar_trace(x, values.mean(axis=0) / 1e6, name, c, fmt=",.1f"), secondary_y=False)
+    net = np.cumsum(flows.net.mean(axis=0)) / 1e6
+    fig.add_trace(line_trace(x, net, "Net contribution, running total", "#222", fmt=",.1f"), secondary_y=True)
+    fig.update_layout(barmode="relative")
     fig.update_yaxes(title_text="RMB million per month", secondary_y=False)
-    fig.update_yaxes(
-        title_text="RMB million, cumulative", secondary_y=True, showgrid=False, rangemode="tozero", tickmode="auto"
+    fig.update_yaxes(title_text="RMB million, cumulative", secondary_y=True, showgrid=False, tickmode="auto")
+    fee = results.scenario.contract.fee_rmb_per_unit
+    return styled(
+        fig, f"The deal to the owner: fees at RMB {fee:,.0f} a vehicle less what sharing costs (RMB million)", None
     )
-    title = f"Contract fees earned at RMB {fee:,.0f} per vehicle (RMB million)"
-    return styled(fig, title, None)
 
 
 def _facts(results: Results) -> str:
@@ -481,6 +494,8 @@ def _cards(results: Results, kpis: list[Kpi]) -> str:
     year = _last_full_year(results)
     if f"contract_units_{year}" in by_key:
         chosen.append((f"Contract units built in {year}", by_key[f"contract_units_{year}"]))
+    if "owner_net_contribution_rmb" in by_key:
+        chosen.append(("Owner's net contribution of the contract", by_key["owner_net_contribution_rmb"]))
     if "owner_units_lost" in by_key:
         chosen.append(("Own-brand units lost to sharing", by_key["owner_units_lost"]))
     else:
@@ -513,6 +528,30 @@ def _kpi_table(results: Results, kpis: list[Kpi]) -> str:
         )
     head = '<tr><th>Indicator</th><th class="num">Estimate</th><th class="num">95% confidence interval</th></tr>'
     return f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>"
+
+
+def _brand_table(results: Results, brands: dict[str, dict[str, Kpi]]) -> str:
+    """Each brand's vehicles built, lost to sharing, to chips and as lost sales, and its margin lost,
+    with 95% intervals; a negative loss is a gain from the contract."""
+    start = results.scenario.meta.start_date
+    headings = [h for h in BRAND_COLUMNS.values() if any(h in cols for cols in brands.values())]
+    head = "<tr><th>Brand</th>" + "".join(f'<th class="num">{esc(h)}</th>' for h in headings) + "</tr>"
+    rows = []
+    for brand, cols in brands.items():
+        cells = []
+        for h in headings:
+            if h in cols:
+                value, interval = cols[h].text(start)
+                cells.append(f'<td class="num">{esc(value)}<br><span class="ci">{esc(interval)}</span></td>')
+            else:
+                cells.append("<td></td>")
+        rows.append(f"<tr><td>{esc(brand)}</td>{''.join(cells)}</tr>")
+    note = (
+        '<p class="note">Means over replications with their 95% confidence intervals. Lost to sharing: '
+        "built in the same replication without the contract minus with it (a negative loss is a gain); "
+        "lost to chips: the same with the nominal chip supply; margin lost at each product's margin.</p>"
+    )
+    return f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>" + note
 
 
 def _line_table(results: Results) -> str:
