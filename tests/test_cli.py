@@ -31,7 +31,16 @@ def test_schema_is_json_with_every_section():
     result = invoke("schema")
     assert result.exit_code == 0
     schema = json.loads(result.output)
-    assert set(schema["properties"]) == {"extends", "meta", "plants", "products", "program", "contract", "supply"}
+    assert set(schema["properties"]) == {
+        "extends",
+        "meta",
+        "plants",
+        "products",
+        "program",
+        "contract",
+        "supply",
+        "owner_priority",
+    }
 
 
 def test_schema_file_in_docs_is_up_to_date():

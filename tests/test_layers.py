@@ -22,6 +22,7 @@ LAYERS = {
     # The model's registries of rules: pure modules the schema reads its choices from (one list).
     "sim.model.policy": 1,
     "sim.model.chips": 1,
+    "sim.model.priority": 1,
     "sim.model": 2,
     "sim.results": 3,
     "sim.experiment": 4,

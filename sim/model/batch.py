@@ -20,6 +20,7 @@ from sim.model.kits import Pool
 from sim.model.ledger import Ledger
 from sim.model.plan import Item, Want, major_family, plan
 from sim.model.policy import POLICIES, proportional
+from sim.model.priority import levels
 from sim.model.recorder import Kind, Sink
 from sim.model.setup import Setup
 from sim.model.shops import Shops, within
@@ -50,6 +51,18 @@ class Batch:
         self.customer = plant.customer
         contract = scenario.contract
         self.split = POLICIES[contract.policy if contract else "owner_first"]
+        rule = scenario.owner_priority
+        self.level = (
+            levels(
+                rule.rule,
+                [p.margin_rmb_per_unit for p in products],
+                [p.brand for p in products],
+                [p.id for p in products],
+                rule.order,
+            )
+            if rule is not None and rule.rule != "equal_fill"
+            else None
+        )  # the owner's priority level of each product (None: equal fill)
         # Plain floats from here on: numpy scalars would make every booking's arithmetic slower.
         self.demand = (setup.forecast * demand_factors).tolist()  # (product, month) vehicles
         self.lost_after = [p.demand.lost_after_months for p in products]
@@ -256,17 +269,10 @@ class Batch:
         return True
 
     def _plan(self, line: Line, hours: float, wants: list[Want], last: bool) -> list[Item]:
-        """A line's plan: by the contract's policy in the last shop, by need before it."""
+        """A line's plan: by the contract's policy and the owner's priority in the last shop, by need before it."""
         if last:
-            return plan(
-                line,
-                hours,
-                wants,
-                self.split,
-                self.reserve if line.customer else 0.0,
-                self.customer,
-                self.major.get(line.name),
-            )
+            reserve = self.reserve if line.customer else 0.0
+            return plan(line, hours, wants, self.split, reserve, self.customer, self.major.get(line.name), self.level)
         return plan(line, hours, wants, proportional, 0.0, self.customer, self.major.get(line.name))
 
     def _covered(

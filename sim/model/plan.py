@@ -7,7 +7,8 @@ the campaigns of every family but the month's major one (the family with the mos
 demand in line hours at the month's start) are slotted into the major one's run, each
 costing a changeover in and one back, so their vehicles carry `2 x changeover_hours /
 campaign_units` hours each. The major family is the month's, not the batch's, so that how
-often the model books cannot change it. The plan is pure arithmetic: booking it is the ledger's business.
+often the model books cannot change it. The owner's side may serve its products in priority
+levels (the owner's priority rule): each level in turn, equal fill within it. The plan is pure arithmetic: booking it is the ledger's business.
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ def plan(
     reserve: float,
     customer: list[bool],
     major: str | None = None,
+    level: list[int] | None = None,
 ) -> list[Item]:
     """The products' parts of `hours` available line hours under the policy `split`.
 
     `reserve` is the customer's reserved share of the hours; `customer` flags each product;
-    `major` is the family whose run the others' campaigns are slotted into.
+    `major` is the family whose run the others' campaigns are slotted into; `level` gives each
+    product its priority on the owner's side (None: one level, equal fill).
     """
     if not wants:
         return []
@@ -65,12 +68,29 @@ def plan(
     h_o, h_c = split(hours, need_o, need_c, reserve)
     fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
     fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
+    fills = _levels(wants, switch, customer, level, h_o) if level is not None and 0 < fill_o < 1 else None
     out = []
-    for w, extra in zip(wants, switch, strict=True):
-        fill = fill_c if customer[w.product] else fill_o
+    for k, (w, extra) in enumerate(zip(wants, switch, strict=True)):
+        fill = fill_c if customer[w.product] else (fill_o if fills is None else fills[k])
         if fill > 0:
             out.append(Item(w.product, w.vehicles * fill, w.each + extra, extra, w.good))
     return out
+
+
+def _levels(
+    wants: list[Want], switch: list[float], customer: list[bool], level: list[int], hours: float
+) -> list[float]:
+    """The fill of each owner want when the owner's `hours` serve its levels in turn."""
+    need: dict[int, float] = {}
+    for w, extra in zip(wants, switch, strict=True):
+        if not customer[w.product]:
+            need[level[w.product]] = need.get(level[w.product], 0.0) + w.vehicles * (w.each + extra)
+    fill: dict[int, float] = {}
+    for lv in sorted(need):
+        given = min(hours, need[lv])
+        fill[lv] = given / need[lv] if need[lv] else 0.0
+        hours -= given
+    return [0.0 if customer[w.product] else fill[level[w.product]] for w in wants]
 
 
 def major_family(line: Line, wants: list[Want]) -> str | None:

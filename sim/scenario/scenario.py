@@ -11,6 +11,7 @@ from sim.scenario.base import Section, field_error, unique_ids
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
 from sim.scenario.plant import Line, Plant
+from sim.scenario.priority import OwnerPriority
 from sim.scenario.products import Product
 from sim.scenario.program import Program, _suggest
 from sim.scenario.supply import Supply
@@ -25,12 +26,16 @@ class Scenario(Section):
     program: Program | None = Field(None, description="The contract product's launch program (needs a contract).")
     contract: Contract | None = Field(None, description="Contract terms with the customer (needs a program).")
     supply: Supply | None = Field(None, description="Material supply constraints (chip kits); absent: unconstrained.")
+    owner_priority: OwnerPriority | None = Field(
+        None, description="How the owner's own products share its side of a line; absent: equal fill."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         unique_ids(self.products, "product", "products")
         self._check_plants()
         self._check_products()
+        self._check_priority()
         if (self.contract is None) != (self.program is None):
             missing = "program" if self.program is None else "contract"
             present = "contract" if self.contract else "program"
@@ -79,6 +84,18 @@ class Scenario(Section):
                                 f"product '{pid}' is built in plant {plant.name} and must be on exactly one line "
                                 f"of shop {shop.id} (it is on {count})",
                             )
+
+    def _check_priority(self) -> None:
+        if self.owner_priority is None:
+            return
+        owned = [p for p in self.products if p.owner == self.owner]
+        names = {p.id for p in owned} | {p.brand for p in owned}
+        for k, name in enumerate(self.owner_priority.order):
+            if name not in names:
+                field_error(
+                    ("owner_priority", "order", k),
+                    f"'{name}' is neither a product id nor a brand of the owner {self.owner}{_suggest(name, names)}",
+                )
 
     def _check_products(self) -> None:
         buildable = {p for plant in self.plants for line in plant.all_lines() for p in line.products}

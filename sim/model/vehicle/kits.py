@@ -118,11 +118,25 @@ class Kits:
                 need[customer[p]] += wanted[p] * each[p]
             given = split(self.contract.policy, hours, need[0], need[1], self.contract.share)
             fill = [min(1.0, h / n) if n > 0 else 0.0 for h, n in zip(given, need, strict=True)]
+            owner_fill = self._levels([p for p in mine if not customer[p]], wanted, each, given[0])
             for p in mine:
-                started = wanted[p] * fill[customer[p]]
+                started = wanted[p] * (fill[1] if customer[p] else owner_fill[p])
                 planned[p] += started
                 wanted[p] -= started
         return planned
+
+    def _levels(self, owned: list[int], wanted: list[float], each: dict[int, float], hours: float) -> dict[int, float]:
+        """The share of its want each of the owner's products gets of the owner's `hours`: its
+        priority levels in turn, equal fill within a level."""
+        level = self.orders.level
+        fill: dict[int, float] = {}
+        for lv in sorted({level[p] for p in owned}):
+            members = [p for p in owned if level[p] == lv]
+            need = sum(wanted[p] * each[p] for p in members)
+            share = min(1.0, hours / need) if need > 0 else 0.0
+            hours -= need * share
+            fill |= dict.fromkeys(members, share)
+        return fill
 
     def _speed(self, line: Line, p: int, time: float, until: float, hours: float) -> float:
         """Product p's share of line speed over [time, until], averaged over the line's up hours

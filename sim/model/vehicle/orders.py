@@ -26,6 +26,26 @@ from sim.scenario import Scenario
 EPS = 1e-9
 
 
+def owner_levels(scenario: Scenario) -> list[int]:
+    """Each product's level in the owner's priority (0 served first; the customer's products 0):
+    all 0 for equal fill, by margin per vehicle (higher first), or by the order listed (a
+    product id or a brand; products not listed after the listed ones)."""
+    rule = scenario.owner_priority
+    products = scenario.products
+    if rule is None or rule.rule == "equal_fill":
+        return [0] * len(products)
+    owner = [p.owner == scenario.owner for p in products]
+    if rule.rule == "by_margin":
+        margins = sorted({p.margin_rmb_per_unit for p, own in zip(products, owner, strict=True) if own}, reverse=True)
+        return [margins.index(p.margin_rmb_per_unit) if own else 0 for p, own in zip(products, owner, strict=True)]
+    order = list(rule.order)
+    ranks = []
+    for p, own in zip(products, owner, strict=True):
+        listed = [k for k, name in enumerate(order) if name in (p.id, p.brand)]
+        ranks.append((listed[0] if listed else len(order)) if own else 0)
+    return ranks
+
+
 class Orders:
     """Open demand, vehicles in flight and learning state of every product."""
 
@@ -51,6 +71,7 @@ class Orders:
         self.good = [0.0] * n  # good share of a vehicle started, over its whole route
         for p in range(n):
             self._regood(p)
+        self.level = owner_levels(scenario)  # the owner's priority: its products served level by level
         self.inflight = [0] * n
         self.need0 = [0.0] * n  # need at the last release
         self.per_need = [math.inf] * n  # 1 / need0: the share of it one vehicle clears (inf: none needed)

@@ -6,6 +6,8 @@ for up to its campaign (`campaign_units`; in a plant with shops, the longest cam
 line with changeovers on its routes, so that families reach every shop downstream in runs),
 then lets the contract choose a side (see `contract`), and within a side starts the product
 that has cleared the smallest share of its need since the last demand release: equal fill.
+The owner's products go in the levels of its priority rule: only those of the first level
+that can start are candidates.
 
 Lines that can start nothing wait for the next thing that could change that: a demand
 release, SOP, a ramp or yield step, a kit delivery, or a scrapped vehicle (its demand wants
@@ -91,6 +93,18 @@ class Starts:
         backlog, inflight, good, held, per = orders.backlog, orders.inflight, orders.good, self.held, self.per
         products, families = line.products, line.families
         inf = math.inf
+        level = orders.level
+        if any(level[p] for p in products):  # the owner's priority: only its first level that can start
+            everyone = products
+
+            def candidates() -> list[int]:
+                first = min((level[p] for p in everyone if room[p] > 0 and not customer[p]), default=0)
+                return [p for p in everyone if customer[p] or level[p] == first]
+
+        else:
+
+            def candidates() -> list[int]:
+                return products
 
         def one_side() -> int:
             campaign = line.campaign and line.run_length < line.campaign
@@ -98,7 +112,7 @@ class Starts:
             while True:
                 best = same = -1
                 key = same_key = inf
-                for p in products:
+                for p in candidates():
                     if room[p] > 0:
                         k = (since[p] + 1) * per_need[p]
                         if best < 0 or k < key:
@@ -127,7 +141,7 @@ class Starts:
                 key = [inf, inf]
                 same = [-1, -1]  # ... of the current family
                 same_key = [inf, inf]
-                for p in products:
+                for p in candidates():
                     if room[p] > 0:
                         side = customer[p]
                         k = (since[p] + 1) * per_need[p]
