@@ -51,7 +51,7 @@ class Calendar:
             if day.weekday() in working and day not in closed:
                 first = k * HOURS_PER_DAY + spec.first_shift_start_hour
                 starts += [first + n * spec.hours_per_shift for n in range(spec.shifts_per_day)]
-        begin = np.array(starts, dtype=float)
+        begin = np.array(starts)  # floats: shifts start at k x 24.0 + the first shift's hour
         finish = np.minimum(begin + spec.hours_per_shift, self.horizon_hours)
         keep = begin < self.horizon_hours
         # Plain lists: bisect on lists is the fastest scalar lookup.

@@ -94,6 +94,9 @@ def test_window_tells_whether_the_plant_is_open_and_until_when():
     assert cal.window(117.0) == (True, 118.0)
     assert cal.window(118.0) == (False, math.inf)
     assert cal.window(200.0) == (False, math.inf)
+    # One shift a day, 06-14: on Thursday evening the next change is Friday's (last) shift at 102.
+    one = Calendar(Spec(shifts_per_day=1), MON, MON + dt.timedelta(days=6))
+    assert one.window(3 * 24 + 20.0) == (False, 4 * 24 + 6.0)
 
 
 def test_the_plant_closes_after_each_run_of_back_to_back_shifts():
@@ -133,8 +136,15 @@ def test_months_know_their_length_across_a_year_end_and_a_leap_february():
     assert cal.horizon_hours == 77 * 24.0
 
 
+def test_a_one_day_horizon_and_one_ending_on_the_first_have_their_last_month():
+    assert [(m.label, m.days) for m in Calendar(Spec(), MON, MON).months] == [("2022-01", 1)]
+    cal = Calendar(Spec(), dt.date(2022, 1, 3), dt.date(2022, 2, 1))
+    assert [(m.label, m.days) for m in cal.months] == [("2022-01", 29), ("2022-02", 1)]
+
+
 def test_hours_and_days_by_hand():
     cal = Calendar(Spec(), MON, dt.date(2022, 12, 31))
+    assert (cal.start, cal.end) == (MON, dt.date(2022, 12, 31))
     assert cal.hour(dt.date(2022, 1, 5)) == 48.0  # two days after Monday 3 January
     assert cal.date(47.99) == dt.date(2022, 1, 4)
     assert cal.date(48.0) == dt.date(2022, 1, 5)
