@@ -28,8 +28,9 @@ import numpy as np
 
 from sim.experiment.runner import run
 from sim.results.indicators import Measure, measures
+from sim.results.kpis import iso
 from sim.results.results import Results
-from sim.results.stats import mean_ci
+from sim.results.stats import mean_ci, quantile_ci
 from sim.results.table import Table
 from sim.scenario import Scenario
 
@@ -42,11 +43,12 @@ class Difference:
     label: str
     unit: str  # as the KPI's: "date" (days), "share", "vehicles", "RMB", "hours"
     scenario: str
-    base_value: float  # mean over replications in the first scenario
-    value: float  # mean over replications in `scenario`
-    difference: float  # mean of the per-replication differences (= value - base_value when finite)
+    base_value: float  # mean over replications in the first scenario (median for a date)
+    value: float  # mean over replications in `scenario` (median for a date)
+    difference: float  # mean of the per-replication differences (median for a date)
     low: float
     high: float
+    statistic: str = "mean"  # "mean", or "median" for a date (SOP): the same statistic as a run's
 
 
 @dataclass
@@ -98,7 +100,7 @@ class Comparison:
         return self.differences()
 
     def table(self, name: str = "differences") -> Table:
-        """The differences as a tidy table, one row per (scenario, KPI); dates in days."""
+        """The differences as a tidy table, one row per (scenario, KPI); a date's differences in days."""
         if name != "differences":
             raise KeyError(f"no table {name!r}; a comparison has one table, differences")
         diffs = self.differences()
@@ -107,6 +109,7 @@ class Comparison:
             "kpi": [d.key for d in diffs],
             "label": [d.label for d in diffs],
             "unit": [d.unit for d in diffs],
+            "statistic": [d.statistic for d in diffs],
             "base": [d.base_value for d in diffs],
             "value": [d.value for d in diffs],
             "difference": [d.difference for d in diffs],
@@ -116,7 +119,7 @@ class Comparison:
         # Typed empty columns, so a table of nothing still writes its header.
         return Table(
             {
-                k: np.asarray(v, dtype=str if k in ("scenario", "kpi", "label", "unit") else float)
+                k: np.asarray(v, dtype=str if k in ("scenario", "kpi", "label", "unit", "statistic") else float)
                 for k, v in columns.items()
             }
         )
@@ -126,7 +129,15 @@ class Comparison:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "differences.csv"
-        self.table().to_csv(path)
+        table = self.table()
+        start = self.scenarios[0].meta.start_date
+        dates = table.col("unit") == "date"
+        for column in ("base", "value"):  # dates as ISO dates; their differences stay in days
+            table.columns[column] = np.array(
+                [iso(start, v) if is_date else v for v, is_date in zip(table.col(column), dates, strict=True)],
+                dtype=object,
+            )
+        table.to_csv(path)
         return [path]
 
 
@@ -162,6 +173,12 @@ def paired(key: str, base: Measure, other: Measure, scenario: str) -> Difference
     """
     with np.errstate(invalid="ignore"):  # inf - inf, replaced by 0 where the values are equal
         d = np.where(other.values == base.values, 0.0, other.values - base.values)
+    if base.indicator.statistic == "percentiles":
+        # A date (SOP) is read by its median everywhere: the median paired difference, with its
+        # distribution-free interval (a difference of infinite SOPs sorts as infinite).
+        diff, low, high = quantile_ci(d, 0.5)
+        values = float(np.median(base.values)), float(np.median(other.values))
+        return Difference(key, f"{base.label}, median", base.unit, scenario, *values, diff, low, high, "median")
     if np.isfinite(d).all():
         diff, low, high = mean_ci(d)
     else:

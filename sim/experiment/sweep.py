@@ -52,7 +52,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from sim.experiment.runner import run
 from sim.results.indicators import Measure, keys, measures
-from sim.results.kpis import estimate
+from sim.results.kpis import estimate, iso
 from sim.results.results import Results
 from sim.results.table import Table
 from sim.scenario import Scenario, ScenarioError, load
@@ -376,8 +376,18 @@ class SweepResults:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = [directory / "sweep.csv", directory / "summary.csv"]
-        self.table().to_csv(paths[0])
-        self.summary().to_csv(paths[1])
+        start = self.results[0].scenario.meta.start_date
+        for path, table, columns in (
+            (paths[0], self.table(), ("value",)),
+            (paths[1], self.summary(), ("value", "low", "high")),
+        ):
+            # Dates as ISO dates, not days since the start.
+            dates = np.isin(table.col("kpi"), [k for k in self.kpi_keys() if self.measures[0][k].unit == "date"])
+            for column in columns:
+                table.columns[column] = np.array(
+                    [iso(start, v) if d else v for v, d in zip(table.col(column), dates, strict=True)], dtype=object
+                )
+            table.to_csv(path)
         return paths
 
 

@@ -114,6 +114,11 @@ def _date(start: dt.date, days: float) -> str | None:
     return str(start + dt.timedelta(days=float(days)))
 
 
+def iso(start: dt.date, days: float) -> str:
+    """A date carried as days since `start`, as an ISO date for a table ("" when it never comes)."""
+    return _date(start, days) or ""
+
+
 def _formatter(unit: str, start: dt.date):
     if unit == "date":
         return lambda v: _date(start, v) or "after horizon"

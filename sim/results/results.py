@@ -206,7 +206,6 @@ class Results:
             {
                 "replication": np.arange(self.replications) + self.first,
                 "sop": [str(self.date(h)) if np.isfinite(h) else "" for h in self.sop],
-                "sop_day": self.sop / HOURS_PER_DAY,
                 "on_time": self.sop < self.target_hour(),
             }
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import math
 
 import numpy as np
@@ -118,7 +119,18 @@ def test_run_options_are_passed_to_every_run(monkeypatch: pytest.MonkeyPatch) ->
 def test_table_and_csv(policies: Comparison, tmp_path) -> None:
     table = policies.table()
     diffs = policies.kpis()
-    assert list(table.columns) == ["scenario", "kpi", "label", "unit", "base", "value", "difference", "low", "high"]
+    assert list(table.columns) == [
+        "scenario",
+        "kpi",
+        "label",
+        "unit",
+        "statistic",
+        "base",
+        "value",
+        "difference",
+        "low",
+        "high",
+    ]
     assert len(table) == len(diffs) == 2 * len(policies.measures[0])
     row = next(table.where(scenario="owner_first", kpi="owner_units_lost").rows())
     d = next(d for d in diffs if (d.scenario, d.key) == ("owner_first", "owner_units_lost"))
@@ -155,11 +167,33 @@ def test_paired_handles_infinite_values() -> None:
     same = paired("sop_day", never, never, "b")
     assert (same.difference, same.low, same.high) == (0.0, 0.0, 0.0)
     later = paired("sop_day", never, Measure("SOP date", "date", np.array([np.inf, 5.0, 12.0]), sop), "b")
-    assert later.difference == -np.inf and math.isnan(later.low) and math.isnan(later.high)
+    # SOP is read by its median, as in a run: medians inf and 12; the paired differences 0 (both
+    # never), -inf (5 instead of never) and 2 have the median 0.
+    assert (later.base_value, later.value, later.difference) == (np.inf, 12.0, 0.0)
+    assert (later.statistic, later.label) == ("median", "SOP date, median")
+    assert later.low == -np.inf and later.high == 2.0
     assert isinstance(later, Difference)
+    units = Measure("units", "vehicles", np.array([1.0, 2.0, 3.0]), INDICATORS["owner_units"])
+    assert (
+        paired(
+            "owner_units", units, Measure("units", "vehicles", np.array([2.0, 3.0, 4.0]), units.indicator), "b"
+        ).statistic
+        == "mean"
+    )
 
 
 def test_unique_names() -> None:
     assert unique_names(["a", "b"]) == ["a", "b"]
     assert unique_names(["a", "a", "a"]) == ["a", "a-2", "a-3"]
     assert unique_names(["a", "a", "a-2"]) == ["a", "a-3", "a-2"]
+
+
+def test_sop_reads_as_a_median_date_in_the_csv(policies: Comparison, tmp_path) -> None:
+    policies.to_csv(tmp_path)
+    with open(tmp_path / "differences.csv", newline="") as f:
+        sop = next(r for r in csv.DictReader(f) if r["kpi"] == "sop_day")
+    start = policies.scenarios[0].meta.start_date
+    base = np.median(policies.measures[0]["sop_day"].values)
+    assert (sop["statistic"], sop["label"]) == ("median", "SOP date, median")
+    assert sop["base"] == str(start + dt.timedelta(days=float(base)))  # an ISO date, not a day count
+    assert float(sop["difference"]) == 0.0  # the same launch draws in every policy

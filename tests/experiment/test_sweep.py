@@ -213,6 +213,11 @@ def test_to_csv_writes_the_tidy_table_and_the_summary(contract_sweep, tmp_path):
     lines = paths[0].read_text().splitlines()
     assert lines[0] == "point,contract.reserved_share,contract.policy,replication,kpi,value"
     assert len(lines) == 1 + len(contract_sweep.table())
+    # SOP as an ISO date (20XX-MM-DD), not a count of days, in both files.
+    sop = [line.rsplit(",", 1)[1] for line in lines if ",sop_day," in line]
+    assert sop and all(len(v) == 10 and v[4] == "-" for v in sop if v)
+    summary = [line for line in paths[1].read_text().splitlines() if ",sop_day," in line]
+    assert summary and all(",median," in line and "-" in line.split(",median,")[1] for line in summary)
 
 
 def test_a_kpi_that_does_not_happen_at_a_point_is_zero_there():
