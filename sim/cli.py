@@ -206,8 +206,9 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
     path = rundir.write(results, out or rundir.default_path(scenario.meta.name), force=force, source=str(file))
-    from sim.report import text
+    from sim.report import summary, text
 
+    click.echo(summary.text(summary.run_summary(results)) + "\n")
     click.echo(text.kpi_table(results))
     if brands := text.brand_table(results):
         click.echo(f"\nBy brand, over the horizon:\n{brands}")
@@ -251,7 +252,10 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
         )
 
     path = rundir.atomic(out or rundir.default_path("compare"), force, fill)
-    click.echo(format_differences(comparison))
+    from sim.report import summary, text
+
+    click.echo(summary.text(summary.compare_summary(comparison)) + "\n")
+    click.echo(text.differences_table(comparison))
     click.echo(f"\noutput: {path}\nreport: {path / 'compare.html'}")
 
 
@@ -297,12 +301,10 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
         )
 
     path = rundir.atomic(out or rundir.default_path("sweep"), force, fill)
-    summary = results.summary(results.chosen_kpi(kpi))
-    rows = list(summary.rows())
-    names = [k for k in summary.columns if k not in ("kpi", "unit", "statistic", "low", "high")]
-    click.echo(f"{results.chosen_kpi(kpi)} by point (mean or median, 95% CI):")
-    for row in rows:
-        click.echo("  " + "  ".join(f"{k}={row[k]}" for k in names) + f"  [{row['low']:,.4g}, {row['high']:,.4g}]")
+    from sim.report import summary, text
+
+    click.echo(summary.text(summary.sweep_summary(results, kpi)) + "\n")
+    click.echo(text.sweep_table(results, kpi))
     click.echo(f"\noutput: {path}\nreport: {path / 'sweep.html'}")
 
 
@@ -339,12 +341,3 @@ def new(name: str, folder: Path) -> None:
 def refuse_existing(out: Path | None, force: bool) -> None:
     if out is not None and out.exists() and not force:
         raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
-
-
-def format_differences(comparison: Any) -> str:
-    """The differences from the base scenario as aligned text."""
-    rows = [("KPI", "scenario", "difference", "95% CI")]
-    for d in comparison.differences():
-        rows.append((d.label, d.scenario, f"{d.difference:+,.4g}", f"{d.low:+,.4g} to {d.high:+,.4g}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)

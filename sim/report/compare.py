@@ -25,6 +25,7 @@ from sim.experiment.compare import Comparison, Difference
 from sim.model.calendar import HOURS_PER_DAY
 
 # The run report's page skeleton and (private) helpers, shared so every report looks the same.
+from sim.report import summary
 from sim.report.html import month_dates
 from sim.report.style import corner_note, date_marker, document, esc, figures, line_trace, save, styled
 from sim.results.results import Results
@@ -65,6 +66,7 @@ def page(comparison: Comparison) -> str:
         f'<p class="lead">{len(names)} scenarios on common random numbers: the same {comparison.replications} '
         f"replications from seed {comparison.seed}. Differences are paired replication by replication against "
         f"the base, {esc(names[0])}.</p>",
+        summary.html(summary.compare_summary(comparison)),
         "<h2>Scenarios</h2>",
         _scenarios(comparison),
         "<h2>Differences from the base</h2>",

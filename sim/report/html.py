@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.model.calendar import HOURS_PER_DAY
+from sim.report import summary
 from sim.report.sources import provenance
 from sim.report.style import (
     bar_trace,
@@ -93,6 +94,7 @@ def page(results: Results, source: str | Path | None = None) -> str:
         f"<h1>{esc(meta.name)}</h1>",
         f'<p class="lead">{esc(meta.description)}</p>' if meta.description else "",
         provenance(source) if source is not None else "",
+        summary.html(summary.run_summary(results)),
         _cards(results, kpis),
         "<h2>Scenario</h2>",
         _facts(results),

@@ -51,6 +51,9 @@ table.facts th { width: 28%; background: none; font-weight: 600; color: #555; }
 .card .ci { font-size: 0.8em; color: #666; }
 .chart { margin: 12px 0 8px; }
 .note { font-size: 0.85em; color: #555; }
+ul.summary { font-size: 1.05em; padding-left: 20px; margin: 8px 0 16px; }
+ul.summary li { margin: 4px 0; }
+td .ci { font-size: 0.8em; color: #666; }
 code { font-size: 0.95em; }
 details.sources { margin: 0 0 16px; }
 details.sources summary { cursor: pointer; }

@@ -24,6 +24,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from sim.experiment.sweep import SweepResults
+from sim.report import summary
 from sim.report.style import document, esc, figures, rgba, save, styled
 from sim.results.kpis import Kpi, estimate
 from sim.version import __version__
@@ -48,6 +49,7 @@ def page(sr: SweepResults, kpi: str | None = None) -> str:
     sections = [
         f"<h1>Sweep of {esc(base.name)}</h1>",
         f'<p class="lead">{esc(description)}</p>' if description else "",
+        summary.html(summary.sweep_summary(sr, key)),
         "<h2>Design</h2>",
         _facts(sr, key),
     ]

@@ -8,7 +8,9 @@ brand table, where space is short.
 
 from __future__ import annotations
 
-from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand, kpis
+from sim.experiment.compare import Comparison
+from sim.experiment.sweep import SweepResults
+from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand, estimate, kpis
 from sim.results.results import Results
 
 
@@ -48,3 +50,59 @@ def _cell(k: Kpi) -> str:
     zero = 0.5 * 10**-digits
     value = 0.0 if abs(value) < zero else value
     return f"{value:,.{digits}f} ±{half:,.{digits}f}"
+
+
+def differences_table(comparison: Comparison) -> str:
+    """Each KPI's paired difference from the base scenario with its 95% interval, by unit: vehicles
+    and hours as counts, money in RMB millions, shares in percentage points, dates in days."""
+    rows = [("KPI", "scenario", "difference", "95% CI")]
+    for d in comparison.differences():
+        rows.append(
+            (
+                d.label,
+                d.scenario,
+                _difference(d.difference, d.unit),
+                f"{_difference(d.low, d.unit)} to {_difference(d.high, d.unit)}",
+            )
+        )
+    return _columns(rows, right=(2, 3))
+
+
+def sweep_table(sweep: SweepResults, kpi: str | None = None) -> str:
+    """The sweep's KPI at every point (its mean, or median for a date), with its 95% interval."""
+    key = sweep.chosen_kpi(kpi)
+    start = sweep.results[0].scenario.meta.start_date
+    rows = [("point", *sweep.params, "estimate", "95% CI")]
+    for n, m in enumerate(sweep.measures):
+        statistic, value, low, high = estimate(m[key])
+        k = Kpi(key, m[key].label, m[key].unit, value, low, high)
+        rows.append((str(n + 1), *(sweep.settings[n][p] for p in sweep.params), *k.text(start)))
+    label = sweep.measures[0][key].label
+    statistic = estimate(sweep.measures[0][key])[0]
+    return f"{label} by point ({statistic}, 95% CI):\n" + _columns(rows, right=(len(rows[0]) - 2,))
+
+
+def _difference(value: float, unit: str) -> str:
+    if value != value:  # NaN: the interval is undefined (a SOP that never comes)
+        return "n/a"
+    if abs(value) == float("inf"):
+        return "+inf" if value > 0 else "-inf"
+    if unit == "RMB":
+        return f"{value / 1e6:+,.1f} M"
+    if unit == "share":
+        return f"{100 * value:+.1f} pp"
+    if unit == "date":
+        return f"{value:+,.0f} days"
+    if unit == "hours":
+        return f"{value:+,.0f} h"
+    return f"{value:+,.0f}"
+
+
+def _columns(rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> str:
+    """Rows as aligned text columns, the `right` ones aligned right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
