@@ -128,5 +128,5 @@ def test_a_rule_registered_under_a_name_is_what_split_calls(monkeypatch):
     # A new rule (half the hours each, whatever the needs) registered in a fresh registry.
     monkeypatch.setattr(policy, "POLICIES", {})
     rule = policy._policy("halves")(lambda hours, owner, customer, reserve: (hours / 2, hours / 2))
-    assert policy.POLICIES == {"halves": rule}
+    assert {"halves": rule} == policy.POLICIES
     assert split("halves", 320.0, 300.0, 100.0, 0.0) == (160.0, 160.0)
