@@ -7,7 +7,11 @@ from sim.model.priority import PRIORITIES, levels
 from sim.scenario import Scenario
 from tests.model.test_dynamics import plant_scenario
 
-MARGINS, BRANDS, IDS = [5000.0, 30000.0, 20000.0, 5000.0], ["Haval", "Tank", "WEY", "Haval"], ["big", "small", "mid", "jolion"]
+MARGINS, BRANDS, IDS = (
+    [5000.0, 30000.0, 20000.0, 5000.0],
+    ["Haval", "Tank", "WEY", "Haval"],
+    ["big", "small", "mid", "jolion"],
+)
 
 
 @pytest.mark.parametrize(
