@@ -126,13 +126,16 @@ class Batch:
             ]
             self.major[line.name] = major_family(line, wants)
 
-    def sop(self, share_left: float) -> None:
+    def sop(self, k: int, share_left: float) -> None:
         self.record(self.env.now, Kind.SOP, "", "", 0.0)
         for i, c in enumerate(self.customer):
             if c:
                 self.released[i] = True
                 self.rate[i] = 1.0
-                self._release(i, self.demand[i][self.month] * share_left)
+                # SOP at month k's first hour may come before month k starts: then the month's
+                # start releases all of it, since the product is released by then.
+                if self.month == k:
+                    self._release(i, self.demand[i][k] * share_left)
         self._resize()
 
     def _resize(self) -> None:

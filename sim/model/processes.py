@@ -28,8 +28,8 @@ class Production(Protocol):
     def new_month(self, k: int) -> None:
         """Month k starts: lose demand that waited too long, release the month's demand."""
 
-    def sop(self, share_left: float) -> None:
-        """SOP: the contract products get orders (`share_left` of this month's) and a rate."""
+    def sop(self, k: int, share_left: float) -> None:
+        """SOP in month k: the contract products get orders (`share_left` of month k's) and a rate."""
 
     def set_rate(self, i: int, value: float) -> None:
         """Product i's share of line speed changes."""
@@ -66,8 +66,8 @@ def launch(
     """At SOP, open the contract products' orders; then step their speed and yield up."""
     yield env.timeout(sop_hour - env.now)
     model.book()
-    month = next(m for m in months if m.start_hour <= sop_hour < m.end_hour)
-    model.sop((month.end_hour - sop_hour) / (month.end_hour - month.start_hour))
+    k, month = next((k, m) for k, m in enumerate(months) if m.start_hour <= sop_hour < m.end_hour)
+    model.sop(k, (month.end_hour - sop_hour) / (month.end_hour - month.start_hour))
     changes: list[tuple[float, int, int, float]] = []  # (hour, product, 0 rate / 1 yield, value)
     for i, p in enumerate(products):
         if not customer[i]:

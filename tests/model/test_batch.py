@@ -175,14 +175,10 @@ def test_demand_may_wait_its_months():
     assert total(records, Kind.BUILT) == pytest.approx(3360 + 3680 + 3520)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="batch.py: SOP exactly at a month's start releases the month before's demand too"
-)
 def test_sop_at_a_months_first_hour_opens_that_months_demand_once():
     # SOP on 1 August 00:00 (day 31, hour 744): all of August is left, so the EV's 20,000 of
     # August are released once, as the vehicle level does. (The launch process fires before the
-    # months process at 744 h: sop() releases month 0's (July's) 20,000, then new_month(1)
-    # releases August's: 40,000.)
+    # months process at 744 h: SOP must neither release July's demand nor August's twice.)
     line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
     records = run(scenario([CAR, EV], [line], contract=UNITS, sop_days=31))
     assert total(records, Kind.DEMAND, what="ev") == 20_000.0

@@ -28,8 +28,8 @@ class Log:
     def new_month(self, k):
         self.calls.append((self.env.now, "new_month", k))
 
-    def sop(self, share_left):
-        self.calls.append((self.env.now, "sop", share_left))
+    def sop(self, k, share_left):
+        self.calls.append((self.env.now, "sop", k, share_left))
 
     def set_rate(self, i, value):
         self.calls.append((self.env.now, "rate", i, value))
@@ -72,11 +72,11 @@ def product(pid: str, owner: str, **extra) -> Product:
 def test_sop_opens_the_share_of_the_month_left():
     # SOP on 11 February 00:00 (984 h): (1416 - 984) / (1416 - 744) = 432 / 672 of February is left.
     calls = run(processes.launch, 984.0, MONTHS, [product("ev", "x")], [True])
-    assert calls == [(984.0, "book"), (984.0, "sop", 432 / 672)]
+    assert calls == [(984.0, "book"), (984.0, "sop", 1, 432 / 672)]
     # SOP at the first hour of February: all of February; at the last hour of the horizon's
     # first month, a 744th of January.
-    assert run(processes.launch, 744.0, MONTHS, [product("ev", "x")], [True])[1] == (744.0, "sop", 1.0)
-    assert run(processes.launch, 743.0, MONTHS, [product("ev", "x")], [True])[1] == (743.0, "sop", 1 / 744)
+    assert run(processes.launch, 744.0, MONTHS, [product("ev", "x")], [True])[1] == (744.0, "sop", 1, 1.0)
+    assert run(processes.launch, 743.0, MONTHS, [product("ev", "x")], [True])[1] == (743.0, "sop", 0, 1 / 744)
 
 
 def test_a_contract_products_rate_and_yield_step_up_after_sop_until_the_horizon():
@@ -99,7 +99,7 @@ def test_a_contract_products_rate_and_yield_step_up_after_sop_until_the_horizon(
     assert rates[0] == (0.0, pytest.approx(0.5 + 0.5 * 3.5 / 30.4375))
     assert calls == [
         (984.0, "book"),
-        (984.0, "sop", 432 / 672),
+        (984.0, "sop", 1, 432 / 672),
         (984.0, "rate", 1, rates[0][1]),  # at SOP itself: no booking in between
         (984.0, "yield", 1, yields[0][1]),
         (1152.0, "book"),
