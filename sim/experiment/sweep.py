@@ -545,8 +545,11 @@ def run_file(
     return out
 
 
-def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list[Problem]:
-    """Sweep-file validation errors placed at their lines."""
+def _problems(
+    exc: ValidationError, data: Any, marks: dict, source: str, known: Callable[[tuple], list[str]] | None = None
+) -> list[Problem]:
+    """Sweep-file (or study-file) validation errors placed at their lines; `known` gives the fields
+    allowed at a location (default: the sweep file's top-level fields)."""
     out = []
     for err in exc.errors():
         loc = _data_loc(data, tuple(err["loc"]))
@@ -554,10 +557,10 @@ def _problems(exc: ValidationError, data: Any, marks: dict, source: str) -> list
         if err["type"] == "cross_field":
             loc = _data_loc(data, loc + tuple(err["ctx"]["path"]))
         elif err["type"] == "extra_forbidden":
-            known = list(SweepFile.model_fields)
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            fields = known(loc[:-1]) if known else list(SweepFile.model_fields)
+            close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
             message = f"unknown field '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else ".")
-            message += f" Expected one of: {', '.join(known)}."
+            message += f" Expected one of: {', '.join(fields)}."
         elif err["type"] == "missing":
             message = f"missing required field '{loc[-1]}'"
         elif not isinstance(err.get("input"), dict | list):
