@@ -20,10 +20,10 @@ candidate meet a constraint?" answered feasible / infeasible / undecided at a co
   Clopper & Pearson (1934) bounds ("The use of confidence or fiducial limits illustrated in the
   case of the binomial", Biometrika 26(4)); it assumes only independent replications.
 
-No scipy: Student-t quantiles and binomial probabilities come from `sim.results.stats`, and the
-beta quantiles Clopper-Pearson needs are found by bisection on the binomial tail (the identity
-P(Beta(x, n - x + 1) <= p) = P(Binomial(n, p) >= x)), exact for the few thousand replications a
-run has.
+No scipy: Student-t quantiles come from `sim.results.stats`, and the beta quantiles
+Clopper-Pearson needs are found by bisection on the binomial tail (the identity
+P(Beta(x, n - x + 1) <= p) = P(Binomial(n, p) >= x)), summed exactly with log-gamma: cheap and
+exact for the few thousand replications a run has.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 
-from sim.results.stats import _binomial_pmf, mean_ci, t_quantile
+from sim.results.stats import mean_ci, t_quantile
 
 __all__ = [
     "Draw",
@@ -330,9 +331,17 @@ def mean_feasible(
     )
 
 
+@lru_cache(maxsize=64)
+def _log_choose(n: int) -> np.ndarray:
+    """log C(n, j) for j = 0..n, once per n: a bisection evaluates the tail some 60 times."""
+    return np.array([math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) for j in range(n + 1)])
+
+
 def _at_least(successes: int, n: int, p: float) -> float:
-    """P(Binomial(n, p) >= successes), summed from the pmf so small tails keep their precision."""
-    return float(math.fsum(_binomial_pmf(n, p)[successes:]))
+    """P(Binomial(n, p) >= successes) for 0 < p < 1, summed term by term over the tail itself (not
+    1 - the rest), so a tail far below 1 keeps its precision; log-gamma keeps large n finite."""
+    j = np.arange(successes, n + 1)
+    return float(np.exp(_log_choose(n)[successes:] + j * math.log(p) + (n - j) * math.log1p(-p)).sum())
 
 
 def _bisect(f: Callable[[float], float], target: float) -> float:

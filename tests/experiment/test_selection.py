@@ -17,6 +17,7 @@ from sim.experiment.selection import (
     mean_feasible,
     select_best,
 )
+from sim.results.stats import t_quantile
 
 MACRO = 300  # macro-replications per PCS check
 K, MAX_REPS = 5, 1000
@@ -136,14 +137,15 @@ def test_a_constant_difference_is_decided_at_once() -> None:
 
 def test_means_and_half_widths_are_over_each_candidates_replications() -> None:
     rng = np.random.default_rng(5)
-    sim = Synthetic(np.array([0.0, 2.0, 1.5]), rng)
+    sim = Synthetic(np.array([-10.0, 2.0, 1.5]), rng)  # candidate 0 is out after the first stage
     s = select_best(sim, 3, delta=0.5, n0=5)
+    assert s.replications[0] == 5 < s.replications[1]
     for i, n in enumerate(s.replications):
         x = sim.mu[i] + sim.noise[i, :n]
         assert s.means[i] == pytest.approx(x.mean())
-        assert s.half_widths[i] == pytest.approx(2.7764451 if n == 5 else s.half_widths[i])
-        if n == 5:  # t(0.975, 4) by table
-            assert s.half_widths[i] == pytest.approx(2.7764451 * x.std(ddof=1) / math.sqrt(5))
+        assert s.half_widths[i] == pytest.approx(t_quantile(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    x = sim.mu[0] + sim.noise[0, :5]
+    assert s.half_widths[0] == pytest.approx(2.7764451 * x.std(ddof=1) / math.sqrt(5))  # t(0.975, 4) by table
 
 
 def test_bad_arguments_and_a_bad_draw_are_rejected() -> None:
