@@ -91,7 +91,7 @@ def flow(
                 processed[s] += x[s] * dt
                 if x[s] < cap[s] - EPS:
                     lost = dt * (1 - x[s] / cap[s])
-                    if s > 0 and levels[s - 1] <= EPS:
+                    if _starved(s, x, levels, caps, good):
                         starved[s] += lost
                     else:
                         blocked[s] += lost
@@ -100,13 +100,25 @@ def flow(
                 levels[s] = min(max(level, 0.0), caps[s])
             if finish >= 0:
                 processed[finish] = targets[finish]
-                done[finish] = True
-                cap[finish] = 0.0
+            for s in range(n):
+                # A stage whose plan is done stops for good, also when it finishes at the very
+                # instant a lane reaches its bound (that instant ended the segment instead).
+                if not done[s] and targets[s] < math.inf and targets[s] - processed[s] <= EPS * max(1.0, targets[s]):
+                    processed[s], done[s], cap[s] = targets[s], True, 0.0
             t += dt
         t = max(t, edge)
         if stage >= 0 and not done[stage]:
             cap[stage] = value
     return Flow(processed, starved, blocked, levels)
+
+
+def _starved(s: int, x: list[float], levels: list[float], caps: list[float], good: list[float]) -> bool:
+    """Whether stage s runs below capacity for want of input rather than of space: its empty
+    lane in allows less than its full lane out (a tie counts as starved)."""
+    n = len(x)
+    inflow = x[s - 1] * good[s - 1] if s > 0 and levels[s - 1] <= EPS else math.inf
+    outflow = x[s + 1] / good[s] if s < n - 1 and levels[s] >= caps[s] - EPS else math.inf
+    return inflow < math.inf and inflow <= outflow
 
 
 def _rates(cap: list[float], levels: list[float], caps: list[float], good: list[float]) -> list[float]:

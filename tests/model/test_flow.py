@@ -199,7 +199,6 @@ def test_an_interval_that_starts_later_is_integrated_from_its_start():
     assert f == Flow([540.0, 300.0], [0.0, 0.0], [0.0, 0.0], [240.0])
 
 
-@pytest.mark.xfail(strict=True, reason="flow.py books a blocked stage as starved while its empty lane in refills")
 def test_a_stage_held_by_its_full_lane_out_is_blocked_even_with_its_lane_in_empty():
     # 40, 60, 30 JPH; lane 1 empty, lane 2 full. Stage 2 runs at 30 (what stage 3 drains) while
     # 40 an hour reach its lane in, which fills: it waits for space, not for input. Blocked

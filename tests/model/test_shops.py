@@ -508,7 +508,6 @@ def test_breakdowns_between_two_open_hours_are_clipped_to_them():
     assert within(down, 2.5, 14.0) == [(2.5, 3.0), (5.0, 7.0), (9.0, 12.0)]
 
 
-@pytest.mark.xfail(strict=True, reason="flow.py: a stage that meets its plan as its lane in empties is booked starved")
 def test_a_stage_that_meets_its_plan_as_its_lane_empties_is_not_starved():
     # 60 then 40 JPH, a lane of 50, both planned 300: body is done at 6.25 h, assembly takes its
     # 300th vehicle at 7.5 h as the lane empties. Its plan is done: it idles for want of
