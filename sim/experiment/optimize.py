@@ -29,16 +29,23 @@ simulation would.
 
 from __future__ import annotations
 
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from sim.experiment import search
+from sim.experiment.replication import Replication
+from sim.experiment.runner import assemble, run_many
+from sim.experiment.selection import Feasibility, Selection, chance_feasible, mean_feasible, select_best
 from sim.experiment.study import Constraint, Objective, Study, Variable
+from sim.results.indicators import applicable
+from sim.results.stats import mean_ci, quantile_ci
 from sim.results.table import Table
-
-if TYPE_CHECKING:
-    from sim.experiment.selection import Feasibility, Selection
+from sim.scenario import Scenario
 
 #: Contract terms the model never reads: they change only the money computed from a run's arrays.
 #: (tests/experiment/test_optimize.py checks that changing them leaves every array bit-identical.)
@@ -51,6 +58,12 @@ MONEY_ONLY = (
 )
 
 Stage = Literal["coarse", "refine", "sensitivity"]
+
+
+def money_only(path: str) -> bool:
+    """Whether a decision path sets a term the model never reads (a `MONEY_ONLY` contract field)."""
+    parts = path.replace("[", ".").split(".")
+    return len(parts) >= 2 and parts[0] == "contract" and parts[1] in MONEY_ONLY
 
 
 @dataclass(frozen=True)
@@ -156,7 +169,9 @@ class StudyResult:
     replications: int = 0
     full_grid_candidates: int = 0
     full_grid_replications: int = 0
+    full_grid_simulated_replications: int = 0  # the same grid when money-only terms share simulations
     wall_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the search had to decide that a reader should know
     units: dict[str, str] = field(default_factory=dict)  # KPI key -> unit ("RMB", "vehicles", "date", ...)
     labels: dict[str, str] = field(default_factory=dict)  # KPI key -> label
 
@@ -202,3 +217,371 @@ class StudyResult:
             for name in cols:
                 cols[name].append(row.get(name, ""))
         return Table({k: np.array(v, dtype=object) for k, v in cols.items()})
+
+
+# -- running candidates ---------------------------------------------------------------------------
+class Evaluator:
+    """Runs candidates' replications on common random numbers and reads their KPIs.
+
+    Candidates whose scenarios differ only in `MONEY_ONLY` terms share one simulation (the
+    scenario with those terms at the base's values); each candidate's KPIs come from that
+    simulation's arrays revalued with its own scenario. Every replication a stage needs runs
+    in one pool (`run_many`), through the result cache when asked.
+    """
+
+    def __init__(
+        self,
+        study: Study,
+        seed: int,
+        progress: Callable[[int], None] | None = None,
+        **run_options: Any,
+    ):
+        self.study = study
+        self.seed = seed
+        self.base = study.base()
+        self.progress = progress
+        self.run_options = run_options
+        self.simulations: dict[str, Scenario] = {}  # simulation key -> the scenario simulated
+        self.replications: dict[str, dict[int, Replication]] = {}
+        self.first_user: dict[str, int] = {}  # simulation key -> the first candidate id that used it
+
+    def simulated(self, scenario: Scenario) -> tuple[str, Scenario]:
+        """The simulation a candidate's scenario needs: its money-only terms at the base's values."""
+        if scenario.contract is not None and self.base.contract is not None:
+            same = {name: getattr(self.base.contract, name) for name in MONEY_ONLY}
+            scenario = scenario.model_copy(update={"contract": scenario.contract.model_copy(update=same)})
+        return scenario.model_digest(), scenario
+
+    def run(self, needs: Sequence[tuple[Scenario, range]]) -> None:
+        """Make sure each (candidate scenario, replication indices) has its replications, in one pool."""
+        wanted: dict[str, set[int]] = {}
+        for scenario, indices in needs:
+            key, simulated = self.simulated(scenario)
+            self.simulations.setdefault(key, simulated)
+            have = self.replications.setdefault(key, {})
+            wanted.setdefault(key, set()).update(i for i in indices if i not in have)
+        jobs = [(key, sorted(indices)) for key, indices in wanted.items() if indices]
+        if not jobs:
+            return
+        done = run_many(
+            [(self.simulations[key], indices) for key, indices in jobs], self.seed, self.progress, **self.run_options
+        )
+        for (key, _), reps in zip(jobs, done, strict=True):
+            self.replications[key].update(reps)
+
+    def values(self, scenario: Scenario, indices: range, kpis: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each KPI of `kpis` per replication of `indices` (already run), valued with `scenario`'s terms."""
+        key, _ = self.simulated(scenario)
+        reps = self.replications[key]
+        results = assemble(self.simulations[key], self.seed, [reps[i] for i in indices])
+        results = dataclasses.replace(results, scenario=scenario)  # money is computed from the scenario when read
+        return {k: ind.values(results, item) for k, ind, item in applicable(scenario) if k in kpis}
+
+    @property
+    def replications_run(self) -> int:
+        return sum(len(r) for r in self.replications.values())
+
+
+# -- judging -----------------------------------------------------------------------------------------
+def judge(constraint: Constraint, values: np.ndarray, confidence: float) -> Feasibility:
+    """A constraint's verdict on per-replication values at `confidence`."""
+    if constraint.chance:
+        return chance_feasible(int(constraint.holds(values).sum()), len(values), constraint.p_min, confidence)
+    if not np.isfinite(values).all():  # a date that never comes: its mean is beyond any bound
+        inf = float(np.mean(values))
+        verdict = "infeasible" if (inf > constraint.bound) == (constraint.sense == "<=") else "feasible"
+        return Feasibility(inf, inf, inf, verdict, constraint.bound, constraint.sense, confidence, len(values),
+                           "the mean", inf, inf)  # fmt: skip
+    return mean_feasible(values, constraint.bound, constraint.sense, confidence)
+
+
+def estimate(objective: Objective, values: np.ndarray) -> Estimate:
+    """The objective's statistic over replications with its 95% interval."""
+    if objective.statistic == "quantile":
+        value, low, high = quantile_ci(values, objective.q)
+        return Estimate(f"P{round(100 * objective.q)}", value, low, high, len(values))
+    if not np.isfinite(values).all():
+        m = float(np.mean(values))
+        return Estimate("mean", m, m, m, len(values))
+    value, low, high = mean_ci(values)
+    return Estimate("mean", value, low, high, len(values))
+
+
+# -- the optimiser -----------------------------------------------------------------------------------
+def optimize(
+    study: Study,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    **run_options: Any,
+) -> StudyResult:
+    """Answer `study`: the best feasible terms (one objective) or the Pareto front (two).
+
+    `seed` defaults to the study's, else the scenario's; `progress` is called with the number of
+    replications finished; `run_options` (fidelity, workers, executor, scheduler, cache) go to
+    `sim.experiment.runner.run_many`. The same seed gives bit-identical results whatever the workers.
+    """
+    began = time.perf_counter()
+    base = study.base()
+    seed = study.seed if seed is None else seed
+    seed = base.meta.seed if seed is None else seed
+    ev = Evaluator(study, seed, progress, **run_options)
+    optimiser = _Optimiser(study, ev)
+    result = optimiser.answer()
+    result.wall_seconds = time.perf_counter() - began
+    return result
+
+
+class _Optimiser:
+    """The state of one optimisation: candidates by decision values, and the steps that add to them."""
+
+    def __init__(self, study: Study, ev: Evaluator):
+        self.study = study
+        self.ev = ev
+        self.n = study.budget.replications
+        self.candidates: list[Candidate] = []
+        self.scenarios: dict[int, Scenario] = {}
+        self.by_key: dict[tuple, Candidate] = {}
+        self.signs = [1.0 if o.maximise else -1.0 for o in study.objectives]
+        self.notes: list[str] = []
+        ind = {key: ind for key, ind, _ in applicable(ev.base)}
+        self.units = {k: ind[k].unit for k in study.kpis() if k in ind}
+        labels = {key: ind.label_of(ev.base, item) for key, ind, item in applicable(ev.base)}
+        self.labels = {k: labels[k] for k in study.kpis() if k in labels}
+
+    # -- candidates
+    def evaluate(self, points: Sequence[search.Values], stage: Stage) -> list[Candidate]:
+        """Evaluate the new ones of `points` on the search's replications, all in one pool."""
+        variables = self.study.variables
+        new: list[search.Values] = []
+        for p in points:
+            k = search.key(p, variables)
+            if k not in self.by_key and all(search.key(q, variables) != k for q in new):
+                new.append(p)
+        # Money-only candidates share a simulation and cost nothing: the cap counts simulations.
+        room = self.study.budget.candidates - len(self.ev.simulations)
+        texts, scenarios, kept, keys = [], [], [], set()
+        for p in new:
+            text = {v.path: v.text(p[v.path]) for v in variables}
+            scenario = self.study.scenario_at(text)
+            key, _ = self.ev.simulated(scenario)
+            if key not in self.ev.simulations and key not in keys:
+                if stage != "sensitivity" and len(keys) >= room:
+                    continue
+                keys.add(key)
+            kept.append(p)
+            texts.append(text)
+            scenarios.append(scenario)
+        new = kept
+        if not new:
+            return []
+        self.ev.run([(s, range(self.n)) for s in scenarios])
+        out = []
+        for p, text, scenario in zip(new, texts, scenarios, strict=True):
+            cid = len(self.candidates) + 1
+            key, _ = self.ev.simulated(scenario)
+            shared = self.ev.first_user.setdefault(key, cid)
+            c = Candidate(cid, dict(p), text, stage, shared, self.n)
+            self.score(c, scenario, range(self.n), fresh=False)
+            self.candidates.append(c)
+            self.scenarios[cid] = scenario
+            self.by_key[search.key(p, variables)] = c
+            out.append(c)
+        return out
+
+    def score(self, c: Candidate, scenario: Scenario, indices: range, fresh: bool) -> None:
+        """Fill `c`'s estimates and verdicts from replications `indices`."""
+        study = self.study
+        values = self.ev.values(scenario, indices, study.kpis())
+        objectives = [estimate(o, values[o.kpi]) for o in study.objectives]
+        verdicts = [judge(con, values[con.kpi], study.confidence) for con in study.constraints]
+        if fresh:
+            c.fresh_objectives, c.fresh_verdicts, c.fresh_replications = objectives, verdicts, len(indices)
+        else:
+            c.objectives, c.verdicts = objectives, verdicts
+            c.kpis = {k: estimate(Objective(k), v) for k, v in values.items()}
+
+    def rank(self, c: Candidate) -> tuple:
+        """Smaller is better: not shown infeasible first, then the (first) objective, then the earlier."""
+        return (c.infeasible, -self.signs[0] * c.objective(0).value, c.id)
+
+    # -- the answer
+    def answer(self) -> StudyResult:
+        study = self.study
+        free = frozenset(v.path for v in study.variables if money_only(v.path))
+        points, spacing = search.coarse(study.variables, study.budget.candidates, self.ev.seed, free)
+        self.evaluate(points, "coarse")
+        steps = search.first_steps(study.variables, spacing)
+        if study.pareto:
+            return self.pareto(steps)
+        return self.single(steps)
+
+    def result(self, **fields: Any) -> StudyResult:
+        study = self.study
+        grid = study.full_grid()
+        money = [v for v in study.variables if money_only(v.path)]
+        simulated_grid = grid // max(1, int(np.prod([v.grid_size for v in money])))
+        per = max([self.n + c.fresh_replications for c in self.candidates if c.contender] or [self.n])
+        return StudyResult(
+            study=study,
+            seed=self.ev.seed,
+            candidates=self.candidates,
+            simulated=len(self.ev.simulations),
+            replications=self.ev.replications_run,
+            full_grid_candidates=grid,
+            full_grid_replications=grid * per,
+            full_grid_simulated_replications=simulated_grid * per,
+            units=self.units,
+            labels=self.labels,
+            notes=self.notes,
+            **fields,
+        )
+
+    def single(self, steps: dict[str, float]) -> StudyResult:
+        study, budget = self.study, self.study.budget
+        incumbent = min(self.candidates, key=self.rank)
+        while steps and len(self.ev.simulations) < budget.candidates:
+            self.evaluate(search.neighbours(incumbent.values, study.variables, steps), "refine")
+            best = min(self.candidates, key=self.rank)
+            if best is not incumbent:
+                incumbent = best
+                continue
+            if search.finest(steps, study.variables):
+                break
+            steps = search.halve(steps, study.variables)
+        if steps and not search.finest(steps, study.variables):
+            self.notes.append(
+                f"the search stopped at its cap of {budget.candidates} simulated candidates before reaching every resolution"
+            )
+        hopeful = sorted((c for c in self.candidates if not c.infeasible), key=self.rank)
+        if not hopeful:
+            self.notes.append("no candidate of the search is feasible or undecided: nothing is recommended")
+            return self.result()
+        contenders = hopeful[: budget.contenders]
+        for c in contenders:
+            c.contender = True
+        objective = study.objectives[0]
+        delta, defaulted = study.delta, study.delta is None
+        if delta is None:
+            delta = 0.01 * abs(contenders[0].objective(0).value) or 1.0
+        scenarios = [self.scenarios[c.id] for c in contenders]
+        fresh0 = self.n  # fresh replications come after the search's, common to every contender
+
+        def draw(which: Sequence[int], start: int, stop: int) -> np.ndarray:
+            indices = range(fresh0 + start, fresh0 + stop)
+            self.ev.run([(scenarios[i], indices) for i in which])
+            return np.array([self.ev.values(scenarios[i], indices, [objective.kpi])[objective.kpi] for i in which])
+
+        selection = None
+        if len(contenders) == 1:
+            draw([0], 0, budget.n0)
+            counts = [budget.n0]
+            best = 0
+        elif objective.statistic == "quantile":
+            # Kim-Nelson ranks means; a quantile is ranked by its estimate on common fresh replications.
+            n = max(budget.n0, 2 * self.n)
+            draw(range(len(contenders)), 0, n)
+            counts = [n] * len(contenders)
+            best = -1
+            self.notes.append(
+                "a quantile objective is ranked by its estimate on fresh replications, without a selection guarantee"
+            )
+        else:
+            selection = select_best(
+                draw,
+                len(contenders),
+                delta=delta,
+                confidence=study.confidence,
+                maximise=objective.maximise,
+                n0=budget.n0,
+                batch=budget.batch,
+                max_replications=budget.max_replications,
+            )
+            counts, best = selection.replications, selection.best
+        for c, scenario, k in zip(contenders, scenarios, counts, strict=True):
+            self.score(c, scenario, range(fresh0, fresh0 + k), fresh=True)
+        if best < 0:
+            best = min(range(len(contenders)), key=lambda i: self.rank(contenders[i]))
+        chosen = contenders[best]
+        if chosen.infeasible:
+            others = [c for c in contenders if not c.infeasible]
+            if others:
+                alternative = min(others, key=self.rank)
+                self.notes.append(
+                    f"the ranking's best, candidate {chosen.id}, proved infeasible on fresh replications; "
+                    f"candidate {alternative.id} is the best of the others"
+                )
+                chosen = alternative
+            else:
+                self.notes.append("every contender proved infeasible on fresh replications: nothing is recommended")
+                return self.result(contenders=[c.id for c in contenders], selection=selection, delta=delta,
+                                   delta_defaulted=defaulted)  # fmt: skip
+        sensitivity = self.sensitivity(chosen)
+        return self.result(
+            contenders=[c.id for c in contenders],
+            selection=selection,
+            chosen=chosen,
+            feasibility=chosen.fresh_verdicts,
+            sensitivity=sensitivity,
+            delta=delta,
+            delta_defaulted=defaulted,
+        )
+
+    def sensitivity(self, chosen: Candidate) -> list[Sensitivity]:
+        """The objective one resolution step either side of each range, and at each other choice."""
+        objective = self.study.objectives[0]
+        self.evaluate(search.nearest(chosen.values, self.study.variables), "sensitivity")
+        base = self.ev.values(self.scenarios[chosen.id], range(self.n), [objective.kpi])[objective.kpi]
+        out = []
+        for p in search.nearest(chosen.values, self.study.variables):
+            c = self.by_key[search.key(p, self.study.variables)]
+            values = self.ev.values(self.scenarios[c.id], range(self.n), [objective.kpi])[objective.kpi]
+            path = next(v.path for v in self.study.variables if p[v.path] != chosen.values[v.path])
+            d = values - base
+            if objective.statistic == "mean" and np.isfinite(d).all():
+                diff, low, high = mean_ci(d)
+            else:
+                diff = objective.value(values) - objective.value(base)
+                low = high = float("nan")
+            out.append(Sensitivity(path, p[path], c.id, c.objectives[0].value, diff, low, high))
+        return out
+
+    def pareto(self, steps: dict[str, float]) -> StudyResult:
+        study, budget = self.study, self.study.budget
+
+        def scores(cs: Sequence[Candidate], fresh: bool = False) -> list[list[float]]:
+            return [
+                [s * (c.fresh_objectives if fresh else c.objectives)[k].value for k, s in enumerate(self.signs)]
+                for c in cs
+            ]
+
+        while steps and len(self.ev.simulations) < budget.candidates:
+            hopeful = [c for c in self.candidates if not c.infeasible]
+            members = [hopeful[i] for i in search.front(scores(hopeful))]
+            polls = [p for c in members for p in search.neighbours(c.values, study.variables, steps)]
+            self.evaluate(polls, "refine")
+            if search.finest(steps, study.variables):
+                break
+            steps = search.halve(steps, study.variables)
+        hopeful = [c for c in self.candidates if not c.infeasible]
+        if not hopeful:
+            self.notes.append("no candidate of the search is feasible or undecided: there is no front")
+            return self.result()
+        members = [hopeful[i] for i in search.front(scores(hopeful))]
+        members = [members[i] for i in search.spread(list(range(len(members))), scores(members), budget.contenders)]
+        if len(members) < len([hopeful[i] for i in search.front(scores(hopeful))]):
+            self.notes.append(f"the front is shown at {len(members)} evenly spaced candidates (budget.contenders)")
+        fresh = range(self.n, self.n + budget.n0)
+        self.ev.run([(self.scenarios[c.id], fresh) for c in members])
+        for c in members:
+            c.contender = True
+            self.score(c, self.scenarios[c.id], fresh, fresh=True)
+        standing = [c for c in members if not c.infeasible]
+        front = [standing[i] for i in search.front(scores(standing, fresh=True))]
+        front.sort(key=lambda c: -self.signs[0] * c.objective(0).value)
+        return self.result(contenders=[c.id for c in members], front=[c.id for c in front])
+
+
+def planned_replications(study: Study) -> int:
+    """A rough ceiling of the replications a study runs (for a progress bar's length)."""
+    b = study.budget
+    return b.candidates * b.replications + b.contenders * b.n0

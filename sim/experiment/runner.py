@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from sim.model.simulation import FIDELITIES
 from sim.results.results import Results
 from sim.scenario import Scenario
 
-__all__ = ["counterfactuals", "run"]
+__all__ = ["assemble", "counterfactuals", "run", "run_many"]
 
 
 def run(
@@ -82,15 +82,83 @@ def run(
         for part in completed(work, chunks, (scenario, seed), workers, executor, scheduler):
             for replication in part:
                 finished(replication)
-    ordered = [done[i] for i in indices]
+    return assemble(scenario, seed, [done[i] for i in indices], fidelity, time.perf_counter() - began)
+
+
+def assemble(
+    scenario: Scenario, seed: int, ordered: Sequence[Replication], fidelity: str = "batch", wall_seconds: float = 0.0
+) -> Results:
+    """The Results of replications of `scenario`, stacked in the order given (the first's index is `first`)."""
     return Results(
         scenario=scenario,
         seed=seed,
         months_=months(scenario.meta.start_date, scenario.meta.end_date),
         reference={name: np.stack([rep.reference[name] for rep in ordered]) for name in ordered[0].reference},
         fidelity=fidelity,
-        first=first,
+        first=ordered[0].index,
         events=sum(rep.events for rep in ordered),
-        wall_seconds=time.perf_counter() - began,
+        wall_seconds=wall_seconds,
         **{key: np.stack([rep.arrays[key] for rep in ordered]) for key in ordered[0].arrays},
     )
+
+
+def run_many(
+    jobs: Sequence[tuple[Scenario, Sequence[int]]],
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    fidelity: str = "batch",
+    workers: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    cache: bool = False,
+) -> list[dict[int, Replication]]:
+    """Replications `indices` of each (scenario, indices) job from `seed`, all in one pool.
+
+    A study's stage runs many scenarios a few replications each: one pool for them all starts
+    the workers once and keeps them busy to the end. Cached replications are read, missing
+    ones run and are cached (`cache` True: the default cache). Returns, per job, its
+    replications by index; what ran where never changes them.
+    """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if fidelity not in FIDELITIES:
+        raise ValueError(f"unknown fidelity {fidelity!r}; choose one of {', '.join(FIDELITIES)}")
+    caches = [Cache(s, seed, fidelity) if cache else None for s, _ in jobs]
+    done: list[dict[int, Replication]] = [{} for _ in jobs]
+    missing: list[list[int]] = []
+    for j, ((_, indices), store) in enumerate(zip(jobs, caches, strict=True)):
+        if store is not None:
+            done[j] = {i: hit for i in indices if (hit := store.get(i)) is not None}
+            if progress is not None and done[j]:
+                progress(len(done[j]))
+        missing.append([i for i in indices if i not in done[j]])
+
+    def finished(j: int, replication: Replication) -> None:
+        done[j][replication.index] = replication
+        if caches[j] is not None:
+            caches[j].put(replication)
+        if progress is not None:
+            progress(1)
+
+    total = sum(map(len, missing))
+    if total and workers == 1 and executor == "local" and scheduler is None:
+        for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True)):
+            if indices:
+                replicate(scenario, seed, indices, fidelity, functools.partial(finished, j))
+    elif total:
+        size = max(1, math.ceil(total / (workers * 8)))  # as `run`: a few chunks per worker
+        tasks = [
+            (j, scenario, seed, indices[a : a + size], fidelity)
+            for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True))
+            for a in range(0, len(indices), size)
+        ]
+        for j, part in completed(_job, tasks, (), workers, executor, scheduler):
+            for replication in part:
+                finished(j, replication)
+    return done
+
+
+def _job(task: tuple[int, Scenario, int, list[int], str]) -> tuple[int, list[Replication]]:
+    """One chunk of one job of `run_many` (module level, so a process pool can send it)."""
+    j, scenario, seed, indices, fidelity = task
+    return j, replicate(scenario, seed, indices, fidelity)

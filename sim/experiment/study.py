@@ -37,8 +37,10 @@ the constraints name indicators of `sim.results.indicators` by key (``sop`` stan
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -60,10 +62,13 @@ from sim.scenario.loader import (
     _dotted,
     _nearest_mark,
     _show,
+    read_extended,
     read_text,
     read_yaml,
     unknown_field,
+    validate,
 )
+from sim.scenario.overrides import apply_overrides
 
 #: Short names a study may use for an indicator key.
 ALIASES = {"sop": "sop_day"}
@@ -314,6 +319,17 @@ class Study:
         """The base scenario with the study's fixed overrides."""
         return load(self.scenario, self.overrides)
 
+    def scenario_at(self, point: dict[str, str]) -> Scenario:
+        """The scenario of a candidate: the base, the study's overrides, then the point's (``path: text``).
+
+        The base file is read and merged once per study; each candidate only applies its overrides
+        to a copy and validates it.
+        """
+        data, marks = _base_data(self.scenario, self.overrides)
+        data, marks = copy.deepcopy(data), dict(marks)
+        apply_overrides(data, marks, [f"{k}={v}" for k, v in point.items()])
+        return validate(data, marks, str(self.scenario))
+
     def kpis(self) -> list[str]:
         """The indicators the study reads (objectives first)."""
         return list(dict.fromkeys([o.kpi for o in self.objectives] + [c.kpi for c in self.constraints]))
@@ -343,6 +359,13 @@ class Study:
         out["selection"] = {"delta": self.delta, "confidence": self.confidence}
         out["budget"] = vars(self.budget).copy()
         return out
+
+
+@functools.lru_cache(maxsize=8)
+def _base_data(path: Path, overrides: tuple[str, ...]) -> tuple[dict, Marks]:
+    data, marks = read_extended(read_text(path), str(path))
+    apply_overrides(data, marks, overrides)
+    return data, marks
 
 
 # -- constraints ---------------------------------------------------------------------------------
