@@ -7,7 +7,7 @@ terms', not the dice's):
 
 1. search: a coarse design (5 levels per continuous variable x every choice, or a Latin
    hypercube when that is too many), a few replications each (``budget.replications``); then a
-   pattern search around the incumbent (the best candidate not shown infeasible), polling each
+   pattern search around the incumbent (the best candidate meeting every constraint by its estimate), polling each
    continuous variable at +-step and the other choices, halving the step when nothing improves,
    down to the stated resolution (`sim.experiment.search`);
 2. selection: the best few candidates (``budget.contenders``) ranked by Kim & Nelson's procedure
@@ -105,6 +105,12 @@ class Candidate:
     def infeasible(self) -> bool:
         """Shown infeasible by some constraint (on fresh replications when it has them)."""
         return any(v.verdict == "infeasible" for v in (self.fresh_verdicts or self.verdicts))
+
+    @property
+    def meets(self) -> bool:
+        """Every constraint met by its point estimate (on fresh replications when it has them): what
+        the search and the final choice require, whatever the confidence of the verdicts."""
+        return all(_meets(v) for v in (self.fresh_verdicts or self.verdicts))
 
     @property
     def feasible(self) -> bool:
@@ -217,6 +223,10 @@ class StudyResult:
             for name in cols:
                 cols[name].append(row.get(name, ""))
         return Table({k: np.array(v, dtype=object) for k, v in cols.items()})
+
+
+def _meets(v: Feasibility) -> bool:
+    return v.estimate >= v.bound if v.sense == ">=" else v.estimate <= v.bound
 
 
 # -- running candidates ---------------------------------------------------------------------------
@@ -401,8 +411,9 @@ class _Optimiser:
             c.kpis = {k: estimate(Objective(k), v) for k, v in values.items()}
 
     def rank(self, c: Candidate) -> tuple:
-        """Smaller is better: not shown infeasible first, then the (first) objective, then the earlier."""
-        return (c.infeasible, -self.signs[0] * c.objective(0).value, c.id)
+        """Smaller is better: meeting every constraint by its estimate first, then the (first)
+        objective, then the earlier candidate."""
+        return (not c.meets, -self.signs[0] * c.objective(0).value, c.id)
 
     # -- the answer
     def answer(self) -> StudyResult:
@@ -452,9 +463,9 @@ class _Optimiser:
             self.notes.append(
                 f"the search stopped at its cap of {budget.candidates} simulated candidates before reaching every resolution"
             )
-        hopeful = sorted((c for c in self.candidates if not c.infeasible), key=self.rank)
+        hopeful = sorted((c for c in self.candidates if c.meets), key=self.rank)
         if not hopeful:
-            self.notes.append("no candidate of the search is feasible or undecided: nothing is recommended")
+            self.notes.append("no candidate of the search meets every constraint: nothing is recommended")
             return self.result()
         contenders = hopeful[: budget.contenders]
         for c in contenders:
@@ -502,19 +513,24 @@ class _Optimiser:
         if best < 0:
             best = min(range(len(contenders)), key=lambda i: self.rank(contenders[i]))
         chosen = contenders[best]
-        if chosen.infeasible:
-            others = [c for c in contenders if not c.infeasible]
+        if not chosen.meets:
+            others = [c for c in contenders if c.meets]
             if others:
                 alternative = min(others, key=self.rank)
                 self.notes.append(
-                    f"the ranking's best, candidate {chosen.id}, proved infeasible on fresh replications; "
+                    f"the ranking's best, candidate {chosen.id}, misses a constraint on fresh replications; "
                     f"candidate {alternative.id} is the best of the others"
                 )
                 chosen = alternative
             else:
-                self.notes.append("every contender proved infeasible on fresh replications: nothing is recommended")
+                self.notes.append("every contender misses a constraint on fresh replications: nothing is recommended")
                 return self.result(contenders=[c.id for c in contenders], selection=selection, delta=delta,
                                    delta_defaulted=defaulted)  # fmt: skip
+        if any(v.verdict == "undecided" for v in chosen.fresh_verdicts):
+            # More fresh replications of the chosen terms, up to the cap, may settle the verdicts.
+            more = max(budget.max_replications, chosen.fresh_replications)
+            self.ev.run([(self.scenarios[chosen.id], range(fresh0, fresh0 + more))])
+            self.score(chosen, self.scenarios[chosen.id], range(fresh0, fresh0 + more), fresh=True)
         sensitivity = self.sensitivity(chosen)
         return self.result(
             contenders=[c.id for c in contenders],
@@ -555,16 +571,16 @@ class _Optimiser:
             ]
 
         while steps and len(self.ev.simulations) < budget.candidates:
-            hopeful = [c for c in self.candidates if not c.infeasible]
+            hopeful = [c for c in self.candidates if c.meets]
             members = [hopeful[i] for i in search.front(scores(hopeful))]
             polls = [p for c in members for p in search.neighbours(c.values, study.variables, steps)]
             self.evaluate(polls, "refine")
             if search.finest(steps, study.variables):
                 break
             steps = search.halve(steps, study.variables)
-        hopeful = [c for c in self.candidates if not c.infeasible]
+        hopeful = [c for c in self.candidates if c.meets]
         if not hopeful:
-            self.notes.append("no candidate of the search is feasible or undecided: there is no front")
+            self.notes.append("no candidate of the search meets every constraint: there is no front")
             return self.result()
         members = [hopeful[i] for i in search.front(scores(hopeful))]
         members = [members[i] for i in search.spread(list(range(len(members))), scores(members), budget.contenders)]
@@ -575,7 +591,7 @@ class _Optimiser:
         for c in members:
             c.contender = True
             self.score(c, self.scenarios[c.id], fresh, fresh=True)
-        standing = [c for c in members if not c.infeasible]
+        standing = [c for c in members if c.meets]
         front = [standing[i] for i in search.front(scores(standing, fresh=True))]
         front.sort(key=lambda c: -self.signs[0] * c.objective(0).value)
         return self.result(contenders=[c.id for c in members], front=[c.id for c in front])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.experiment.study import StudyError, load_study, parse_constraint
-from tests.conftest import small_data
+from tests.conftest import ROOT, small_data
 
 KNOWN = ["sop_day", "owner_units_lost", "contract_units_2025", "owner_net_contribution_rmb"]
 UNITS = {"sop_day": "date", "owner_units_lost": "vehicles", "contract_units_2025": "vehicles"}
@@ -130,3 +130,10 @@ def test_an_objective_is_required_and_at_most_two(tmp_path):
     with pytest.raises(StudyError, match="at most two"):
         load_study(study(tmp_path, text))
 
+
+def test_shipped_studies_validate():
+    studies = sorted((ROOT / "scenarios" / "studies").glob("*.yaml"))
+    assert len(studies) >= 2
+    for path in studies:
+        s = load_study(path)
+        assert s.variables and s.objectives
