@@ -20,6 +20,7 @@ import sim
 from sim import rundir
 from sim.experiment.executors import ExecutorError
 from sim.experiment.replication import ReplicationFailed
+from sim.experiment.study import StudyError
 from sim.experiment.sweep import SweepError
 from sim.scenario import Scenario, ScenarioError
 
@@ -40,7 +41,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, rundir.RunDirExists, rundir.NotARunDir, ExecutorError, SweepError) as exc:
+        except (ScenarioError, rundir.RunDirExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError) as exc:
             raise InvalidInput(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -64,13 +65,19 @@ def main(debug: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @guarded
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario FILES; exit 2 if any is invalid."""
+    """Check scenario (or study) FILES; exit 2 if any is invalid."""
+    from sim.experiment.study import is_study_file, load_study
+
     bad = 0
     for path in files:
         try:
+            if is_study_file(path):
+                study = load_study(path)
+                click.echo(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
+                continue
             scenario = sim.load(path)
             click.echo(f"ok: {path} ({scenario.meta.name})")
-        except ScenarioError as exc:
+        except (ScenarioError, StudyError) as exc:
             bad += 1
             click.echo(str(exc), err=True)
     if bad:
@@ -306,6 +313,56 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
     click.echo(summary.text(summary.sweep_summary(results, kpi)) + "\n")
     click.echo(text.sweep_table(results, kpi))
     click.echo(f"\noutput: {path}\nreport: {path / 'sweep.html'}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@experiment_options
+@guarded
+def optimize(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
+             force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool,
+             quiet: bool) -> None:  # fmt: skip
+    """Find the best contract terms of study FILE (docs/optimize.md): search, rank, state feasibility.
+
+    -n sets the replications per candidate in the search; --set overrides every candidate.
+    """
+    import dataclasses
+
+    import yaml
+
+    from sim.experiment.optimize import optimize as answer
+    from sim.experiment.optimize import planned_replications
+    from sim.experiment.study import load_study
+    from sim.report import study as study_text
+
+    study = load_study(file, overrides)  # every problem of the file before any work
+    if replications:
+        study = dataclasses.replace(study, budget=dataclasses.replace(study.budget, replications=replications))
+    refuse_existing(out, force)
+    result = simulating(
+        planned_replications(study), f"optimize {study.name}", quiet, _cache_note(no_cache),
+        "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing candidate's --set)",
+        lambda progress: answer(study, seed, progress, **_how(workers, executor, scheduler, no_cache)),
+    )  # fmt: skip
+
+    def fill(tmp: Path) -> None:
+        resolved = study.as_yaml_data() | {"seed": result.seed}
+        (tmp / "study.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
+        result.table().to_csv(tmp / "candidates.csv")
+        (tmp / "chosen.json").write_text(json.dumps(result.as_json(), indent=2, default=str) + "\n")
+        (tmp / "report.html").write_text(study_text.minimal_html(result))  # until the study report replaces it
+        (tmp / "manifest.json").write_text(
+            rundir.manifest(
+                command="optimize", study=str(file), scenario=str(study.scenario), seed=result.seed,
+                candidates=len(result.candidates), simulations=result.simulated, replications=result.replications,
+                wall_seconds=round(result.wall_seconds, 3),
+            )
+        )  # fmt: skip
+
+    path = rundir.atomic(out or rundir.default_path(study.name), force, fill)
+    click.echo(study_text.text(study_text.summary(result)) + "\n")
+    click.echo(study_text.candidates_table(result))
+    click.echo(f"\noutput: {path}\nreport: {path / 'report.html'}")
 
 
 @main.command()

@@ -30,6 +30,7 @@ simulation would.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -195,6 +196,56 @@ class StudyResult:
 
     def candidate(self, id: int) -> Candidate:
         return self.candidates[id - 1]
+
+    def as_json(self) -> dict:
+        """chosen.json: the chosen terms (or the front) with the objective, the ranking and every verdict."""
+        start = self.study.base().meta.start_date
+
+        def terms(c: Candidate) -> dict:
+            return {
+                "candidate": c.id,
+                "values": c.values,
+                "objectives": [
+                    {"kpi": o.kpi, "sense": "maximise" if o.maximise else "minimise"} | dataclasses.asdict(c.objective(k))
+                    for k, o in enumerate(self.objectives)
+                ],
+                "constraints": [
+                    {"constraint": con.text, "verdict": v.verdict, "estimate": v.estimate, "low": v.low,
+                     "high": v.high, "replications": v.n, "confidence": v.confidence}
+                    | ({"bound_date": str(start + dt.timedelta(days=con.bound))} if self.units.get(con.kpi) == "date" else {})
+                    for con, v in zip(self.constraints, c.fresh_verdicts or c.verdicts, strict=True)
+                ],
+            }  # fmt: skip
+
+        out: dict[str, Any] = {"study": self.study.name, "seed": self.seed}
+        out["chosen"] = terms(self.chosen) if self.chosen is not None else None
+        if self.selection is not None:
+            s = self.selection
+            out["selection"] = {
+                "procedure": "Kim-Nelson (2001) KN",
+                "statement": s.statement(lambda i: f"candidate {self.contenders[i]}"),
+                "delta": self.delta,
+                "delta_defaulted": self.delta_defaulted,
+                "confidence": s.confidence,
+                "finished": s.finished,
+                "contenders": self.contenders,
+                "survivors": [self.contenders[i] for i in s.survivors],
+                "replications": s.replications,
+            }
+        if self.study.pareto:
+            out["front"] = [terms(self.candidate(i)) for i in self.front]
+        out["sensitivity"] = [dataclasses.asdict(x) for x in self.sensitivity]
+        out["effort"] = {
+            "candidates": len(self.candidates),
+            "simulations": self.simulated,
+            "replications": self.replications,
+            "full_grid_candidates": self.full_grid_candidates,
+            "full_grid_replications": self.full_grid_replications,
+            "full_grid_simulated_replications": self.full_grid_simulated_replications,
+            "wall_seconds": round(self.wall_seconds, 3),
+        }
+        out["notes"] = self.notes
+        return out
 
     def table(self) -> Table:
         """One row per candidate: id, stage, decision values, replications, each objective's estimate

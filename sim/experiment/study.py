@@ -417,7 +417,10 @@ def _kpi(name: str, known: Sequence[str]) -> str:
     guess = f"; did you mean '{close[0]}'?" if close else ""
     if not close and key.split(".")[0] in {k.split("{")[0].rstrip("._") for k in INDICATORS}:
         guess = " for this scenario"
-    raise ValueError(f"unknown KPI '{name}'{guess}{'' if close else '.'} Expected one of: {', '.join(known)}.")
+    plain = [k for k in known if "." not in k]
+    families = list(dict.fromkeys(k.split(".", 1)[0] for k in known if "." in k))
+    listed = ", ".join(plain) + (f"; per brand or line: {', '.join(f + '.NAME' for f in families)}" if families else "")
+    raise ValueError(f"unknown KPI '{name}'{guess}{'' if close else '.'} Expected one of: {listed}.")
 
 
 def _bound(op: str, value: str, kpi: str, units: dict[str, str], start: dt.date, text: str) -> tuple[Op, float]:
@@ -436,8 +439,11 @@ def _bound(op: str, value: str, kpi: str, units: dict[str, str], start: dt.date,
 
 
 # -- reading a study file ------------------------------------------------------------------------
-def load_study(path: str | Path) -> Study:
-    """Read and check a study file; problems (`StudyError`) name the file, line and field."""
+def load_study(path: str | Path, extra_overrides: Sequence[str] = ()) -> Study:
+    """Read and check a study file; problems (`StudyError`) name the file, line and field.
+
+    `extra_overrides` (``path=value``, the command line's ``--set``) apply after the file's ``set:``.
+    """
     path = Path(path)
     source = str(path)
     try:
@@ -461,11 +467,13 @@ def load_study(path: str | Path) -> Study:
     if not scenario.is_file():
         message = f"no scenario file {spec.scenario} (looked for {scenario}: the path is relative to the study file)"
         raise StudyError([_at(marks, ("scenario",), source, message)])
-    overrides = tuple(f"{k}={v}" for k, v in spec.set.items())
+    overrides = (*(f"{k}={v}" for k, v in spec.set.items()), *extra_overrides)
     try:
         base = load(scenario, overrides)
     except ScenarioError as exc:
-        raise StudyError([_set_problem(p, marks, source, "set") for p in exc.problems]) from None
+        raise StudyError(
+            [_set_problem(p, marks, source, "set") if _in_file(p, spec.set) else str(p) for p in exc.problems]
+        ) from None
     variables, problems = _variables(spec, scenario, overrides, data, marks, source)
     known = keys(base)
     units = _units(base)
@@ -595,6 +603,11 @@ def _set_problem(p: Problem, marks: Marks, source: str, section: str, path: str 
     at = p.path.split(":")[0] if p.path else path
     loc = (section, at) if (section, at) in marks else (section, path) if path else (section,)
     return _at(marks, loc, source, f"{p.message} (with {path}={text})" if text else p.message)
+
+
+def _in_file(p: Problem, written: dict) -> bool:
+    """Whether an override problem is about the study's own ``set:`` (else the command line's)."""
+    return p.file != "--set" or any(p.path.startswith(path) for path in written)
 
 
 def _at(marks: Marks, loc: tuple, source: str, message: str) -> str:
