@@ -629,6 +629,12 @@ class _Optimiser:
             if search.finest(steps, study.variables):
                 break
             steps = search.halve(steps, study.variables)
+        free = frozenset(v.path for v in study.variables if money_only(v.path))
+        if free:
+            # Money-only terms cost no simulation: every simulation at every value of their grids (the
+            # front's shape along them comes free).
+            sims = [c for c in self.candidates if c.simulation == c.id]
+            self.evaluate([p for c in sims for p in search.money_grid(c.values, study.variables, free, 50)], "refine")
         hopeful = [c for c in self.candidates if c.meets]
         if not hopeful:
             self.notes.append("no candidate of the search meets every constraint: there is no front")
@@ -642,7 +648,9 @@ class _Optimiser:
         for c in members:
             c.contender = True
             self.score(c, self.scenarios[c.id], fresh, fresh=True)
-        standing = [c for c in members if c.meets]
+        # Terms at a constraint's edge may miss it on fresh replications by chance: only those shown
+        # infeasible leave the front; the others keep their verdicts (undecided ones say so).
+        standing = [c for c in members if not c.infeasible]
         front = [standing[i] for i in search.front(scores(standing, fresh=True))]
         front.sort(key=lambda c: -self.signs[0] * c.objective(0).value)
         return self.result(contenders=[c.id for c in members], front=[c.id for c in front])

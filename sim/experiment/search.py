@@ -87,6 +87,23 @@ def nearest(point: Values, variables: Sequence[Variable]) -> list[Values]:
     return neighbours(point, variables, {v.path: v.resolution for v in variables if v.continuous})
 
 
+def money_grid(point: Values, variables: Sequence[Variable], free: frozenset[str], most: int = 200) -> list[Values]:
+    """`point` at every value of its `free` (money-only) ranges' grids and choices: free to evaluate, as
+    they share the point's simulation. At most `most` points (coarser steps of the grids beyond)."""
+    axes = []
+    for v in variables:
+        if v.path not in free:
+            axes.append([point[v.path]])
+        elif v.continuous:
+            axes.append([v.snap(x) for x in np.arange(v.low, v.high + v.resolution / 2, v.resolution)])
+        else:
+            axes.append(list(v.choices))
+    while int(np.prod([len(a) for a in axes])) > most:
+        longest = max(range(len(axes)), key=lambda i: len(axes[i]))
+        axes[longest] = axes[longest][::2] + ([axes[longest][-1]] if len(axes[longest]) % 2 == 0 else [])
+    return _unique([dict(zip([v.path for v in variables], combo, strict=True)) for combo in itertools.product(*axes)])
+
+
 def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
     """Whether `a` is at least as good as `b` in every objective and better in one (larger is better)."""
     return all(x >= y for x, y in zip(a, b, strict=True)) and any(x > y for x, y in zip(a, b, strict=True))

@@ -164,11 +164,12 @@ def _sensitivity_sentence(result: StudyResult, start: dt.date) -> str:
 
 
 def _effort_sentence(result: StudyResult) -> str:
+    per = result.full_grid_replications // max(result.full_grid_candidates, 1)
     return (
         f"The search evaluated {len(result.candidates):,} candidates in {result.simulated:,} simulations "
         f"({result.replications:,} replications, {result.wall_seconds:,.0f} s); a full grid at the stated "
-        f"resolutions is {result.full_grid_candidates:,} candidates, {result.full_grid_replications:,} replications "
-        f"at the chosen terms' count ({result.full_grid_simulated_replications:,} sharing money-only terms)."
+        f"resolutions, {per} replications each, would run {result.full_grid_replications:,} "
+        f"({result.full_grid_simulated_replications:,} with money-only terms sharing simulations)."
     )
 
 
@@ -186,10 +187,14 @@ def _front_sentences(result: StudyResult, start: dt.date) -> list[str]:
         )
 
     n = len(result.front)
-    out = [
-        f"The Pareto front of {result.labels.get(o1.kpi, o1.kpi)} against {result.labels.get(o2.kpi, o2.kpi)} has "
-        f"{n} non-dominated terms, re-estimated on fresh common replications: from {at(ends[0])} to {at(ends[-1])}."
-    ]
+    what = f"The Pareto front of {result.labels.get(o1.kpi, o1.kpi)} against {result.labels.get(o2.kpi, o2.kpi)}"
+    if n == 1:
+        out = [f"{what} is one candidate, best in both, re-estimated on fresh common replications: {at(ends[0])}."]
+    else:
+        out = [
+            f"{what} has {n} non-dominated terms, re-estimated on fresh common replications: from {at(ends[0])} "
+            f"to {at(ends[-1])}."
+        ]
     if result.constraints:
         out.append("Every term on it meets the constraints by its estimate; verdicts are in the table.")
     return out + [f"Note: {n}." for n in result.notes]
@@ -200,13 +205,12 @@ def candidates_table(result: StudyResult) -> str:
     """The best candidates by objective (contenders and the front first), one line each."""
     start = result.study.base().meta.start_date
     o = result.objectives[0]
-    unit = _unit(result, o.kpi)
     shown = sorted(
         result.candidates,
         key=lambda c: (not (c.contender or c.id in result.front), not c.meets, -_sign(o) * c.objective(0).value),
     )[:_MAX_ROWS]
     head = ["#", "stage", *(_short(v.path) for v in result.variables), "reps"]
-    head += [f"{_short(ob.kpi)} (95% CI)" for ob in result.objectives]
+    head += [f"objective {k + 1}" if result.study.pareto else "objective" for k in range(len(result.objectives))]
     head += [f"c{i + 1}" for i in range(len(result.constraints))]
     rows = [head]
     for c in shown:
@@ -230,7 +234,12 @@ def candidates_table(result: StudyResult) -> str:
         for r in rows
     ]
     lines.insert(1, "-" * min(WIDTH, max(len(x) for x in lines)))
-    notes = [f"Candidates by objective ({unit_note(unit)}); * chosen, F on the front; reps: search + fresh."]
+    notes = [
+        f"{'Objective ' + str(k + 1) if result.study.pareto else 'Objective'}: {ob.describe()} "
+        f"({unit_note(_unit(result, ob.kpi))}, ± half the 95% CI)"
+        for k, ob in enumerate(result.objectives)
+    ]
+    notes.append("* chosen, F on the front; reps: search + fresh replications.")
     for i, con in enumerate(result.constraints):
         notes.append(
             f"c{i + 1}: {con.text} (yes: met, no: not met, ?: undecided at {100 * result.study.confidence:g}%)"
