@@ -22,6 +22,7 @@ from sim.experiment.executors import ExecutorError
 from sim.experiment.replication import ReplicationFailed
 from sim.experiment.study import StudyError
 from sim.experiment.sweep import SweepError
+from sim.output import Output, OutputError, OutputExists
 from sim.scenario import Scenario, ScenarioError
 
 
@@ -41,8 +42,13 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, rundir.RunDirExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError) as exc:
+        except (ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError) as exc:
             raise InvalidInput(str(exc)) from None
+        except OutputError as exc:
+            if exc.exit_code == 2:
+                raise InvalidInput(str(exc)) from None
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
@@ -204,7 +210,7 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         fidelity: str, first: int) -> None:  # fmt: skip
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
     scenario = sim.load(file, overrides)
-    refuse_existing(out, force)
+    target = claim(out or rundir.default_path(scenario.meta.name), force)
     n = replications or scenario.meta.replications
     how = _how(workers, executor, scheduler, no_cache) | {"fidelity": fidelity, "first": first}
     rerun = f"sim --debug run {file} --seed {{seed}} --first {{index}} -n 1 --no-cache"
@@ -212,7 +218,7 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         n, f"{scenario.meta.name}: {n} replications", quiet, _cache_note(no_cache), rerun,
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
-    path = rundir.write(results, out or rundir.default_path(scenario.meta.name), force=force, source=str(file))
+    path = rundir.write(results, target, source=str(file))
     from sim.report import summary, text
 
     click.echo(summary.text(summary.run_summary(results)) + "\n")
@@ -237,7 +243,7 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
     if len(files) < 2:
         raise InvalidInput("compare needs at least two scenario files (the first is the base)")
     scenarios = [sim.load(f, overrides) for f in files]
-    refuse_existing(out, force)
+    target = claim(out or rundir.default_path("compare"), force)
     n = replications or scenarios[0].meta.replications
     names = [f.stem for f in files]
     comparison = simulating(
@@ -258,7 +264,7 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
             )
         )
 
-    path = rundir.atomic(out or rundir.default_path("compare"), force, fill)
+    path = target.fill(fill)
     from sim.report import summary, text
 
     click.echo(summary.text(summary.compare_summary(comparison)) + "\n")
@@ -291,6 +297,7 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
         base, design, fixed = file, sweeps.grid(sweeps.axes(overrides)), ()
         n = replications
     points = sweeps.prepare(base, design, fixed, kpi)  # every point valid before any work
+    target = claim(out or rundir.default_path("sweep"), force)
     total = len(points) * (n or points[0][1].meta.replications)
     results = simulating(
         total, f"sweep: {len(points)} points", quiet, _cache_note(no_cache),
@@ -307,7 +314,7 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
             )
         )
 
-    path = rundir.atomic(out or rundir.default_path("sweep"), force, fill)
+    path = target.fill(fill)
     from sim.report import summary, text
 
     click.echo(summary.text(summary.sweep_summary(results, kpi)) + "\n")
@@ -338,7 +345,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
     study = load_study(file, overrides)  # every problem of the file before any work
     if replications:
         study = dataclasses.replace(study, budget=dataclasses.replace(study.budget, replications=replications))
-    refuse_existing(out, force)
+    target = claim(out or rundir.default_path(study.name), force)
     result = simulating(
         planned_replications(study), f"optimize {study.name}", quiet, _cache_note(no_cache),
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing candidate's --set)",
@@ -359,7 +366,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
             )
         )  # fmt: skip
 
-    path = rundir.atomic(out or rundir.default_path(study.name), force, fill)
+    path = target.fill(fill)
     click.echo(study_text.text(study_text.summary(result)) + "\n")
     click.echo(study_text.candidates_table(result))
     click.echo(f"\noutput: {path}\nreport: {path / 'report.html'}")
@@ -395,6 +402,8 @@ def new(name: str, folder: Path) -> None:
     click.echo(f"wrote {path}; edit it, then: sim validate {path} && sim run {path}")
 
 
-def refuse_existing(out: Path | None, force: bool) -> None:
-    if out is not None and out.exists() and not force:
-        raise InvalidInput(f"{out} already exists; choose another --out or pass --force to replace it")
+def claim(out: Path, force: bool) -> Output:
+    """Claim the output folder before any work (`sim.output`); the claim ends with the command."""
+    target = Output(out, force)
+    click.get_current_context().call_on_close(target.release)
+    return target

@@ -3,9 +3,8 @@
 Layout: ``scenario.yaml`` (the resolved scenario), ``manifest.json`` (package version,
 seed, replications, wall time, scenario hash), one CSV per tidy table, ``kpis.json``,
 ``report.html`` and ``results.npz`` (the per-replication arrays, from which `read` rebuilds
-the Results to draw the report again without simulating). The directory is assembled under
-a temporary name next to its final place and renamed at the end, so an interrupted or
-failed run leaves nothing half-written; an existing directory is replaced only when asked.
+the Results to draw the report again without simulating). The directory is claimed and
+written whole by `sim.output` (nothing half-written, nothing clobbered).
 It sits above the library's layers, next to the command line, because it writes both the
 results and their report.
 """
@@ -14,17 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import platform
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from sim.model.calendar import months
+from sim.output import Output
 from sim.results.results import Results
 from sim.scenario import ScenarioError, parse
 from sim.version import __version__
@@ -32,10 +28,6 @@ from sim.version import __version__
 #: Version of the run directory's layout; `read` refuses directories of another.
 FORMAT = 2  # 2: the customer's reserve in vehicles per month
 ARRAYS = "results.npz"
-
-
-class RunDirExists(Exception):
-    """The output directory exists and replacing it was not asked for."""
 
 
 class NotARunDir(Exception):
@@ -53,29 +45,6 @@ def default_path(name: str, root: Path = Path("runs")) -> Path:
     return path
 
 
-def atomic(out: Path, force: bool, fill: Callable[[Path], None]) -> Path:
-    """Make directory `out` by `fill`ing a temporary one next to it and renaming it at the end."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise RunDirExists(f"{out} already exists; choose another --out or pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        fill(tmp)
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.replaced")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
 def manifest(**fields: object) -> str:
     """The manifest of an output directory: what made it, when, and `fields`."""
     out = {"package": "sim", "version": __version__, **fields}
@@ -83,8 +52,9 @@ def manifest(**fields: object) -> str:
     return json.dumps(out, indent=2) + "\n"
 
 
-def write(results: Results, out: Path, force: bool = False, source: str | None = None) -> Path:
-    """Write the run directory `out`; refuses to replace an existing one unless `force`."""
+def write(results: Results, out: Path | Output, force: bool = False, source: str | None = None) -> Path:
+    """Write the run directory `out` (a path, or one claimed before simulating); an existing
+    folder is replaced only with `force`, and only when sim wrote it (`sim.output`)."""
     from sim.report import write as write_report  # plotly loads only when a report is written
 
     def fill(tmp: Path) -> None:
@@ -114,7 +84,7 @@ def write(results: Results, out: Path, force: bool = False, source: str | None =
             )
         )
 
-    return atomic(out, force, fill)
+    return (out if isinstance(out, Output) else Output(out, force)).fill(fill)
 
 
 def read(folder: str | Path) -> Results:

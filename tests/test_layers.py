@@ -27,6 +27,7 @@ LAYERS = {
     "sim.results": 3,
     "sim.experiment": 4,
     "sim.report": 5,
+    "sim.output": 6,
     "sim.rundir": 6,
     "sim": 7,  # the public API: sim/__init__.py only
     "sim.cli": 8,

@@ -9,6 +9,7 @@ import pytest
 
 import sim
 from sim import rundir
+from sim.output import OutputExists
 
 
 def test_a_written_run_reads_back_the_same(small, tmp_path):
@@ -26,7 +27,7 @@ def test_a_written_run_reads_back_the_same(small, tmp_path):
 def test_an_existing_directory_is_kept_unless_forced(small, tmp_path):
     results = sim.run(small, replications=1)
     out = rundir.write(results, tmp_path / "run")
-    with pytest.raises(rundir.RunDirExists):
+    with pytest.raises(OutputExists):
         rundir.write(results, out)
     with pytest.raises(rundir.NotARunDir):
         rundir.read(tmp_path)
