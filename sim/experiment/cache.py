@@ -8,8 +8,9 @@ arrays) and the experiment modules that seed and run a replication, so an upgrad
 an edited default, never serves results of the code it replaced. Reports, the command line
 and the packaged scenario templates cannot change a result and are left out. Re-running
 a scenario, adding replications or extending a sweep computes only what is new, and an
-interrupted run resumes where it stopped. Entries are written atomically (temporary file,
-then rename), so a killed run never leaves a broken one. The cache lives in `$SIM_CACHE`, or
+interrupted run resumes where it stopped. Entries are written durably and atomically
+(temporary file, fsync, rename), so a killed run never leaves a broken one; each carries its
+key and a checksum, so a damaged or misplaced one is recomputed, never used. The cache lives in `$SIM_CACHE`, or
 `~/.cache/sim`; delete the folder to empty it.
 """
 
@@ -18,7 +19,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -49,13 +52,34 @@ def code_digest() -> str:
 
 
 class Cache:
-    """Replications of one model, seed and fidelity, stored one file each under `root`."""
+    """Replications of one model, seed and fidelity, stored one file each under `root`.
 
-    def __init__(self, scenario: Scenario, seed: int, fidelity: str, root: Path | None = None):
-        self.folder = (root or default_root()) / f"{scenario.model_digest()}-{code_digest()}-{fidelity}" / str(seed)
+    Each entry records the key it was written for (model, code, fidelity, seed, replication)
+    and a checksum of its arrays; an entry that is damaged, or that belongs to another key
+    (copied into place), is discarded with a one-line warning and computed again. A cache that
+    cannot be written (a full disk, no permission) is switched off for the rest of the run with
+    a warning: the run itself goes on.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        fidelity: str,
+        root: Path | None = None,
+        warn: Callable[[str], None] | None = None,
+    ):
+        self.name = f"{scenario.model_digest()}-{code_digest()}-{fidelity}"
+        self.seed = seed
+        self.folder = (root or default_root()) / self.name / str(seed)
+        self.warn = warn or _warn
+        self.writable = True
 
     def path(self, index: int) -> Path:
         return self.folder / f"{index}.npz"
+
+    def key(self, index: int) -> str:
+        return f"{self.name}/{self.seed}/{index}"
 
     def get(self, index: int) -> Replication | None:
         path = self.path(index)
@@ -63,17 +87,55 @@ class Cache:
             return None
         try:
             with np.load(path) as data:
-                arrays = {k[2:]: data[k] for k in data.files if k.startswith("a:")}
-                reference = {k[2:]: data[k] for k in data.files if k.startswith("r:")}
-                return Replication(index, arrays, reference, int(data["events"]))
-        except (OSError, ValueError, KeyError):
-            return None  # unreadable (an older format, a damaged disk): compute it again
+                stored = {k: data[k] for k in data.files}
+            key, checksum = str(stored.pop("key")), str(stored.pop("checksum"))
+            if key != self.key(index):
+                problem = f"it was written for {key}"
+            elif checksum != _checksum(stored):
+                problem = "its checksum does not match"
+            else:
+                arrays = {k[2:]: v for k, v in stored.items() if k.startswith("a:")}
+                reference = {k[2:]: v for k, v in stored.items() if k.startswith("r:")}
+                return Replication(index, arrays, reference, int(stored["events"]))
+        except Exception as exc:  # a truncated or damaged file fails in many ways (zip, zlib, format)
+            problem = f"it cannot be read: {type(exc).__name__}"
+        self.warn(f"discarded the damaged cache entry {path} ({problem}); computing it again")
+        path.unlink(missing_ok=True)
+        return None
 
     def put(self, replication: Replication) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self.writable:
+            return
         payload = {f"a:{k}": v for k, v in replication.arrays.items()}
         payload |= {f"r:{k}": v for k, v in replication.reference.items()}
-        handle, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(handle, "wb") as f:
-            np.savez(f, events=np.array(replication.events), **payload)
-        os.replace(tmp, self.path(replication.index))
+        payload["events"] = np.array(replication.events)
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "wb") as f:
+                np.savez(f, key=np.array(self.key(replication.index)), checksum=np.array(_checksum(payload)), **payload)
+                f.flush()
+                os.fsync(f.fileno())  # durable before it is visible under its name
+            os.replace(tmp, self.path(replication.index))
+        except OSError as exc:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            self.writable = False
+            self.warn(
+                f"the result cache is off for this run: cannot write {exc.filename or self.folder} ({exc.strerror})"
+            )
+
+
+def _checksum(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 of the arrays' names, types, shapes and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}\0{array.dtype.str}\0{array.shape}\0".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)

@@ -12,6 +12,15 @@ from sim.experiment.cache import Cache
 from sim.experiment.replication import ReplicationFailed
 from tests.conftest import DATA
 
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
 ARRAYS = ["built", "demand", "lost", "down_hours", "sop"]
 
 
@@ -95,12 +104,64 @@ def test_a_failing_replication_names_its_index_and_seed(monkeypatch):
     assert list(alone.table("replications").col("replication")) == [3]
 
 
-def test_a_damaged_cache_entry_is_computed_again():
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "flipped":  # one byte in the middle of the arrays
+        i = len(data) // 2
+        path.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :])
+    else:
+        path.write_bytes(b"not a numpy file")
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "garbage"])
+def test_a_damaged_cache_entry_is_discarded_with_a_warning_and_computed_again(how, tmp_path, monkeypatch, capsys):
+    # Through the command line: the run succeeds, says so in one line, and the entry is healed.
+    monkeypatch.setenv("SIM_CACHE", str(tmp_path / "cache"))
+    small = str(DATA / "small.yaml")
+    assert invoke("run", small, "-n", "2", "-q", "--out", str(tmp_path / "a")).exit_code == 0
+    s = sim.load(small)
+    damage(Cache(s, s.meta.seed, "batch").path(1), how)
+    result = invoke("run", small, "-n", "2", "-q", "--out", str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "discarded the damaged cache entry" in warnings[0] and "1.npz" in warnings[0]
+    assert (tmp_path / "a" / "kpis.json").read_text() == (tmp_path / "b" / "kpis.json").read_text()
+    again = invoke("run", small, "-n", "2", "-q", "--out", str(tmp_path / "c"))
+    assert "warning" not in again.output  # recomputed and stored again
+
+
+def test_an_entry_of_another_replication_copied_into_place_is_not_used(tmp_path):
     s = sim.load(DATA / "small.yaml")
-    sim.run(s, replications=2, cache=True)
-    cache = Cache(s, s.meta.seed, "batch")
-    cache.path(1).write_bytes(b"not a numpy file")
-    assert np.array_equal(sim.run(s, replications=2, cache=True).sop, sim.run(s, replications=2).sop)
+    store = Cache(s, s.meta.seed, "batch", root=tmp_path)
+    first = sim.run(s, replications=3, cache=store)
+    shutil.copyfile(store.path(0), store.path(2))
+    warned: list[str] = []
+    store = Cache(s, s.meta.seed, "batch", root=tmp_path, warn=warned.append)
+    again = sim.run(s, replications=3, cache=store)
+    assert np.array_equal(again.built, first.built)
+    assert len(warned) == 1 and f"written for {store.key(0)}" in warned[0]
+
+
+def test_a_cache_that_cannot_be_written_is_switched_off_and_the_run_goes_on(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setenv("SIM_CACHE", str(tmp_path / "cache"))
+    result = invoke("run", str(DATA / "small.yaml"), "-n", "3", "-q", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1  # once, not once per replication
+    assert warnings[0].startswith(f"warning: the result cache is off for this run: cannot write {tmp_path / 'cache'}")
+    assert warnings[0].endswith("(No space left on device)")
+    assert not list((tmp_path / "cache").rglob("*.npz")) and not list((tmp_path / "cache").rglob("*.tmp"))
 
 
 @pytest.fixture
