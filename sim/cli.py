@@ -225,7 +225,8 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
     click.echo(text.kpi_table(results))
     if brands := text.brand_table(results):
         click.echo(f"\nBy brand, over the horizon:\n{brands}")
-    click.echo(f"\n{n} replications in {results.wall_seconds:.2f} s; run directory: {path}")
+    cached = f", {results.cached:,} from the cache," if results.cached else ""
+    click.echo(f"\n{n:,} replications{cached} in {results.wall_seconds:.2f} s; run directory: {path}")
     click.echo(f"report: {path / 'report.html'}")
 
 

@@ -79,6 +79,7 @@ def write(results: Results, out: Path | Output, force: bool = False, source: str
                 first_replication=results.first,
                 fidelity=results.fidelity,
                 wall_seconds=round(results.wall_seconds, 3),
+                from_cache=results.cached,
                 events=results.events,
                 tables=tables,
             )
@@ -117,5 +118,6 @@ def read(folder: str | Path) -> Results:
         first=info.get("first_replication", 0),
         events=info.get("events", 0),
         wall_seconds=info.get("wall_seconds", 0.0),
+        cached=info.get("from_cache", 0),
         **arrays,
     )

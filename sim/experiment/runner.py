@@ -63,6 +63,7 @@ def run(
         if progress is not None and done:
             progress(len(done))
     missing = [i for i in indices if i not in done]
+    cached = len(done)
 
     def finished(replication: Replication) -> None:
         done[replication.index] = replication
@@ -82,7 +83,9 @@ def run(
         for part in completed(work, chunks, (scenario, seed), workers, executor, scheduler):
             for replication in part:
                 finished(replication)
-    return assemble(scenario, seed, [done[i] for i in indices], fidelity, time.perf_counter() - began)
+    results = assemble(scenario, seed, [done[i] for i in indices], fidelity, time.perf_counter() - began)
+    results.cached = cached
+    return results
 
 
 def assemble(

@@ -69,6 +69,7 @@ class Results:
     first: int = 0  # index of the first replication (tables number replications from it)
     events: int = 0  # SimPy events processed in all replications, counterfactuals included
     wall_seconds: float = 0.0
+    cached: int = 0  # replications read from the result cache rather than simulated
 
     # -- shape -------------------------------------------------------------------------------
     @property

@@ -132,6 +132,7 @@ def test_a_damaged_cache_entry_is_discarded_with_a_warning_and_computed_again(ho
     assert (tmp_path / "a" / "kpis.json").read_text() == (tmp_path / "b" / "kpis.json").read_text()
     again = invoke("run", small, "-n", "2", "-q", "--out", str(tmp_path / "c"))
     assert "warning" not in again.output  # recomputed and stored again
+    assert "2 replications, 2 from the cache, in" in again.output
 
 
 def test_an_entry_of_another_replication_copied_into_place_is_not_used(tmp_path):
