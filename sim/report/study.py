@@ -20,13 +20,14 @@ from sim.report.style import CSS
 
 WIDTH = 100
 _MAX_ROWS = 20  # candidates shown in the terminal; candidates.csv has them all
+_LONG = 24  # a choice longer than this is shown by its option number in the table
 
 
 # -- values -----------------------------------------------------------------------------------------
 def value(v: Variable, x: float | str) -> str:
     """A decision value as a planner writes it: a share in percent, money and counts with separators."""
     if not v.continuous:
-        return str(x)
+        return str(x).replace('"', "")  # a list choice reads as YAML: [haval_h6, xiaomi_ev]
     x = float(x)
     if v.path.endswith("share") or v.path.endswith("_rate_per_year"):
         digits = max(0, _decimals(v.resolution * 100))
@@ -215,7 +216,7 @@ def candidates_table(result: StudyResult) -> str:
     rows = [head]
     for c in shown:
         mark = "*" if result.chosen is not None and c.id == result.chosen.id else "F" if c.id in result.front else ""
-        row = [f"{c.id}{mark}", c.stage, *(value(v, c.values[v.path]) for v in result.variables)]
+        row = [f"{c.id}{mark}", c.stage, *(_cell(v, c.values[v.path]) for v in result.variables)]
         row.append(f"{c.replications}+{c.fresh_replications}" if c.fresh_replications else str(c.replications))
         for k, ob in enumerate(result.objectives):
             e = c.objective(k)
@@ -240,6 +241,9 @@ def candidates_table(result: StudyResult) -> str:
         for k, ob in enumerate(result.objectives)
     ]
     notes.append("* chosen, F on the front; reps: search + fresh replications.")
+    for v in result.variables:
+        if any(len(value(v, x)) > _LONG for x in v.choices):
+            notes += [f"{_short(v.path)} option {k + 1}: {value(v, x)}" for k, x in enumerate(v.choices)]
     for i, con in enumerate(result.constraints):
         notes.append(
             f"c{i + 1}: {con.text} (yes: met, no: not met, ?: undecided at {100 * result.study.confidence:g}%)"
@@ -247,6 +251,13 @@ def candidates_table(result: StudyResult) -> str:
     if len(result.candidates) > len(shown):
         notes.append(f"{len(result.candidates) - len(shown)} more candidates in candidates.csv.")
     return "\n".join(lines + notes)
+
+
+def _cell(v: Variable, x: float | str) -> str:
+    """A decision value for the table: a long choice (a list of products, say) by its option number."""
+    if not v.continuous and any(len(value(v, c)) > _LONG for c in v.choices):
+        return f"option {v.choices.index(str(x)) + 1}"
+    return value(v, x)
 
 
 def _sign(o: Objective) -> float:
