@@ -18,7 +18,7 @@ import click
 
 import sim
 from sim import rundir
-from sim.experiment.executors import ExecutorError
+from sim.experiment.executors import ClusterLost, ExecutorError
 from sim.experiment.replication import ReplicationFailed
 from sim.experiment.study import StudyError
 from sim.experiment.sweep import SweepError
@@ -182,6 +182,9 @@ def simulating(
         sys.exit(130)
     except ReplicationFailed as exc:
         click.echo(f"error: {exc}\nrerun it alone with: {rerun.format(seed=exc.seed, index=exc.index)}", err=True)
+        sys.exit(1)
+    except ClusterLost as exc:
+        click.echo(f"error: {exc}; {progress.done} of {total} replications finished; {cache_note}", err=True)
         sys.exit(1)
 
 
@@ -350,7 +353,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
     result = simulating(
         planned_replications(study), f"optimize {study.name}", quiet, _cache_note(no_cache),
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing candidate's --set)",
-        lambda progress: answer(study, seed, progress, **_how(workers, executor, scheduler, no_cache)),
+        lambda progress: _full(progress, answer(study, seed, _growing(progress), **_how(workers, executor, scheduler, no_cache))),
     )  # fmt: skip
 
     def fill(tmp: Path) -> None:
@@ -371,6 +374,25 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
     click.echo(study_text.text(study_text.summary(result)) + "\n")
     click.echo(study_text.candidates_table(result))
     click.echo(f"\noutput: {path}\nreport: {path / 'report.html'}")
+
+
+def _growing(progress: Progress) -> Callable[[int], None]:
+    """`progress`, its bar lengthened as it nears the end: how many replications a study needs is
+    known only as the search goes."""
+
+    def step(k: int) -> None:
+        progress(k)
+        if progress.bar is not None and progress.done >= 0.9 * progress.bar.length:
+            progress.bar.length = int(progress.bar.length * 1.5) + 1
+
+    return step
+
+
+def _full(progress: Progress, result: Any) -> Any:
+    """`result`, once `progress`'s bar shows the work done (the search may need less than planned)."""
+    if progress.bar is not None:
+        progress.bar.update(max(progress.bar.length - progress.bar.pos, 0))
+    return result
 
 
 @main.command()

@@ -657,6 +657,18 @@ class _Optimiser:
 
 
 def planned_replications(study: Study) -> int:
-    """A rough ceiling of the replications a study runs (for a progress bar's length)."""
+    """A typical count of the replications a study runs, for a progress bar's first length: the coarse
+    design's simulations, a few polls per halving of each range's step, n0 fresh replications for a
+    few distinct contenders and a top-up of the chosen terms' (money-only terms cost nothing)."""
     b = study.budget
-    return b.candidates * b.replications + b.contenders * b.n0
+    free = frozenset(v.path for v in study.variables if money_only(v.path))
+    points, spacing = search.coarse(study.variables, b.candidates, study.seed or 0, free)
+    costly = [v for v in study.variables if v.path not in free]
+    simulations = len({tuple(p[v.path] for v in costly) for p in points})
+    for v in costly:
+        if v.continuous:
+            simulations += 2 * (int(np.ceil(np.log2(max(spacing[v.path] / 2 / v.resolution, 1)))) + 2)
+        else:
+            simulations += len(v.choices)
+    fresh = min(b.contenders, 4) * b.n0 + (b.max_replications if study.constraints else 0)
+    return min(simulations, b.candidates) * b.replications + fresh

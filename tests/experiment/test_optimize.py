@@ -250,3 +250,22 @@ def test_neighbours_step_each_range_and_try_each_other_choice():
 def test_front_keeps_the_non_dominated():
     scores = [[1, 5], [2, 4], [1, 4], [3, 1], [2, 4]]
     assert search.front(scores) == [0, 1, 3]
+
+
+def test_run_many_on_a_dask_cluster_gives_the_local_replications():
+    distributed = pytest.importorskip("distributed", reason="the Dask extra is not installed")
+    from sim.experiment.runner import run_many
+
+    a = sim.load(DATA / "small.yaml")
+    b = sim.load(DATA / "small.yaml", ["contract.reserved_share=0.4"])
+    jobs = [(a, [0, 1, 2]), (b, [2, 3])]
+    local = run_many(jobs, seed=5)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        remote = run_many(jobs, seed=5, executor="dask", scheduler=cluster.scheduler_address)
+    assert [sorted(d) for d in remote] == [[0, 1, 2], [2, 3]]
+    for here, there in zip(local, remote, strict=True):
+        for i, rep in here.items():
+            for k, v in rep.arrays.items():
+                assert np.array_equal(v, there[i].arrays[k]), k
