@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -51,9 +53,12 @@ def test_optimize_prints_the_answer_and_writes_a_study_directory(tmp_path):
     assert len(rows) - 1 == chosen["effort"]["candidates"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["command"] == "optimize" and manifest["seed"] == 7
-    # A re-run reuses the cached replications and gives the same answer, written elsewhere.
+    # A re-run reuses the cached replications (computes none) and gives the same answer, written elsewhere.
+    cached = sorted(Path(os.environ["SIM_CACHE"]).rglob("*.npz"))
+    assert len(cached) == chosen["effort"]["replications"]
     again = invoke("optimize", str(write(tmp_path)), "--out", str(tmp_path / "again"), "-q")
     assert again.exit_code == 0, again.output
+    assert sorted(Path(os.environ["SIM_CACHE"]).rglob("*.npz")) == cached
     assert json.loads((tmp_path / "again" / "chosen.json").read_text())["chosen"] == chosen["chosen"]
     assert invoke("optimize", str(write(tmp_path)), "--out", str(out)).exit_code == 2  # exists: needs --force
 

@@ -90,6 +90,26 @@ budget: {replications: 3, n0: 3, contenders: 3, max_replications: 6}
     assert down.difference == pytest.approx(-0.01 * capacity * 5000)
 
 
+def test_a_quantile_objective_is_ranked_by_its_estimate(tmp_path):
+    write(tmp_path, "one_line.yaml", ONE_LINE)
+    study = write(
+        tmp_path,
+        "study.yaml",
+        """
+scenario: one_line.yaml
+decide:
+  contract.reserved_share: {min: 0, max: 0.8, resolution: 0.05}
+maximise: {kpi: owner_net_contribution_rmb, statistic: quantile, q: 0.1}
+constraints: [owner_units_lost <= 5000]
+budget: {replications: 3, n0: 3, contenders: 3, max_replications: 6}
+""",
+    )
+    result = optimize(load_study(study))
+    assert result.selection is None and any("quantile" in note for note in result.notes)
+    assert result.chosen.values["contract.reserved_share"] == pytest.approx(0.45)
+    assert result.chosen.objective(0).statistic == "P10"
+
+
 def test_money_only_terms_leave_every_array_bit_identical():
     base = sim.load(DATA / "small.yaml")
     money = {
@@ -245,6 +265,23 @@ def test_neighbours_step_each_range_and_try_each_other_choice():
     }
     steps = search.halve({"contract.reserved_share": 0.015}, [SHARE])
     assert steps == {"contract.reserved_share": 0.01} and search.finest(steps, [SHARE])
+
+
+def test_integer_variables_stay_whole_on_their_grid():
+    v = Variable("contract.minimum_units_per_year", 0.0, 40000.0, 1000.0, integer=True)
+    assert v.snap(12345.6) == 12000.0 and v.snap(-5) == 0.0 and v.snap(1e9) == 40000.0
+    assert v.text(12000.0) == "12000" and v.grid_size == 41
+    points, _ = search.coarse([v], candidates=60, seed=1)
+    assert [p[v.path] for p in points] == [0.0, 10000.0, 20000.0, 30000.0, 40000.0]
+
+
+def test_money_grid_spans_money_only_terms_at_one_simulation():
+    fee = Variable("contract.fee_rmb_per_unit", 5000.0, 9000.0, 1000.0)
+    point = {"contract.reserved_share": 0.3, "contract.fee_rmb_per_unit": 7000.0}
+    out = search.money_grid(point, [SHARE, fee], frozenset({fee.path}))
+    assert [p["contract.fee_rmb_per_unit"] for p in out] == [5000.0, 6000.0, 7000.0, 8000.0, 9000.0]
+    assert {p["contract.reserved_share"] for p in out} == {0.3}
+    assert len(search.money_grid(point, [SHARE, fee], frozenset({fee.path}), most=3)) <= 3
 
 
 def test_front_keeps_the_non_dominated():
