@@ -359,7 +359,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
     def fill(tmp: Path) -> None:
         resolved = study.as_yaml_data() | {"seed": result.seed}
         (tmp / "study.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
-        result.table().to_csv(tmp / "candidates.csv")
+        result.to_csv(tmp)
         (tmp / "chosen.json").write_text(json.dumps(result.as_json(), indent=2, default=str) + "\n")
         (tmp / "report.html").write_text(study_text.minimal_html(result))  # until the study report replaces it
         (tmp / "manifest.json").write_text(
