@@ -34,6 +34,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -44,6 +45,7 @@ from sim.experiment.runner import assemble, run_many
 from sim.experiment.selection import Feasibility, Selection, chance_feasible, mean_feasible, select_best
 from sim.experiment.study import Constraint, Objective, Study, Variable
 from sim.results.indicators import applicable
+from sim.results.kpis import iso
 from sim.results.stats import mean_ci, quantile_ci
 from sim.results.table import Table
 from sim.scenario import Scenario
@@ -274,6 +276,25 @@ class StudyResult:
             for name in cols:
                 cols[name].append(row.get(name, ""))
         return Table({k: np.array(v, dtype=object) for k, v in cols.items()})
+
+    def to_csv(self, directory: str | Path) -> list[Path]:
+        """Write ``candidates.csv`` (`table`) in `directory`, a date indicator's values as ISO dates."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        table = self.table()
+        start = self.study.base().meta.start_date
+        dated = [f"objective{k + 1}_{o.kpi}{part}" for k, o in enumerate(self.objectives)
+                 for part in ("", "_low", "_high") if self.units.get(o.kpi) == "date"]  # fmt: skip
+        dated += [
+            f"constraint{i + 1}_estimate"
+            for i, con in enumerate(self.constraints)
+            if self.units.get(con.kpi) == "date" and not con.chance
+        ]
+        for name in dated:
+            table.columns[name] = np.array([iso(start, v) for v in table.col(name)], dtype=object)
+        path = directory / "candidates.csv"
+        table.to_csv(path)
+        return [path]
 
 
 def _meets(v: Feasibility) -> bool:

@@ -81,7 +81,7 @@ def summary(result: StudyResult) -> list[str]:
     if result.study.pareto:
         out += _front_sentences(result, start)
     elif result.chosen is None:
-        out.append("No terms are recommended: " + ("; ".join(result.notes) or "no candidate met the constraints") + ".")
+        out += [f"{n[0].upper()}{n[1:]}." for n in result.notes] or ["No terms are recommended."]
     else:
         c = result.chosen
         terms = ", ".join(f"{v.path} = {value(v, c.values[v.path])}" for v in result.variables)
@@ -176,7 +176,7 @@ def _effort_sentence(result: StudyResult) -> str:
 
 def _front_sentences(result: StudyResult, start: dt.date) -> list[str]:
     if not result.front:
-        return ["No front: " + ("; ".join(result.notes) or "no candidate met the constraints") + "."]
+        return [f"{n[0].upper()}{n[1:]}." for n in result.notes] or ["There is no front."]
     o1, o2 = result.objectives
     ends = [result.candidate(result.front[0]), result.candidate(result.front[-1])]
 

@@ -110,6 +110,29 @@ budget: {replications: 3, n0: 3, contenders: 3, max_replications: 6}
     assert result.chosen.objective(0).statistic == "P10"
 
 
+def test_nothing_is_recommended_when_no_candidate_meets_the_constraints(tmp_path):
+    write(tmp_path, "one_line.yaml", ONE_LINE)
+    study = write(
+        tmp_path,
+        "study.yaml",
+        """
+scenario: one_line.yaml
+decide:
+  contract.reserved_share: {min: 0.1, max: 0.8, resolution: 0.1}
+minimise: {kpi: sop_day, statistic: quantile, q: 0.5}
+constraints: ["owner_units_lost <= 10", "mean(sop) <= 2022-01-10"]
+budget: {replications: 3, n0: 3, contenders: 3, max_replications: 3}
+""",
+    )
+    result = optimize(load_study(study))
+    assert result.chosen is None and result.selection is None and not result.contenders
+    assert any("nothing is recommended" in note for note in result.notes)
+    result.to_csv(tmp_path)
+    rows = (tmp_path / "candidates.csv").read_text().splitlines()
+    assert rows[1].split(",")[rows[0].split(",").index("objective1_sop_day")] == "2022-01-03"  # SOP as a date
+    assert all(",infeasible," in row for row in rows[1:])
+
+
 def test_money_only_terms_leave_every_array_bit_identical():
     base = sim.load(DATA / "small.yaml")
     money = {
