@@ -568,6 +568,12 @@ class _Optimiser:
             self.notes.append(
                 "a quantile objective is ranked by its estimate on fresh replications, without a selection guarantee"
             )
+        elif not np.isfinite(draw(range(len(contenders)), 0, budget.n0)).all():
+            # A mean that is infinite somewhere (an SOP that never comes) cannot be ranked by KN.
+            counts, best = [budget.n0] * len(contenders), -1
+            self.notes.append(
+                "an objective infinite in some replications is ranked by its estimate, without a guarantee"
+            )
         else:
             selection = select_best(
                 draw,
