@@ -206,7 +206,9 @@ def _cache_note(no_cache: bool) -> str:
     show_default=True,
     help="batch: exact batches between events; vehicle: one entity per vehicle (slow, for checks).",
 )
-@click.option("--first", type=click.IntRange(0), default=0, help="Index of the first replication (to rerun one alone).")
+@click.option(
+    "--first", type=click.IntRange(0, 2**40), default=0, help="Index of the first replication (to rerun one alone)."
+)
 @guarded
 def run(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
         force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
@@ -280,10 +282,13 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @experiment_options
 @click.option("--kpi", help="KPI of the heatmap or tornado (default: own-brand units lost, else the SOP date).")
+@click.option(
+    "--max-points", type=click.IntRange(1), default=None, help="Allow a grid of more points than 10,000 (the cap)."
+)
 @guarded
 def sweep(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
           force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
-          kpi: str | None) -> None:  # fmt: skip
+          kpi: str | None, max_points: int | None) -> None:  # fmt: skip
     """Sweep FILE over a grid: a scenario with --set PATH=V1,V2,... (repeatable), or a sweep file."""
     from sim.experiment import sweep as sweeps
     from sim.report.sweep import write as write_report
@@ -291,18 +296,21 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
     if sweeps.is_sweep_file(file):
         if overrides:
             raise InvalidInput(f"{file} is a sweep file: put the values to sweep in it, not in --set")
-        spec = sweeps.load_sweep(file)
+        spec = sweeps.load_sweep(file, max_points)
         base, design, fixed, kpi = spec.scenario, spec.design, spec.overrides, kpi or spec.kpi
         n = replications or spec.replications
         seed = spec.seed if seed is None else seed
     else:
         if not overrides:
             raise InvalidInput("a sweep needs --set PATH=V1,V2,... (repeatable) or a sweep file")
-        base, design, fixed = file, sweeps.grid(sweeps.axes(overrides)), ()
+        base, design, fixed = file, sweeps.grid(sweeps.axes(overrides), max_points), ()
         n = replications
     points = sweeps.prepare(base, design, fixed, kpi)  # every point valid before any work
     target = claim(out or rundir.default_path("sweep"), force)
     total = len(points) * (n or points[0][1].meta.replications)
+    click.echo(
+        f"sweep: {len(points):,} points x {total // len(points):,} replications = {total:,} replications", err=True
+    )
     results = simulating(
         total, f"sweep: {len(points)} points", quiet, _cache_note(no_cache),
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing point's --set)",

@@ -92,6 +92,7 @@ def test_run_refuses_to_overwrite_without_force(tmp_path):
         ["run", SMALL, "-n", "0"],
         ["run", SMALL, "-n", "many"],
         ["run", SMALL, "--seed", "-1"],
+        ["run", SMALL, "--first", "99999999999999999999"],
         ["run", SMALL, "--workers", "0"],
         ["run", SMALL, "--executor", "cloud"],
         ["run", SMALL, "--executor", "dask"],
@@ -199,6 +200,24 @@ def test_sweep_runs_a_grid_and_rejects_bad_points_before_work(tmp_path):
     assert bad.exit_code == 2 and "sweep point 2 (contract.reserved_share=1.5)" in bad.output
     assert not (tmp_path / "b").exists()
     assert invoke("sweep", SMALL, "-n", "2").exit_code == 2  # nothing to sweep
+
+
+def test_a_huge_grid_is_refused_at_once_unless_allowed(tmp_path):
+    import time
+
+    values = ",".join(f"0.{i:03d}" for i in range(1, 51))  # 50 x 50 x 50 = 125,000 points
+    axes = [f"contract.reserved_share={values}", f"program.engineering_assist={values}", f"meta.seed={values}"]
+    began = time.monotonic()
+    result = invoke("sweep", SMALL, *(a for axis in axes for a in ("--set", axis)), "--out", str(tmp_path / "s"))
+    assert time.monotonic() - began < 5
+    assert result.exit_code == 2
+    assert "the grid has 125,000 points (50 x 50 x 50), more than the cap of 10,000" in result.output
+    assert "--max-points 125000" in result.output and not (tmp_path / "s").exists()
+    three = ["--set", "contract.reserved_share=0.1,0.2,0.3"]
+    assert "more than the cap of 2" in invoke("sweep", SMALL, *three, "--max-points", "2").output
+    result = invoke("sweep", SMALL, *three, "--max-points", "3", "-n", "2", "--out", str(tmp_path / "ok"))
+    assert result.exit_code == 0, result.output
+    assert "sweep: 3 points x 2 replications = 6 replications" in result.output
 
 
 def test_sweep_file_runs(tmp_path):

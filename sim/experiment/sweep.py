@@ -39,6 +39,7 @@ import difflib
 import functools
 import itertools
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -63,6 +64,8 @@ from sim.scenario.overrides import _PART
 Point = dict[str, str]
 _EXAMPLE = "for example contract.reserved_share=0.1,0.2,0.3"
 _MAX_POINTS_NAMED = 10
+#: The most points a grid may have unless asked for more (`--max-points`).
+MAX_POINTS = 10_000
 
 
 class SweepError(Exception):
@@ -93,11 +96,22 @@ class Design:
         return f"full factorial of {', '.join(self.params)} ({sizes} = {n} points)"
 
 
-def grid(axes: Mapping[str, Sequence[str]]) -> Design:
-    """The full factorial of `axes` (path -> values), in axis order with the last axis varying fastest."""
+def grid(axes: Mapping[str, Sequence[str]], max_points: int | None = None) -> Design:
+    """The full factorial of `axes` (path -> values), in axis order with the last axis varying fastest.
+
+    Refused when it has more than `max_points` points (default `MAX_POINTS`): each point is a
+    scenario to load and run, so a typo in a range should not start hours of work."""
     problems = _check_axes({path: list(values) for path, values in axes.items()})
     if not axes:
         problems.append(f"a sweep needs at least one parameter with values ({_EXAMPLE})")
+    size = math.prod(len(values) for values in axes.values())
+    cap = MAX_POINTS if max_points is None else max_points
+    if axes and size > cap:
+        sizes = " x ".join(f"{len(values):,}" for values in axes.values())
+        problems.append(
+            f"the grid has {size:,} points ({sizes}), more than the cap of {cap:,}; "
+            f"pass --max-points {size} to run it anyway"
+        )
     if problems:
         raise SweepError(problems)
     paths = list(axes)
@@ -458,9 +472,9 @@ class SweepFile(BaseModel):
             )
         return self
 
-    def design(self) -> Design:
+    def design(self, max_points: int | None = None) -> Design:
         if self.grid is not None:
-            return grid(self.grid)
+            return grid(self.grid, max_points)
         assert self.sensitivity is not None
         return sensitivity({path: (low, high) for path, (low, high) in self.sensitivity.items()})
 
@@ -478,8 +492,10 @@ class SweepSpec:
     description: str = ""
 
 
-def load_sweep(path: str | Path) -> SweepSpec:
-    """Read and check a sweep file; problems (`SweepError`) name the file, line and field."""
+def load_sweep(path: str | Path, max_points: int | None = None) -> SweepSpec:
+    """Read and check a sweep file; problems (`SweepError`) name the file, line and field.
+
+    A grid of more than `max_points` points (default `MAX_POINTS`) is refused."""
     path = Path(path)
     source = str(path)
     try:
@@ -504,7 +520,7 @@ def load_sweep(path: str | Path) -> SweepSpec:
         raise SweepError([str(Problem(file, line, col, "scenario", message))])
     return SweepSpec(
         scenario=scenario,
-        design=spec.design(),
+        design=spec.design(max_points),
         overrides=tuple(f"{k}={v}" for k, v in spec.set.items()),
         replications=spec.replications,
         seed=spec.seed,
