@@ -157,9 +157,14 @@ def _sensitivity_sentence(result: StudyResult, start: dt.date) -> str:
     by = {v.path: v for v in result.variables}
     parts = []
     for s in result.sensitivity:
-        worse = " (misses a constraint)" if not result.candidate(s.candidate).meets else ""
+        if not result.candidate(s.candidate).meets:
+            why = " (misses a constraint)"
+        elif _sign(o) * s.difference > 0:  # a better neighbour that meets the constraints on the search's runs
+            why = " (better, within delta)" if abs(s.difference) <= result.delta else " (better by more than delta)"
+        else:
+            why = ""
         parts.append(
-            f"{_short(s.path)} {value(by[s.path], s.value)}: {kpi_value(unit, s.difference, start, signed=True)}{worse}"
+            f"{_short(s.path)} {value(by[s.path], s.value)}: {kpi_value(unit, s.difference, start, signed=True)}{why}"
         )
     return "One step away, the objective changes by " + "; ".join(parts) + " (paired, search replications)."
 
