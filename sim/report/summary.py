@@ -41,8 +41,8 @@ def run_summary(results: Results) -> list[str]:
         on_time = k["sop_on_time"]
         out.append(
             f"Launch by {_day(s.program.target_launch)}: {_pct(on_time.value)} likely "
-            f"({_pct(on_time.low)}-{_pct(on_time.high)}); median SOP {_when(start, k['sop_p50'].value)} "
-            f"(P10 {_when(start, k['sop_p10'].value)}, P90 {_when(start, k['sop_p90'].value)})."
+            f"({_pct(on_time.low)}-{_pct(on_time.high)}); median SOP {_when(start, k['sop_p50'].number)} "
+            f"(P10 {_when(start, k['sop_p10'].number)}, P90 {_when(start, k['sop_p90'].number)})."
         )
     if "owner_net_contribution_rmb" in k:
         earned = [f"{_rmb(k['contract_fees_rmb'].value)} in fees"]

@@ -133,7 +133,7 @@ def heatmap(sr: SweepResults, kpi: str) -> go.Figure:
     for n, s in enumerate(sr.settings):
         kpi_ = _kpi(sr, n, kpi)
         i, j = ys.index(s[py]), xs.index(s[px])
-        z[i, j] = kpi_.value if np.isfinite(kpi_.value) else np.nan
+        z[i, j] = kpi_.number if np.isfinite(kpi_.number) else np.nan
         text[i][j] = _value_text(sr, n, kpi_)
     unit = sr.measures[0][kpi].unit
     fig = go.Figure(
@@ -226,7 +226,7 @@ def _table(sr: SweepResults, kpi: str) -> str:
         cells = "".join(f"<td>{esc(setting[p])}</td>" for p in sr.params)
         for key in keys:
             k = _kpi(sr, n, key)
-            value, interval = ("-", "") if np.isnan(k.value) else k.text(sr.results[n].scenario.meta.start_date)
+            value, interval = ("-", "") if np.isnan(k.number) else k.text(sr.results[n].scenario.meta.start_date)
             cells += f'<td class="num">{esc(value)}<br><span class="ci">{esc(interval)}</span></td>'
         base = ' class="base"' if sr.design.kind == "sensitivity" and n == 0 else ""
         rows.append(f"<tr{base}><td>{n + 1}</td>{cells}</tr>")
@@ -247,7 +247,7 @@ def _kpi(sr: SweepResults, n: int, key: str) -> Kpi:
 
 
 def _value_text(sr: SweepResults, n: int, kpi: Kpi) -> str:
-    return "-" if np.isnan(kpi.value) else kpi.text(sr.results[n].scenario.meta.start_date)[0]
+    return "-" if np.isnan(kpi.number) else kpi.text(sr.results[n].scenario.meta.start_date)[0]
 
 
 def _statistic(sr: SweepResults, key: str) -> str:

@@ -45,8 +45,8 @@ def brand_table(results: Results) -> str:
 
 def _cell(k: Kpi) -> str:
     scale, digits = (1e6, 1) if k.unit == "RMB" else (1.0, 0)
-    half = (k.high - k.low) / 2 / scale
-    value = k.value / scale
+    half = (k.number_high - k.number_low) / 2 / scale
+    value = k.number / scale
     zero = 0.5 * 10**-digits
     value = 0.0 if abs(value) < zero else value
     return f"{value:,.{digits}f} ±{half:,.{digits}f}"

@@ -20,42 +20,81 @@ from sim.results.stats import mean_ci, proportion_ci, quantile_ci
 
 @dataclass(frozen=True)
 class Kpi:
-    """One indicator: its estimate and 95% confidence interval."""
+    """One indicator: its estimate and 95% confidence interval.
+
+    `value`, `low` and `high` are what a person (or a notebook) reads: numbers in the KPI's
+    unit, and for a date KPI (`unit` "date") `datetime.date`s, None where the date never comes
+    (no SOP in the horizon) or is undefined. The numbers behind them, a date as days since the
+    scenario's start, are `number`, `number_low` and `number_high`: arithmetic (ranking,
+    charts, differences) reads those.
+    """
 
     key: str
     label: str
-    unit: str  # "date" (days since start), "vehicles", "share", "RMB"
-    value: float
-    low: float
-    high: float
+    unit: str  # "date" (days since start), "vehicles", "share", "RMB", "hours"
+    number: float
+    number_low: float
+    number_high: float
     over: str | None = None  # "year", "brand" or "line" for one of a family of indicators
     item: str = ""  # which year, brand or line
+    start: dt.date | None = None  # the scenario's start: day 0 of a date KPI
 
-    def text(self, start: dt.date) -> tuple[str, str]:
-        """(value, interval) formatted for people."""
-        fmt = _formatter(self.unit, start)
-        return fmt(self.value), f"{fmt(self.low)} – {fmt(self.high)}"
+    @property
+    def value(self) -> float | dt.date | None:
+        """The estimate: a number, or a `datetime.date` for a date KPI."""
+        return self._shown(self.number)
 
-    def as_json(self, start: dt.date) -> dict:
+    @property
+    def low(self) -> float | dt.date | None:
+        """The 95% interval's lower end, like `value`."""
+        return self._shown(self.number_low)
+
+    @property
+    def high(self) -> float | dt.date | None:
+        """The 95% interval's upper end, like `value`."""
+        return self._shown(self.number_high)
+
+    @property
+    def numbers(self) -> tuple[float, float, float]:
+        """(estimate, low, high) as numbers (a date as days since the start)."""
+        return self.number, self.number_low, self.number_high
+
+    def _shown(self, number: float) -> float | dt.date | None:
+        if self.unit != "date":
+            return number
+        if self.start is None:
+            raise ValueError(f"KPI {self.key} is a date but knows no start date to count its days from")
+        return _day(self.start, number)
+
+    def text(self, start: dt.date | None = None) -> tuple[str, str]:
+        """(value, interval) formatted for people (`start`: day 0 of a date, default the KPI's own)."""
+        fmt = _formatter(self.unit, start or self.start)
+        return fmt(self.number), f"{fmt(self.number_low)} – {fmt(self.number_high)}"
+
+    def as_json(self, start: dt.date | None = None) -> dict:
+        """The KPI as JSON data: a date as an ISO date (null when it never comes)."""
+        start = start or self.start
         out = {"key": self.key, "label": self.label, "unit": self.unit}
         if self.unit == "date":
-            out |= {k: _date(start, v) for k, v in (("value", self.value), ("low", self.low), ("high", self.high))}
+            out |= {k: _date(start, v) for k, v in zip(("value", "low", "high"), self.numbers, strict=True)}
         else:
-            out |= {"value": self.value, "low": self.low, "high": self.high}
+            out |= {"value": self.number, "low": self.number_low, "high": self.number_high}
         return out
 
 
 def kpis(results: Results) -> list[Kpi]:
     """All KPIs of a run with their 95% intervals, one per indicator (P10, P50 and P90 of a date)."""
     out: list[Kpi] = []
+    start = results.scenario.meta.start_date
     for key, m in measures(results).items():
         if m.indicator.statistic == "percentiles":
             for q in (10, 50, 90):
                 v, lo, hi = quantile_ci(m.values, q / 100)
                 # sop_day -> sop_p10, sop_p50, sop_p90
-                out.append(Kpi(f"{key.rsplit('_', 1)[0]}_p{q}", f"{m.label}, P{q}", m.unit, v, lo, hi))
+                name = f"{key.rsplit('_', 1)[0]}_p{q}"
+                out.append(Kpi(name, f"{m.label}, P{q}", m.unit, v, lo, hi, start=start))
         else:
-            out.append(Kpi(key, m.label, m.unit, *estimate(m)[1:], m.indicator.over, item_of(key, m)))
+            out.append(Kpi(key, m.label, m.unit, *estimate(m)[1:], m.indicator.over, item_of(key, m), start))
     return out
 
 
@@ -108,10 +147,16 @@ def estimate(m: Measure) -> tuple[str, float, float, float]:
     return (statistic, *mean_ci(m.values))
 
 
-def _date(start: dt.date, days: float) -> str | None:
+def _day(start: dt.date, days: float) -> dt.date | None:
+    """The date `days` after `start` (None when it never comes or is undefined)."""
     if not np.isfinite(days):
         return None
-    return str(start + dt.timedelta(days=float(days)))
+    return start + dt.timedelta(days=float(days))
+
+
+def _date(start: dt.date, days: float) -> str | None:
+    day = _day(start, days)
+    return None if day is None else str(day)
 
 
 def iso(start: dt.date, days: float) -> str:

@@ -94,7 +94,7 @@ def test_labels_units_and_kpis_follow_the_registry(small):
     assert m["contract_units_2022"].indicator is INDICATORS["contract_units_{year}"]
     k = {x.key: x for x in kpis(results)}
     assert [key for key in k if key.startswith("sop_p")] == ["sop_p10", "sop_p50", "sop_p90"]
-    assert k["sop_p50"].label == "SOP date, P50" and k["sop_p50"].value == 150
+    assert k["sop_p50"].label == "SOP date, P50" and k["sop_p50"].number == 150
     assert k["sop_on_time"].value == 0.5 and 0 < k["sop_on_time"].low < 0.5 < k["sop_on_time"].high < 1  # Wilson
     assert k["owner_units"].value == 18_000
 

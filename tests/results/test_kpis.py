@@ -13,7 +13,7 @@ def test_kpis_match_a_hand_computation_from_the_arrays(small):
     assert k["contract_units_2022"].value == pytest.approx(mean)
     assert (k["contract_units_2022"].low, k["contract_units_2022"].high) == pytest.approx((low, high))
     assert k["contract_fees_rmb"].value == pytest.approx(8000 * mean)
-    assert k["sop_p50"].value == pytest.approx(quantile_ci(r.sop / 24, 0.5)[0])
+    assert k["sop_p50"].number == pytest.approx(quantile_ci(r.sop / 24, 0.5)[0])
     on_time = np.mean(r.sop < r.target_hour())
     assert k["sop_on_time"].value == pytest.approx(on_time)
     lost = r.reference["without_contract"][:, 0].sum(axis=1) - r.built[:, 0].sum(axis=1)
@@ -28,6 +28,32 @@ def test_date_kpis_render_as_dates(small):
     value, interval = sop.text(small.meta.start_date)
     assert value.startswith("2022-") and " – " in interval
     assert sop.as_json(small.meta.start_date)["value"].startswith("2022-")
+
+
+def test_date_kpis_are_dates_from_python_with_their_days_as_numbers(small):
+    """A notebook reads SOP as a date (low and high too); arithmetic reads the days behind it."""
+    import datetime as dt
+
+    r = sim.run(small, replications=5)
+    k = {x.key: x for x in r.kpis()}
+    sop = k["sop_p50"]
+    assert all(isinstance(v, dt.date) for v in (sop.value, sop.low, sop.high))
+    assert sop.low <= sop.value <= sop.high
+    assert sop.value == small.meta.start_date + dt.timedelta(days=sop.number)
+    assert sop.numbers == (sop.number, sop.number_low, sop.number_high)
+    assert sop.as_json()["value"] == sop.value.isoformat()
+    assert isinstance(k["sop_on_time"].value, float) and k["owner_units"].value == k["owner_units"].number
+
+
+def test_a_date_that_never_comes_is_none():
+    import datetime as dt
+
+    from sim.results.kpis import Kpi
+
+    never = Kpi("sop_p50", "SOP", "date", float("inf"), 10.0, float("inf"), start=dt.date(2021, 4, 1))
+    assert never.value is None and never.low == dt.date(2021, 4, 11) and never.high is None
+    assert never.text() == ("after horizon", "2021-04-11 – after horizon")
+    assert never.as_json()["value"] is None
 
 
 def test_an_sop_after_the_horizon_is_late_and_builds_nothing():
