@@ -160,6 +160,19 @@ def test_money_only_terms_leave_every_array_bit_identical():
     assert money_only("contract.fee_rmb_per_unit") and not money_only("contract.reserved_share")
 
 
+def test_every_contract_term_is_either_read_by_the_model_or_money_only():
+    # A new contract field must be classified: the model reads it (candidates differing in it need
+    # their own simulation) or it is money-only (listed in MONEY_ONLY and never named in sim/model).
+    from sim.scenario.contract import Contract
+
+    read_by_the_model = {"customer", "policy", "reserved_share", "reserved_units_per_month"}
+    assert set(Contract.model_fields) == read_by_the_model | set(MONEY_ONLY)
+    model = Path(sim.__file__).parent / "model"
+    for path in model.rglob("*.py"):
+        text = path.read_text()
+        assert not [name for name in MONEY_ONLY if name in text], path
+
+
 def test_money_only_candidates_share_one_simulation(tmp_path):
     data = small_data()
     write(tmp_path, "small.yaml", data)
