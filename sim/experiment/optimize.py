@@ -44,7 +44,7 @@ from sim.experiment.replication import Replication
 from sim.experiment.runner import assemble, run_many
 from sim.experiment.selection import Feasibility, Selection, chance_feasible, mean_feasible, select_best
 from sim.experiment.study import Constraint, Objective, Study, Variable
-from sim.results.indicators import applicable
+from sim.results.indicators import INDICATORS, applicable, items
 from sim.results.kpis import iso
 from sim.results.stats import mean_ci, quantile_ci
 from sim.results.table import Table
@@ -357,7 +357,14 @@ class Evaluator:
         reps = self.replications[key]
         results = assemble(self.simulations[key], self.seed, [reps[i] for i in indices])
         results = dataclasses.replace(results, scenario=scenario)  # money is computed from the scenario when read
-        return {k: ind.values(results, item) for k, ind, item in applicable(scenario) if k in kpis}
+        # Every indicator the study reads, even where a candidate's terms make it not apply (an NPV at
+        # a zero discount rate, take-or-pay without a minimum): its value is then the plain one or 0.
+        return {
+            ind.key_of(item): ind.values(results, item)
+            for ind in INDICATORS.values()
+            for item in items(scenario, ind.over)
+            if ind.key_of(item) in kpis
+        }
 
     @property
     def replications_run(self) -> int:

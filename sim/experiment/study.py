@@ -474,9 +474,11 @@ def load_study(path: str | Path, extra_overrides: Sequence[str] = ()) -> Study:
         raise StudyError(
             [_set_problem(p, marks, source, "set") if _in_file(p, spec.set) else str(p) for p in exc.problems]
         ) from None
-    variables, problems = _variables(spec, scenario, overrides, data, marks, source)
-    known = keys(base)
-    units = _units(base)
+    variables, problems, seen = _variables(spec, scenario, overrides, data, marks, source)
+    # A KPI of the base or of any range's end or choice (a take-or-pay minimum the study decides makes
+    # take_or_pay_rmb an indicator, though the base has none).
+    known = list(dict.fromkeys(k for s in (base, *seen) for k in keys(s)))
+    units = {k: u for s in (base, *seen) for k, u in _units(s).items()}
     objectives = []
     for key in ("maximise", "minimise"):
         items = _as_list(getattr(spec, key))
@@ -543,11 +545,12 @@ def is_study_file(path: str | Path) -> bool:
 
 def _variables(
     spec: StudyFile, scenario: Path, overrides: tuple[str, ...], data: dict, marks: Marks, source: str
-) -> tuple[list[Variable], list[str]]:
-    """The decision variables, each range's ends and each choice checked against the scenario; and the
-    problems found."""
+) -> tuple[list[Variable], list[str], list[Scenario]]:
+    """The decision variables, each range's ends and each choice checked against the scenario; the
+    problems found; and the scenarios loaded on the way."""
     out: list[Variable] = []
     problems: list[str] = []
+    seen: list[Scenario] = []
     for path, value in spec.decide.items():
         loc = ("decide", path)
         if isinstance(value, list):
@@ -576,12 +579,12 @@ def _variables(
             tries = [var.text(value.min), var.text(value.max)]
         for text in tries:
             try:
-                load(scenario, [*overrides, f"{path}={text}"])
+                seen.append(load(scenario, [*overrides, f"{path}={text}"]))
             except ScenarioError as exc:
                 problems += [_set_problem(p, marks, source, "decide", path, text) for p in exc.problems]
                 break
         out.append(var)
-    return out, list(dict.fromkeys(problems))
+    return out, list(dict.fromkeys(problems)), seen
 
 
 def _message(err: Any, model: type[BaseModel]) -> str:
