@@ -30,7 +30,6 @@ simulation would.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -203,18 +202,25 @@ class StudyResult:
         """chosen.json: the chosen terms (or the front) with the objective, the ranking and every verdict."""
         start = self.study.base().meta.start_date
 
+        def dated(kpi: str, values: dict, dates: bool = True) -> dict:
+            """`values` with those in days since the start as ISO dates (a date indicator's)."""
+            if not dates or self.units.get(kpi) != "date":
+                return values
+            return {k: iso(start, v) if k in ("value", "low", "high", "estimate") else v for k, v in values.items()}
+
         def terms(c: Candidate) -> dict:
             return {
                 "candidate": c.id,
                 "values": c.values,
                 "objectives": [
-                    {"kpi": o.kpi, "sense": "maximise" if o.maximise else "minimise"} | dataclasses.asdict(c.objective(k))
+                    {"kpi": o.kpi, "sense": "maximise" if o.maximise else "minimise"}
+                    | dated(o.kpi, dataclasses.asdict(c.objective(k)))
                     for k, o in enumerate(self.objectives)
                 ],
                 "constraints": [
-                    {"constraint": con.text, "verdict": v.verdict, "estimate": v.estimate, "low": v.low,
-                     "high": v.high, "replications": v.n, "confidence": v.confidence}
-                    | ({"bound_date": str(start + dt.timedelta(days=con.bound))} if self.units.get(con.kpi) == "date" else {})
+                    dated(con.kpi, {"constraint": con.text, "verdict": v.verdict, "estimate": v.estimate,
+                                    "low": v.low, "high": v.high, "replications": v.n,
+                                    "confidence": v.confidence}, not con.chance)
                     for con, v in zip(self.constraints, c.fresh_verdicts or c.verdicts, strict=True)
                 ],
             }  # fmt: skip
@@ -230,6 +236,7 @@ class StudyResult:
                 "delta_defaulted": self.delta_defaulted,
                 "confidence": s.confidence,
                 "finished": s.finished,
+                "selected": self.contenders[s.best],  # the chosen may differ: see notes
                 "contenders": self.contenders,
                 "survivors": [self.contenders[i] for i in s.survivors],
                 "replications": s.replications,
