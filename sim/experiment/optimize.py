@@ -575,7 +575,7 @@ class _Optimiser:
             best = 0
         elif objective.statistic == "quantile":
             # Kim-Nelson ranks means; a quantile is ranked by its estimate on common fresh replications.
-            n = max(budget.n0, 2 * self.n)
+            n = min(max(budget.n0, 2 * self.n), budget.max_replications)
             draw(range(len(contenders)), 0, n)
             counts = [n] * len(contenders)
             best = -1
