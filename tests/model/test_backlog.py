@@ -68,6 +68,13 @@ def test_every_cohort_expiring_together_is_lost_and_the_rest_kept():
     assert b.total == 0.5  # 30.5 - 30: the total decreases by what was lost
 
 
+def test_expiring_every_cohort_leaves_exactly_nothing_open():
+    b = backlog((0, 1.0), (1, 0.1))
+    b.take(0.7)  # total 1.1 - 0.7 = 0.40000000000000013; cohorts 0.30000000000000004 and 0.1
+    assert b.expire(2) == 0.4  # their sum; the total less it would leave 1.1e-16 open
+    assert not b.cohorts and b.total == 0.0
+
+
 def test_expiring_nothing_changes_nothing():
     b = backlog((4, 7.0))
     assert b.expire(0) == 0.0

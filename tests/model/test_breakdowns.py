@@ -151,3 +151,20 @@ def test_pert_breakdown_times_have_the_pert_means():
     assert between.mean() == pytest.approx(25.0, abs=0.35)
     assert (ends - starts).mean() == pytest.approx(3.0, abs=0.05)
     assert between.min() >= 10 and between.max() <= 60
+
+
+def test_failures_by_hand_over_several_blocks_of_uniforms():
+    spec = Breakdowns(
+        time_between_failures_hours={"kind": "uniform", "min": 0, "max": 16},
+        time_to_repair_hours={"kind": "uniform", "min": 0, "max": 40},
+    )
+    # 40 failures 0.25 open hours apart (u = 1/64) with instant repairs (u = 0): more than the
+    # block of int(24 / 8 x 1.1) + 16 = 19 failures, so the uniforms come in three blocks. Then
+    # 0.5s: a failure 8 h later at open hour 18 (02:00 of day 3, clock 50) repaired in 20 h, at
+    # clock 70, after the last closing (open hour 24); the next failure, at 32, is past the horizon.
+    down = breakdowns.failures(spec, ONE_SHIFT_FROM_MIDNIGHT, Uniforms(*[1 / 64, 0.0] * 40))
+    quarters = [0.25 * k for k in range(1, 41)]
+    assert down.starts == [*quarters, 18.0]
+    assert down.ends == [*quarters, 24.0]
+    assert down.repairs == [0.0] * 40 + [20.0]
+    assert down.clock(ONE_SHIFT_FROM_MIDNIGHT)[-1] == (50.0, 70.0)

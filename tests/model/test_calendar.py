@@ -24,6 +24,14 @@ def test_shutdown_days_close_whole_days():
     assert cal.open_hours(0, cal.horizon_hours) == 2 * 8 * 3
 
 
+def test_a_shutdown_closes_its_own_days_and_no_others():
+    spec = Spec(shutdowns=[{"name": "holiday", "first_day": "2022-01-05", "last_day": "2022-01-07"}])
+    cal = Calendar(spec, MON, MON + dt.timedelta(days=6))
+    # Closed Wednesday to Friday: the two shifts of Monday and Tuesday are the week's only ones.
+    assert cal.shifts.starts == [6.0, 14.0, 30.0, 38.0]
+    assert cal.open_hours(cal.hour(dt.date(2022, 1, 5)), cal.horizon_hours) == 0.0
+
+
 def test_night_shift_crosses_midnight_and_is_clipped_at_the_horizon():
     spec = Spec(shifts_per_day=3, hours_per_shift=8, first_shift_start_hour=6, working_weekdays=["mon"])
     cal = Calendar(spec, MON, MON)  # a one-day horizon: the night shift 22:00-06:00 is cut at 24:00
