@@ -23,7 +23,11 @@ from sim.experiment.replication import ReplicationFailed
 from sim.experiment.study import StudyError
 from sim.experiment.sweep import SweepError
 from sim.output import Output, OutputError, OutputExists
+from sim.results.table import MissingExtra, optional
 from sim.scenario import Scenario, ScenarioError
+
+#: Errors in what the user gave (scenario, options, files, a missing optional extra): exit 2, message only.
+USER_ERRORS = (ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra)
 
 
 class InvalidInput(click.ClickException):
@@ -42,7 +46,7 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError) as exc:
+        except USER_ERRORS as exc:
             raise InvalidInput(str(exc)) from None
         except OutputError as exc:
             if exc.exit_code == 2:
@@ -209,11 +213,16 @@ def _cache_note(no_cache: bool) -> str:
 @click.option(
     "--first", type=click.IntRange(0, 2**40), default=0, help="Index of the first replication (to rerun one alone)."
 )
+@click.option("--parquet", is_flag=True, help="Also write the tables as Parquet (needs pyarrow: sim[parquet]).")
+@click.option("--xlsx", is_flag=True, help="Also write one Excel workbook: KPIs, by brand, monthly (sim[excel]).")
 @guarded
 def run(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
         force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
-        fidelity: str, first: int) -> None:  # fmt: skip
+        fidelity: str, first: int, parquet: bool, xlsx: bool) -> None:  # fmt: skip
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
+    for wanted, module, what in ((parquet, "pyarrow", "--parquet"), (xlsx, "openpyxl", "--xlsx (an Excel workbook)")):
+        if wanted:
+            optional(module, what)  # before any work
     scenario = sim.load(file, overrides)
     target = claim(out or rundir.default_path(scenario.meta.name), force)
     n = replications or scenario.meta.replications
@@ -223,7 +232,7 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         n, f"{scenario.meta.name}: {n} replications", quiet, _cache_note(no_cache), rerun,
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
-    path = rundir.write(results, target, source=str(file))
+    path = rundir.write(results, target, source=str(file), parquet=parquet, xlsx=xlsx)
     from sim.report import summary, text
 
     click.echo(summary.text(summary.run_summary(results)) + "\n")

@@ -1,7 +1,9 @@
 """The run directory: everything a run produced, written atomically.
 
 Layout: ``scenario.yaml`` (the resolved scenario), ``manifest.json`` (package version,
-seed, replications, wall time, scenario hash), one CSV per tidy table, ``kpis.json``,
+seed, replications, wall time, scenario hash), one CSV per tidy table and ``kpis.csv`` (at the
+precision files keep, `Results.file_table`), optionally the same as Parquet and an Excel
+workbook (`sim.results.workbook`), ``kpis.json``,
 ``report.html`` and ``results.npz`` (the per-replication arrays, from which `read` rebuilds
 the Results to draw the report again without simulating). The directory is claimed and
 written whole by `sim.output` (nothing half-written, nothing clobbered).
@@ -52,9 +54,17 @@ def manifest(**fields: object) -> str:
     return json.dumps(out, indent=2) + "\n"
 
 
-def write(results: Results, out: Path | Output, force: bool = False, source: str | None = None) -> Path:
+def write(
+    results: Results,
+    out: Path | Output,
+    force: bool = False,
+    source: str | None = None,
+    parquet: bool = False,
+    xlsx: bool = False,
+) -> Path:
     """Write the run directory `out` (a path, or one claimed before simulating); an existing
-    folder is replaced only with `force`, and only when sim wrote it (`sim.output`)."""
+    folder is replaced only with `force`, and only when sim wrote it (`sim.output`). `parquet`
+    adds each table as Parquet (needs pyarrow), `xlsx` the workbook ``NAME.xlsx`` (needs openpyxl)."""
     from sim.report import write as write_report  # plotly loads only when a report is written
 
     def fill(tmp: Path) -> None:
@@ -63,6 +73,12 @@ def write(results: Results, out: Path | Output, force: bool = False, source: str
             yaml.safe_dump(scenario.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
         )
         tables = [p.name for p in results.to_csv(tmp)]
+        if parquet:
+            tables += [p.name for p in results.to_parquet(tmp)]
+        if xlsx:
+            from sim.results import workbook
+
+            tables.append(workbook.write(results, tmp / f"{scenario.meta.name}.xlsx").name)
         arrays = {k: v for k, v in vars(results).items() if isinstance(v, np.ndarray)}
         np.savez_compressed(tmp / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
         start = scenario.meta.start_date

@@ -63,6 +63,7 @@ def test_run_writes_a_complete_run_directory(tmp_path):
         "lines.csv",
         "program.csv",
         "replications.csv",
+        "kpis.csv",
     }
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 11 and manifest["replications"] == 3 and len(manifest["scenario_hash"]) == 16
@@ -246,7 +247,7 @@ def test_a_horizon_ending_before_the_first_demand_runs_and_sweeps(tmp_path):
     result = invoke("sweep", str(late), "--set", "meta.end_date=2022-06-30,2023-06-30", "-n", "2", "--out", str(swept))
     assert result.exit_code == 0, result.output
     summary = (swept / "summary.csv").read_text().splitlines()
-    assert "1,2022-06-30,contract_units_2022,vehicles,mean,0.0,0.0,0.0" in summary
+    assert "1,2022-06-30,contract_units_2022,vehicles,mean,0,0,0" in summary
     units_2023 = next(row for row in summary if row.startswith("2,2023-06-30,contract_units_2023,"))
     assert float(units_2023.split(",")[5]) > 0
 

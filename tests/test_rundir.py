@@ -31,3 +31,29 @@ def test_an_existing_directory_is_kept_unless_forced(small, tmp_path):
         rundir.write(results, out)
     with pytest.raises(rundir.NotARunDir):
         rundir.read(tmp_path)
+
+
+def test_files_keep_the_precision_of_their_units_and_the_kpis_as_csv(small, tmp_path):
+    import csv
+
+    results = sim.run(small, replications=2)
+    out = rundir.write(results, tmp_path / "run")
+    for row in csv.DictReader((out / "products.csv").open()):
+        assert len(row["value"].partition(".")[2]) <= 1, row  # vehicles to a tenth
+    shares = [r["value"] for r in csv.DictReader((out / "lines.csv").open()) if r["metric"] == "oee"]
+    assert shares and all(len(v.lstrip("0.").replace(".", "")) <= 4 for v in shares), shares
+    kpis = {r["key"]: r for r in csv.DictReader((out / "kpis.csv").open())}
+    sop = {k.key: k for k in results.kpis()}["sop_p50"]
+    assert kpis["sop_p50"]["value"] == sop.value.isoformat() and kpis["sop_p50"]["unit"] == "date"
+    assert float(kpis["owner_units"]["value"]) == pytest.approx(results.built[:, 0].sum(axis=1).mean(), abs=0.05)
+    assert "kpis.csv" in json.loads((out / "manifest.json").read_text())["tables"]
+
+
+def test_parquet_holds_the_same_tables_when_pyarrow_is_installed(small, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is optional (pip install 'sim[parquet]')")
+    results = sim.run(small, replications=2)
+    out = rundir.write(results, tmp_path / "run", parquet=True)
+    products = pq.read_table(out / "products.parquet")
+    assert products.num_rows == len(results.table("products"))
+    assert products.column_names == list(results.table("products").columns)
+    assert (out / "kpis.parquet").exists()

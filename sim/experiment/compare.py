@@ -31,7 +31,7 @@ from sim.results.indicators import Measure, measures
 from sim.results.kpis import iso
 from sim.results.results import Results
 from sim.results.stats import mean_ci, quantile_ci
-from sim.results.table import Table
+from sim.results.table import Table, rounded
 from sim.scenario import Scenario
 
 
@@ -131,7 +131,13 @@ class Comparison:
         path = directory / "differences.csv"
         table = self.table()
         start = self.scenarios[0].meta.start_date
-        dates = table.col("unit") == "date"
+        units = table.col("unit")
+        for column in ("base", "value", "difference", "low", "high"):  # at the precision of their unit
+            values = table.col(column).astype(float)
+            for unit in set(units.tolist()):
+                values[units == unit] = rounded(values[units == unit], "days" if unit == "date" else unit)
+            table.columns[column] = values
+        dates = units == "date"
         for column in ("base", "value"):  # dates as ISO dates; their differences stay in days
             table.columns[column] = np.array(
                 [iso(start, v) if is_date else v for v, is_date in zip(table.col(column), dates, strict=True)],

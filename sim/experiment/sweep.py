@@ -55,7 +55,7 @@ from sim.experiment.runner import run
 from sim.results.indicators import Measure, keys, measures
 from sim.results.kpis import estimate, iso
 from sim.results.results import Results
-from sim.results.table import Table
+from sim.results.table import Table, rounded
 from sim.scenario import Scenario, ScenarioError, load
 from sim.scenario.base import field_error
 from sim.scenario.loader import SET, Problem, _data_loc, _dotted, _nearest_mark, _show, read_text, read_yaml
@@ -395,11 +395,15 @@ class SweepResults:
             (paths[0], self.table(), ("value",)),
             (paths[1], self.summary(), ("value", "low", "high")),
         ):
-            # Dates as ISO dates, not days since the start.
-            dates = np.isin(table.col("kpi"), [k for k in self.kpi_keys() if self.measures[0][k].unit == "date"])
+            # Dates as ISO dates, not days since the start; numbers at the precision of their unit.
+            units = np.array([self.measures[0][k].unit for k in table.col("kpi").tolist()], dtype=str)
             for column in columns:
+                values = table.col(column).astype(float)
+                for unit in set(units.tolist()) - {"date"}:
+                    values[units == unit] = rounded(values[units == unit], unit)
                 table.columns[column] = np.array(
-                    [iso(start, v) if d else v for v, d in zip(table.col(column), dates, strict=True)], dtype=object
+                    [iso(start, v) if u == "date" else v for v, u in zip(values.tolist(), units, strict=True)],
+                    dtype=object,
                 )
             table.to_csv(path)
         return paths

@@ -16,6 +16,7 @@ import numpy as np
 from sim.results.indicators import Measure, measures
 from sim.results.results import Results
 from sim.results.stats import mean_ci, proportion_ci, quantile_ci
+from sim.results.table import Table, rounded
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,21 @@ def kpis(results: Results) -> list[Kpi]:
         else:
             out.append(Kpi(key, m.label, m.unit, *estimate(m)[1:], m.indicator.over, item_of(key, m), start))
     return out
+
+
+def kpi_table(results: Results) -> Table:
+    """Every KPI as a table for files: key, label, unit, over, item, value, low, high; a date as
+    an ISO date ("" when it never comes), a number at the precision of its unit."""
+    rows = kpis(results)
+    columns: dict[str, list] = {name: [] for name in ("key", "label", "unit", "over", "item", "value", "low", "high")}
+    for k in rows:
+        for name in ("key", "label", "unit", "item"):
+            columns[name].append(getattr(k, name))
+        columns["over"].append(k.over or "")
+        shown = k.as_json()
+        for name, number in zip(("value", "low", "high"), k.numbers, strict=True):
+            columns[name].append(shown[name] or "" if k.unit == "date" else float(rounded(number, k.unit)))
+    return Table({n: np.array(v, dtype=object if n in ("value", "low", "high") else str) for n, v in columns.items()})
 
 
 def item_of(key: str, m: Measure) -> str:

@@ -21,7 +21,7 @@ import numpy as np
 from sim.model.calendar import HOURS_PER_DAY, Month
 from sim.model.recorder import Kind, Record
 from sim.results.oee import oee, ratio
-from sim.results.table import Table
+from sim.results.table import Table, optional, rounded
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -217,14 +217,45 @@ class Results:
 
         return kpis(self)
 
+    def file_table(self, name: str) -> Table:
+        """Table `name` (or "kpis") as files keep it: values at the precision their unit means
+        (`sim.results.table.rounded`); `table` keeps full precision."""
+        if name == "kpis":
+            from sim.results.kpis import kpi_table
+
+            return kpi_table(self)
+        table = self.table(name)
+        columns = dict(table.columns)
+        if name == "program":
+            columns["duration_days"] = rounded(columns["duration_days"], "days")
+        elif name in ("products", "lines"):
+            value, metric = columns["value"], columns["metric"]
+            out = np.empty_like(value)
+            for m in dict.fromkeys(metric.tolist()):
+                rows = metric == m
+                unit = "vehicles" if name == "products" else "hours" if m.endswith("_hours") else "share"
+                out[rows] = rounded(value[rows], unit)
+            columns["value"] = out
+        return Table(columns)
+
     def to_csv(self, directory: str | Path) -> list[Path]:
-        """Write every table as `<name>.csv` in `directory`; returns the paths."""
+        """Write every table as `<name>.csv` in `directory`, and the KPIs as ``kpis.csv`` (dates as
+        ISO dates), at the precision files keep (`file_table`); returns the paths."""
+        return self._write(directory, "csv")
+
+    def to_parquet(self, directory: str | Path) -> list[Path]:
+        """Write every table and the KPIs as `<name>.parquet` in `directory` (needs pyarrow:
+        ``pip install 'sim[parquet]'``); returns the paths."""
+        optional("pyarrow", "writing Parquet")  # before any file is written
+        return self._write(directory, "parquet")
+
+    def _write(self, directory: str | Path, kind: str) -> list[Path]:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name in TABLES:
-            path = directory / f"{name}.csv"
-            self.table(name).to_csv(path)
+        for name in (*TABLES, "kpis"):
+            path = directory / f"{name}.{kind}"
+            getattr(self.file_table(name), f"to_{kind}")(path)
             paths.append(path)
         return paths
 

@@ -57,7 +57,7 @@ def test_tables_are_tidy_and_consistent_with_the_arrays(small):
 
 def test_to_csv_writes_every_table(small, tmp_path):
     paths = sim.run(small, replications=2).to_csv(tmp_path)
-    assert sorted(p.name for p in paths) == ["lines.csv", "products.csv", "program.csv", "replications.csv"]
+    assert sorted(p.name for p in paths) == ["kpis.csv", "lines.csv", "products.csv", "program.csv", "replications.csv"]
     header = (tmp_path / "products.csv").read_text().splitlines()[0]
     assert header == "replication,month,product,brand,owner,metric,value"
 

@@ -1,0 +1,48 @@
+"""Tables as files and frames: the precision a file keeps, and the optional frame libraries."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from sim.results.table import MissingExtra, Table, rounded
+
+
+def test_each_unit_keeps_the_precision_that_means_something():
+    assert rounded([7807.697191843585, -0.04], "vehicles").tolist() == [7807.7, 0.0]
+    assert rounded([352.004999, 1.23456], "hours").tolist() == [352.0, 1.23]
+    assert rounded([194582097.6], "RMB").tolist() == [194582098.0]
+    shares = rounded([0.8757105765917494, 0.012345678, 1.0, 0.0, np.nan, np.inf], "share")
+    assert shares[:4].tolist() == [0.8757, 0.01235, 1.0, 0.0]
+    assert np.isnan(shares[4]) and shares[5] == np.inf
+    assert np.signbit(rounded([-1e-9], "vehicles")).tolist() == [False]  # no -0 in a file
+
+
+def test_csv_writes_whole_numbers_without_a_decimal_point(tmp_path):
+    Table({"a": [1.0, 2.5, np.inf], "b": np.array(["x", 3.0, 0.25], dtype=object)}).to_csv(tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines() == ["a,b", "1,x", "2.5,3", "inf,0.25"]
+
+
+def test_tables_convert_to_pandas_and_polars_when_installed():
+    table = Table(
+        {"month": ["2021-04", "2021-05"], "value": [1.5, 2.0], "mixed": np.array(["2021-04-01", 3.0], object)}
+    )
+    for library in ("pandas", "polars"):
+        pytest.importorskip(library, reason=f"{library} is optional and not installed")
+        frame = getattr(table, f"to_{library}")()
+        assert list(frame.columns) == ["month", "value", "mixed"] and frame.shape == (2, 3)
+        assert list(frame["value"]) == [1.5, 2.0] and list(frame["mixed"]) == ["2021-04-01", "3.0"]
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars", "pyarrow"])
+def test_a_missing_optional_library_says_how_to_install_it(monkeypatch, tmp_path, library):
+    monkeypatch.setitem(sys.modules, library, None)  # import fails as if not installed
+    table = Table({"a": [1.0]})
+    call = {"pandas": table.to_pandas, "polars": table.to_polars}.get(library) or (
+        lambda: table.to_parquet(tmp_path / "t.parquet")
+    )
+    extra = {"pyarrow": "parquet"}.get(library, library)
+    with pytest.raises(MissingExtra, match=rf"needs {library}, which is not installed: pip install 'sim\[{extra}\]'"):
+        call()
