@@ -9,10 +9,11 @@ can point at the exact line of the YAML file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from typing import Annotated, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Identifiers used in dotted names (``gwm_baoding.ga1``): lower-case, digits, underscore.
@@ -20,6 +21,28 @@ Ident = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
 ]
+
+
+def _iso_date(value: object) -> object:
+    """Take a day only as YAML's date (2023-06-30) or the same text quoted.
+
+    Pydantic alone also takes 1672444800 (a Unix timestamp) and a time at midnight as a date:
+    a planner who wrote those did not mean the day they would get.
+    """
+    expected = "should be a date written YYYY-MM-DD"
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("iso_date", f"{expected}, without a time of day")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "iso_date", f"{expected}, for example 2023-06-30, not a number such as a Unix timestamp"
+        )
+    if not (isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))):
+        raise PydanticCustomError("iso_date", f"{expected}, for example 2023-06-30")
+    return value
+
+
+#: A day, written YYYY-MM-DD: every date of the scenario language is one.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Section(BaseModel):
@@ -65,8 +88,8 @@ class Days(Section):
     """A named range of whole days, both ends included."""
 
     name: str = Field(description="What the period is (for example 'Spring Festival 2022').")
-    first_day: dt.date = Field(description="First day (YYYY-MM-DD).")
-    last_day: dt.date = Field(description="Last day (YYYY-MM-DD), included.")
+    first_day: IsoDate = Field(description="First day (YYYY-MM-DD).")
+    last_day: IsoDate = Field(description="Last day (YYYY-MM-DD), included.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Days:

@@ -20,13 +20,12 @@ contract displaces; cash flows are discounted at a yearly rate to the horizon's 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from sim.model.policy import POLICIES
-from sim.scenario.base import Ident, Section, field_error
+from sim.scenario.base import Ident, IsoDate, Section, field_error
 
 #: The policies the model knows (its registry is the one list).
 Policy = Literal[tuple(POLICIES)]  # type: ignore[valid-type]
@@ -37,7 +36,7 @@ class Payment(Section):
 
     name: str = Field(min_length=1, max_length=80, description="What it pays for (for example 'tooling fee').")
     amount_rmb: float = Field(ge=0, le=1e12, description="Amount in RMB.")
-    date: dt.date | None = Field(None, description="Day it is paid (YYYY-MM-DD); give date or milestone.")
+    date: IsoDate | None = Field(None, description="Day it is paid (YYYY-MM-DD); give date or milestone.")
     milestone: Ident | None = Field(
         None, description="Or: the launch-program milestone whose completion triggers it (paid when it finishes)."
     )

@@ -11,18 +11,29 @@ by mapping, while lists and scalars replace. Each value keeps the file and line 
 so an error in an inherited value names the parent file. ``extends`` is consumed here and is
 not a field of the `Scenario` model, so the JSON Schema does not list it. Command-line
 ``--set dotted.path=value`` overrides (`sim.scenario.overrides`) apply after the merge.
+The parent may be named by a relative path (from the child's folder, ``../`` allowed) or an
+absolute one, but must be a regular ``.yaml`` or ``.yml`` file.
+
+Hostile or broken input is refused with a message, never a hang or an exhausted memory: only
+regular files are read (a FIFO or a device such as /dev/zero is refused before it is opened),
+at most `MAX_FILE_BYTES` of them; the YAML may nest at most `MAX_DEPTH` levels and expand (with
+its aliases followed) to at most `MAX_NODES` values, so an "alias bomb" or an alias inside the
+node it names is refused before anything is built. Merge keys (``<<: *defaults``) work as in
+YAML 1.1: the mapping's own keys win over merged ones; a key written twice is still an error.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
+import stat
 import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -39,6 +50,18 @@ Marks = dict[Loc, Mark]
 
 #: The file name of problems in command-line overrides.
 SET = "--set"
+
+#: The largest scenario file read; real ones are a few kilobytes.
+MAX_FILE_BYTES = 5_000_000
+#: The deepest nesting of mappings and lists in a file or a ``--set`` value; scenarios need under 10.
+MAX_DEPTH = 100
+#: The most values a file or a ``--set`` value may hold once its aliases are expanded; scenarios
+#: hold a few thousand. An alias counts the whole node it names, each time it is used.
+MAX_NODES = 100_000
+#: The file endings an ``extends:`` target may have.
+YAML_SUFFIXES = (".yaml", ".yml")
+#: The tag PyYAML gives the merge key ``<<``.
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
@@ -92,21 +115,76 @@ def validate(data: Any, marks: Marks, source: str) -> Scenario:
 
 
 def read_text(path: Path) -> str:
-    """The text of a scenario file, or a `ScenarioError` saying why it cannot be read."""
+    """The text of a scenario file, or a `ScenarioError` saying why it cannot be read.
+
+    Only a regular file of at most `MAX_FILE_BYTES` is read. The path is checked with `os.stat`
+    before it is opened, and opened without blocking and checked again, so that a FIFO (which
+    would wait forever for a writer) or a device such as /dev/zero (which never ends) is refused.
+    """
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([Problem(str(path), 0, 0, "", message)])
+
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        _check_regular(path, info.st_mode, info.st_size)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)  # the file opened may not be the one stat saw
+            _check_regular(path, info.st_mode, info.st_size)
+            with os.fdopen(fd, "rb", closefd=False) as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), 0, 0, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(str(path), 0, 0, "", "is a directory, not a scenario file")]) from None
+        raise refuse("no such file") from None
+    except NotADirectoryError:
+        raise refuse("no such file (a part of the path is not a folder)") from None
     except OSError as exc:
-        raise ScenarioError([Problem(str(path), 0, 0, "", f"cannot be read ({exc.strerror})")]) from None
+        raise refuse(f"cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the check
+        raise refuse(_too_large(len(raw)))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(
-            [Problem(str(path), 0, 0, "", "is not a UTF-8 text file; a scenario is YAML text")]
-        ) from None
+        raise refuse("is not a UTF-8 text file; a scenario is YAML text") from None
+
+
+def _check_regular(path: Path, mode: int, size: int) -> None:
+    """Refuse anything but a regular file of at most `MAX_FILE_BYTES`."""
+    kind = None
+    if stat.S_ISDIR(mode):
+        kind = "is a directory, not a scenario file"
+    elif stat.S_ISFIFO(mode):
+        kind = "is a FIFO (named pipe), not a regular file; a scenario must be a regular YAML file"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "is a device, not a regular file; a scenario must be a regular YAML file"
+    elif stat.S_ISSOCK(mode):
+        kind = "is a socket, not a regular file; a scenario must be a regular YAML file"
+    elif not stat.S_ISREG(mode):
+        kind = "is not a regular file; a scenario must be a regular YAML file"
+    elif size > MAX_FILE_BYTES:
+        kind = _too_large(size)
+    if kind:
+        raise ScenarioError([Problem(str(path), 0, 0, "", kind)])
+
+
+def _too_large(size: int) -> str:
+    return f"is {size / 1e6:.1f} MB; a scenario file may be at most {MAX_FILE_BYTES / 1e6:g} MB"
+
+
+def top_level_keys(path: str | Path) -> set[str]:
+    """The top-level keys of the YAML file at `path`; empty when it cannot be read as a mapping.
+
+    For telling a scenario from a study or sweep file before loading it: the file is read with
+    `read_text` and `read_yaml`, so a FIFO, a device, an alias bomb or deep nesting cannot hang
+    or exhaust memory here (the loader then reports them), and nothing is ever raised.
+    """
+    try:
+        data, _ = read_yaml(read_text(Path(path)), str(path))
+    except ScenarioError:
+        return set()
+    return set(data)
 
 
 def read_extended(text: str, source: str, _children: tuple[str, ...] = ()) -> tuple[dict, Marks]:
@@ -133,7 +211,19 @@ def read_extended(text: str, source: str, _children: tuple[str, ...] = ()) -> tu
             ]
         )
     chain = (*_children, source)
-    parent = os.path.normpath(Path(source).parent / parent_name)
+    parent = os.path.normpath(Path(source).parent / parent_name)  # an absolute name stays as it is
+    if not parent.lower().endswith(YAML_SUFFIXES):
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    line,
+                    col,
+                    "extends",
+                    f"should name a YAML scenario file ending in .yaml or .yml (got {_show(parent_name)})",
+                )
+            ]
+        )
     if os.path.realpath(parent) in {os.path.realpath(name) for name in chain}:
         raise ScenarioError([Problem(source, line, col, "extends", f"extends cycle: {' -> '.join((*chain, parent))}")])
     try:
@@ -179,23 +269,8 @@ def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
     """
     if "\x00" in text:
         raise ScenarioError([Problem(source, 0, 0, "", "is a binary file, not YAML text")])
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError(
-                [
-                    Problem(
-                        source,
-                        0,
-                        0,
-                        "",
-                        "is empty; a scenario needs at least meta, calendar, plant and products sections",
-                    )
-                ]
-            )
-        marks: Marks = {}
-        data = _build(loader, node, (), marks, source)
+        built = build_yaml(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").replace("\t", "\\t")
@@ -210,8 +285,15 @@ def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
         raise ScenarioError([Problem(source, line, col, "", f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(source, 0, 0, "", f"YAML error: {exc}")]) from None
-    finally:
-        loader.dispose()
+    if built is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    source, 0, 0, "", "is empty; a scenario needs at least meta, calendar, plant and products sections"
+                )
+            ]
+        )
+    data, marks = built
     if not isinstance(data, dict):
         raise ScenarioError(
             [
@@ -227,6 +309,101 @@ def read_yaml(text: str, source: str) -> tuple[dict, Marks]:
     return data, marks
 
 
+def build_yaml(text: str, source: str) -> tuple[Any, Marks] | None:
+    """Plain data and marks of one YAML document (None when it is empty), within the limits.
+
+    The document is composed into a graph of nodes in which an alias is a second reference to
+    the node it names; that graph is measured (`_measure`) before any value is built, so an
+    alias bomb costs nothing. Raises `ScenarioError` past a limit and `yaml.YAMLError` on
+    invalid YAML.
+    """
+    loader = _Loader(text, source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _measure(node, source)
+        marks: Marks = {}
+        return _build(loader, node, (), marks, source), marks
+    finally:
+        loader.dispose()
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing as it composes more than `MAX_DEPTH` levels or `MAX_NODES` nodes.
+
+    PyYAML composes recursively and without limit: 3,000 nested ``[`` would exhaust the stack.
+    """
+
+    def __init__(self, text: str, source: str):
+        super().__init__(text)
+        self.source = source
+        self.depth = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        self.depth += 1
+        self.nodes += 1
+        try:
+            if self.depth > MAX_DEPTH or self.nodes > MAX_NODES:
+                mark = self.peek_event().start_mark
+                message = _TOO_DEEP if self.depth > MAX_DEPTH else _TOO_MANY
+                raise ScenarioError([Problem(self.source, mark.line + 1, mark.column + 1, "", message)])
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_TOO_DEEP = f"nests deeper than {MAX_DEPTH} levels of mappings and lists (aliases followed); a scenario needs under 10"
+_TOO_MANY = (
+    f"holds more than {MAX_NODES:,} values once its aliases are expanded; a scenario needs a few thousand "
+    "(an alias of a large anchor used many times?)"
+)
+
+
+def _measure(root: yaml.Node, source: str) -> None:
+    """Refuse a node graph that, with its aliases followed, contains itself, nests deeper than
+    `MAX_DEPTH` or holds more than `MAX_NODES` values.
+
+    Each node is measured once (its values and levels with aliases expanded), so the time is
+    that of the graph, not of its expansion.
+    """
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, levels) below and with it
+    inside: set[int] = set()  # the nodes being measured: the path from the root
+
+    def refuse(node: yaml.Node, message: str) -> NoReturn:
+        mark = node.start_mark
+        raise ScenarioError([Problem(source, mark.line + 1, mark.column + 1, "", message)])
+
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
+        key = id(node)
+        if key in inside:
+            refuse(node, "this anchor's value uses an alias of itself; a scenario cannot contain itself")
+        if key not in measured:
+            if depth > MAX_DEPTH:
+                refuse(node, _TOO_DEEP)
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            inside.add(key)
+            values, levels = 1, 1
+            for child in children:
+                below, deep = measure(child, depth + 1)
+                values, levels = values + below, max(levels, deep + 1)
+                if values > MAX_NODES:
+                    refuse(node, _TOO_MANY)
+            inside.discard(key)
+            measured[key] = (values, levels)
+        values, levels = measured[key]
+        if depth + levels - 1 > MAX_DEPTH:
+            refuse(node, _TOO_DEEP)
+        return values, levels
+
+    measure(root, 1)
+
+
 def _open_quote(text: str, before: int) -> int:
     """The first line before `before` whose double quotes do not pair up (outside a comment), or 0."""
     for n, raw in enumerate(text.splitlines()[: max(before - 1, 0)], start=1):
@@ -237,29 +414,10 @@ def _open_quote(text: str, before: int) -> int:
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: Marks, source: str) -> Any:
+    """The plain value of a node measured by `_measure`, recording the mark of every value and key."""
     marks.setdefault(loc, (source, node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        out: dict = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool) or key is None:
-                key = str(key)
-            key = str(key) if not isinstance(key, str) else key
-            where = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                raise ScenarioError(
-                    [
-                        Problem(
-                            *where,
-                            _dotted((*loc, key)),
-                            "duplicate key; each key may appear once in a mapping",
-                        )
-                    ]
-                )
-            marks[(*loc, key, "<key>")] = where
-            out[key] = _build(loader, value_node, (*loc, key), marks, source)
-        return out
+        return _build_mapping(loader, node, loc, marks, source)
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*loc, i), marks, source) for i, item in enumerate(node.value)]
     try:
@@ -269,6 +427,61 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, marks: Marks, sou
         raise ScenarioError(
             [Problem(*marks[loc], _dotted(loc), f"'{shown}' is not valid ({str(exc)[:200]})")]
         ) from None
+
+
+def _build_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, loc: Loc, marks: Marks, source: str) -> dict:
+    """A mapping's keys and values; ``<<: *anchor`` (or a list of them) merges as in YAML 1.1.
+
+    The mapping's own keys win over merged ones, and an earlier merged mapping over a later one.
+    A key written twice in the mapping itself is an error (``<<`` included).
+    """
+    out: dict = {}
+    merged: list[yaml.Node] | None = None
+    for key_node, value_node in node.value:
+        where = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        key = "<<" if key_node.tag == _MERGE else _key(loader, key_node, loc, where)
+        if key in out or (key == "<<" and merged is not None):
+            raise ScenarioError(
+                [Problem(*where, _dotted((*loc, key)), "duplicate key; each key may appear once in a mapping")]
+            )
+        if key_node.tag == _MERGE:
+            merged = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            continue
+        marks[(*loc, key, "<key>")] = where
+        out[key] = _build(loader, value_node, (*loc, key), marks, source)
+    for part in merged or []:
+        if not isinstance(part, yaml.MappingNode):
+            mark = part.start_mark
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        mark.line + 1,
+                        mark.column + 1,
+                        _dotted(loc),
+                        "a merge key (<<) takes an alias of a mapping (<<: *defaults) or a list of them",
+                    )
+                ]
+            )
+        part_marks: Marks = {}
+        values = _build(loader, part, loc, part_marks, source)
+        new = {key for key in values if key not in out}
+        out.update((key, values[key]) for key in values if key in new)
+        marks.update((at, mark) for at, mark in part_marks.items() if len(at) > len(loc) and at[len(loc)] in new)
+    return out
+
+
+def _key(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, where: Mark) -> str:
+    """A mapping key as text; a list or mapping as a key is refused (it could be an alias bomb)."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise ScenarioError([Problem(*where, _dotted(loc), "a key must be a name or a number, not a list or mapping")])
+    try:
+        key = loader.construct_object(node, deep=True)
+    except ValueError as exc:  # such as the date 2022-13-03 as a key
+        raise ScenarioError(
+            [Problem(*where, _dotted(loc), f"'{node.value[:60]}' is not valid ({str(exc)[:200]})")]
+        ) from None
+    return key if isinstance(key, str) else str(key)
 
 
 def _problems(exc: ValidationError, data: Any, marks: Marks, source: str) -> list[Problem]:
@@ -432,5 +645,5 @@ def _dotted(loc: Loc) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    text = str(value) if isinstance(value, dt.date) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Section, field_error
+from sim.scenario.base import IsoDate, Section, field_error
 
 
 class Meta(Section):
@@ -18,8 +16,8 @@ class Meta(Section):
         max_length=80,
     )
     description: str = Field("", description="One paragraph saying what question the scenario asks.")
-    start_date: dt.date = Field(description="First simulated day (YYYY-MM-DD); the clock's zero hour.")
-    end_date: dt.date = Field(description="Last simulated day (YYYY-MM-DD), included in the horizon.")
+    start_date: IsoDate = Field(description="First simulated day (YYYY-MM-DD); the clock's zero hour.")
+    end_date: IsoDate = Field(description="Last simulated day (YYYY-MM-DD), included in the horizon.")
     seed: int = Field(
         20210326,
         ge=0,

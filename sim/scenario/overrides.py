@@ -29,10 +29,10 @@ from sim.scenario.loader import (
     Marks,
     Problem,
     ScenarioError,
-    _build,
     _get,
     _inner,
     _show,
+    build_yaml,
     model_at,
     unknown_field,
 )
@@ -84,18 +84,15 @@ def _parse_option(option: str) -> tuple[list[tuple[str, str]], Any]:
 
 def _value(text: str, path: str) -> Any:
     """`text` read as a YAML value, as the file would read it (a date is a date, keys are strings)."""
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        return None if node is None else _build(loader, node, (), {}, SET)
+        built = build_yaml(text, SET)
+        return None if built is None else built[0]
     except yaml.MarkedYAMLError as exc:
         raise _Bad(path, f"'{text}' is not a valid YAML value ({exc.problem})") from None
     except yaml.YAMLError as exc:
         raise _Bad(path, f"'{text}' is not a valid YAML value ({exc})") from None
     except ScenarioError as exc:
         raise _Bad(path, exc.problems[0].message) from None
-    finally:
-        loader.dispose()
 
 
 def _set(data: dict, marks: Marks, parts: list[tuple[str, str]], value: Any) -> None:

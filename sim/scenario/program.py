@@ -9,12 +9,11 @@ so that an assisted and an unassisted scenario differ only by the assist.
 
 from __future__ import annotations
 
-import datetime as dt
 from graphlib import CycleError, TopologicalSorter
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Ident, Section, field_error, unique_ids
+from sim.scenario.base import Ident, IsoDate, Section, field_error, unique_ids
 from sim.scenario.distributions import Distribution
 
 
@@ -31,8 +30,8 @@ class Milestone(Section):
 class Program(Section):
     """The contract product's launch program, from go-ahead to start of production."""
 
-    start_date: dt.date = Field(description="Date the program starts (YYYY-MM-DD).")
-    target_launch: dt.date = Field(description="Date by which SOP is wanted (YYYY-MM-DD); on time means on or before.")
+    start_date: IsoDate = Field(description="Date the program starts (YYYY-MM-DD).")
+    target_launch: IsoDate = Field(description="Date by which SOP is wanted (YYYY-MM-DD); on time means on or before.")
     engineering_assist: float = Field(
         1.0,
         gt=0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.scenario.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from sim.scenario.scenario import Scenario
 
 
@@ -20,8 +21,16 @@ def markdown() -> str:
         "# Scenario reference",
         "",
         "Generated from the scenario models (`python -m sim.scenario.reference`); do not edit by hand.",
-        "Units are in the field names (`jph`, `hours`, `days`, `share`, `rmb`). A scenario file may",
-        "start with `extends: other.yaml` to change only what differs from another file.",
+        "Units are in the field names (`jph`, `hours`, `days`, `share`, `rmb`). Every date is written",
+        "YYYY-MM-DD (2023-06-30); a number such as a Unix timestamp, or a date with a time, is refused.",
+        "",
+        "A scenario file may start with `extends: other.yaml` to change only what differs from another",
+        "file: mappings merge key by key, lists and values replace. The path is relative to the",
+        "extending file's folder (`../shared/baseline.yaml` is fine) or absolute, and must name a regular",
+        "`.yaml` or `.yml` file; chains are allowed, cycles refused. YAML anchors, aliases and merge keys",
+        f"(`<<: *defaults`, then the keys that differ) work within a file. A file is at most "
+        f"{MAX_FILE_BYTES / 1e6:g} MB, nests",
+        f"at most {MAX_DEPTH} levels and holds at most {MAX_NODES:,} values with its aliases expanded.",
         "",
     ]
     out += _section("Scenario (the file's top level)", schema)

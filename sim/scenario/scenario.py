@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import json
 
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Section, field_error, unique_ids
+from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
 from sim.scenario.plant import Line, Plant
@@ -41,6 +44,12 @@ class Scenario(Section):
             present = "contract" if self.contract else "program"
             field_error((missing,), f"a scenario with a {present} needs a {missing} section")
         if self.contract is not None and self.program is not None:
+            if self.contract.customer == self.owner:
+                field_error(
+                    ("contract", "customer"),
+                    f"the customer '{self.owner}' is the plants' owner; a contract is with another company "
+                    "(with the owner as customer every product of the plants would count as contract output)",
+                )
             if not self.customer_products:
                 field_error(("contract", "customer"), f"no product is owned by customer '{self.contract.customer}'")
             if not self.meta.start_date <= self.program.start_date <= self.meta.end_date:
@@ -64,6 +73,8 @@ class Scenario(Section):
                 field_error(
                     ("plants", k, "owner"), f"all plants must have one owner; the first plant's is '{self.owner}'"
                 )
+        for k, plant in enumerate(self.plants):
+            self._check_open_time(k, plant)
         ids = {p.id for p in self.products}
         for k, plant in enumerate(self.plants):
             for s, (shop, lines) in enumerate(plant.stages()):
@@ -84,6 +95,29 @@ class Scenario(Section):
                                 f"product '{pid}' is built in plant {plant.name} and must be on exactly one line "
                                 f"of shop {shop.id} (it is on {count})",
                             )
+
+    def _check_open_time(self, k: int, plant: Plant) -> None:
+        """Refuse a plant that never opens in the horizon: nothing could be built there, and the model
+        needs at least one shift. A shift opens on a working weekday that is not a shutdown day."""
+        calendar = plant.calendar
+        start, end = self.meta.start_date, self.meta.end_date
+        working = {WEEKDAYS.index(d) for d in calendar.working_weekdays}
+        days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+        weekdays = (day for day in days if day.weekday() in working)
+        first = next(weekdays, None)
+        if first is None:
+            field_error(
+                ("plants", k, "calendar", "working_weekdays"),
+                f"plant {plant.name} never opens: the horizon {start} to {end} has no "
+                f"{', '.join(calendar.working_weekdays)}",
+            )
+        closed = calendar.shutdowns
+        if all(any(s.first_day <= day <= s.last_day for s in closed) for day in itertools.chain([first], weekdays)):
+            field_error(
+                ("plants", k, "calendar", "shutdowns"),
+                f"plant {plant.name} never opens: every working day of the horizon {start} to {end} "
+                f"({', '.join(calendar.working_weekdays)}) falls in a shutdown",
+            )
 
     def _check_priority(self) -> None:
         if self.owner_priority is None:

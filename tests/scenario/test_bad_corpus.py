@@ -65,10 +65,13 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "infinite_jph": (17, ["plants[0].lines[0].jph", "less than or equal to 300", "inf"]),
     "nan_demand": (22, ["products[0].demand.units_per_month", "nan"]),
     # dates
-    "date_wrong_format": (3, ["meta.start_date", "valid date", "03/01/2022"]),
+    "date_wrong_format": (3, ["meta.start_date", "YYYY-MM-DD", "03/01/2022"]),
     "date_impossible": (4, ["meta.end_date", "2022-13-31", "month must be in 1..12"]),
-    "date_without_zero_padding": (4, ["meta.end_date", "valid date", "2022-12-1"]),
-    "date_with_time": (3, ["meta.start_date", "zero time"]),
+    "date_without_zero_padding": (4, ["meta.end_date", "YYYY-MM-DD", "2022-12-1"]),
+    "date_with_time": (3, ["meta.start_date", "YYYY-MM-DD", "without a time of day", "2022-01-03 08:30:00"]),
+    "date_unix_timestamp": (4, ["meta.end_date", "YYYY-MM-DD", "Unix timestamp", "1672444800"]),
+    "date_unix_timestamp_program": (30, ["program.target_launch", "YYYY-MM-DD", "Unix timestamp", "1656547200"]),
+    "date_number_in_shutdown": (15, ["plants[0].calendar.shutdowns[0].last_day", "YYYY-MM-DD", "20220206"]),
     "end_before_start": (4, ["meta.end_date", "must come after start_date"]),
     "target_launch_before_start": (30, ["program.target_launch", "is not after start_date"]),
     "program_start_outside_horizon": (29, ["program.start_date", "inside the scenario horizon"]),
@@ -81,6 +84,9 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "duplicate_milestone_id": (35, ["program.milestones[1].id", "duplicate milestone id 'design'"]),
     "duplicate_plant_name": (25, ["plants[1].name", "duplicate plant name 'gwm_test'"]),
     "duplicate_key": (6, ["meta.seed", "duplicate key"]),
+    "merge_key_duplicate": (14, ["plants[0].lines[0].jph", "duplicate key"]),
+    "merge_key_not_a_mapping": (10, ["plants[0].lines[0]", "merge key (<<) takes an alias of a mapping"]),
+    "key_is_a_list": (3, ["meta", "a key must be a name or a number"]),
     "id_with_capitals": (17, ["plants[0].lines[0].id", "lower-case", "GA1"]),
     "name_with_spaces": (2, ["meta.name", "without spaces", "my small scenario"]),
     "milestone_cycle": (34, ["program.milestones[0].after", "cycle", "design -> tooling -> design"]),
@@ -113,6 +119,15 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "shops_and_lines": (12, ["plants[0].lines", "not both"]),
     "product_two_lines_one_shop": (15, ["plants[0].shops[0].lines", "exactly one line of shop body", "on 2"]),
     "shop_yield_unknown_shop": (28, ["products[0].shop_yields.pait", "not a shop before the last"]),
+    "plant_never_open_shutdowns": (
+        15,
+        ["plants[0].calendar.shutdowns", "plant gwm_test never opens", "every working day", "falls in a shutdown"],
+    ),
+    "plant_never_open_weekdays": (
+        11,
+        ["plants[0].calendar.working_weekdays", "plant gwm_test never opens", "2022-01-07 has no sat, sun"],
+    ),
+    "customer_is_owner": (39, ["contract.customer", "the customer 'gwm' is the plants' owner"]),
     # wrong types
     "string_for_number": (12, ["plants[0].calendar.shifts_per_day", "valid integer", "two"]),
     "boolean_for_number": (17, ["plants[0].lines[0].jph", "yes"]),
@@ -127,6 +142,8 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "extends_cycle_a": (1, ["extends", "extends cycle", "extends_cycle_b.yaml"]),
     "extends_cycle_b": (1, ["extends", "extends cycle", "extends_cycle_a.yaml"]),
     "extends_not_a_name": (1, ["extends", "file name of the scenario"]),
+    "extends_device": (1, ["extends", "ending in .yaml or .yml", "/dev/zero"]),
+    "extends_not_yaml": (1, ["extends", "ending in .yaml or .yml", "notes.txt"]),
     # YAML syntax and whole files
     "tab_indentation": (5, ["YAML syntax error", "\\t", "indent with spaces, not tabs"]),
     "bad_indentation": (6, ["YAML syntax error", "mapping values are not allowed"]),
@@ -137,6 +154,10 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "comments_only": (0, ["is empty"]),
     "binary": (0, ["not a UTF-8 text file"]),
     "non_utf8": (0, ["not a UTF-8 text file"]),
+    # input that would hang or exhaust memory (FIFOs and devices are in test_hostile_input.py)
+    "alias_bomb": (6, ["more than 100,000 values once its aliases are expanded"]),
+    "alias_recursive": (1, ["alias of itself"]),
+    "nesting_3000_deep": (3, ["nests deeper than 100 levels"]),
 }
 
 

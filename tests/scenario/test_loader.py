@@ -326,3 +326,113 @@ def test_shops_scenario_loads_and_runs():
     r = sim.run(sim.load(DATA / "shops.yaml"), replications=2)
     assert r.line_names[0] == "gwm_test.body.body1"
     assert r.built[:, 1].sum() > 0 and r.scrap[:, 0].sum() > 0
+
+
+# --- YAML merge keys (YAML 1.1): the mapping's own keys win ----------------------------------------------------
+
+LINES = "    lines:\n      - {id: ga1, jph: 60, products: [haval, xiaomi_ev]}\n"
+
+
+def with_lines(lines: str) -> str:
+    text = SMALL.replace(LINES, "    lines:\n" + lines)
+    assert text != SMALL
+    return text
+
+
+def test_merge_key_override_and_order_of_merged_mappings():
+    text = with_lines(
+        "      - &a {id: ga1, jph: 60, products: [haval, xiaomi_ev]}\n"
+        "      - &b {id: gb1, jph: 30, products: [haval], changeover_hours: 1, campaign_units: 50}\n"
+        "      - <<: [*a, *b]\n"  # the first merged mapping wins over the second
+        "        id: ga2\n"
+    )
+    lines = parse(text, "m.yaml").plants[0].lines
+    assert [(ln.id, ln.jph, ln.products, ln.changeover_hours) for ln in lines[2:]] == [
+        ("ga2", 60, ["haval", "xiaomi_ev"], 1)
+    ]
+
+
+def test_a_problem_in_a_merged_value_points_at_where_it_is_written():
+    text = with_lines("      - &a {id: ga1, jph: -60, products: [haval, xiaomi_ev]}\n      - <<: *a\n        id: ga2\n")
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "m.yaml")
+    at = {p.path: p.line for p in info.value.problems}
+    assert at == {"plants[0].lines[0].jph": 17, "plants[0].lines[1].jph": 17}
+
+
+@pytest.mark.parametrize(
+    ("lines", "path", "words"),
+    [
+        (
+            "      - &a {id: ga1, jph: 60}\n      - <<: *a\n        id: ga2\n        id: ga3\n",
+            "plants[0].lines[1].id",
+            ["duplicate key"],
+        ),
+        ("      - &a {id: ga1}\n      - <<: *a\n        <<: *a\n", "plants[0].lines[1].<<", ["duplicate key"]),
+        ("      - <<: [1, 2]\n        id: ga2\n", "plants[0].lines[0]", ["merge key (<<)"]),
+    ],
+)
+def test_merge_key_mistakes(lines: str, path: str, words: list[str]):
+    with pytest.raises(ScenarioError) as info:
+        parse(with_lines(lines), "m.yaml")
+    p = info.value.problems[0]
+    assert p.path == path and p.line > 0 and all(w in p.message for w in words), str(p)
+
+
+def test_anchors_and_aliases_still_work():
+    text = SMALL.replace("  start_date: 2022-01-03\n", "  start_date: &start 2022-01-03\n", 1)
+    text = text.replace("program:\n  start_date: 2022-01-03", "program:\n  start_date: *start")
+    s = parse(text, "a.yaml")
+    assert s.program.start_date == s.meta.start_date
+
+
+# --- dates are ISO dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "words"),
+    [
+        ("end_date: 2022-12-31", "end_date: 1672444800", "meta.end_date", ["YYYY-MM-DD", "Unix timestamp"]),
+        ("end_date: 2022-12-31", "end_date: 2022-12-31T00:00:00", "meta.end_date", ["without a time of day"]),
+        ("end_date: 2022-12-31", "end_date: yes", "meta.end_date", ["YYYY-MM-DD", "True"]),
+        ("start_date: 2022-01-03\n  target", "start_date: 20220103\n  target", "program.start_date", ["YYYY-MM-DD"]),
+        ("last_day: 2022-02-06", "last_day: 1644105600.0", "plants[0].calendar.shutdowns[0].last_day", ["Unix"]),
+    ],
+)
+def test_dates_must_be_iso_dates(old: str, new: str, path: str, words: list[str]):
+    assert_problem(SMALL, old, new, path, words)
+
+
+def test_a_quoted_iso_date_is_a_date():
+    s = parse(SMALL.replace("end_date: 2022-12-31", "end_date: '2022-12-31'"), "q.yaml")
+    assert s.meta.end_date == sim.load(DATA / "small.yaml").meta.end_date
+
+
+def test_payment_dates_are_iso_dates():
+    text = SMALL + "  payments:\n    - {name: tooling, amount_rmb: 1.0e8, date: 1656547200}\n"
+    with pytest.raises(ScenarioError) as info:
+        parse(text, "p.yaml")
+    assert [p.path for p in info.value.problems] == ["contract.payments[0].date"]
+    assert "YYYY-MM-DD" in info.value.problems[0].message
+
+
+# --- plants that never open, and a customer that owns the plants ------------------------------------------------
+
+
+def test_a_plant_with_one_open_day_is_fine():
+    text = SMALL.replace("first_day: 2022-01-31, last_day: 2022-02-06", "first_day: 2022-01-04, last_day: 2023-01-01")
+    assert parse(text, "one.yaml").plants[0].name == "gwm_test"  # 2022-01-03 (a Monday) is open
+
+
+def test_the_second_plant_that_never_opens_is_named():
+    text = (DATA / "dynamics.yaml").read_text()
+    closed = text.replace(
+        "      shifts_per_day: 1\n",
+        "      shifts_per_day: 1\n      shutdowns: [{name: sold, first_day: 2021-01-01, last_day: 2099-12-31}]\n",
+    )
+    assert closed.count("sold") == 1
+    with pytest.raises(ScenarioError) as info:
+        parse(closed, "two.yaml")
+    (p,) = info.value.problems
+    assert (p.path, p.line) == ("plants[1].calendar.shutdowns", line_of(closed, "shutdowns: [{name: sold"))
+    assert "plant gwm_other never opens" in p.message

@@ -151,6 +151,22 @@ def test_extends_must_be_a_file_name(tmp_path: Path, value: str):
     assert "should be the file name" in p.message
 
 
+def test_extends_takes_an_absolute_path_and_a_yml_file(tmp_path: Path):
+    shared = write(tmp_path / "shared" / "base.yml", SMALL)
+    child = write(tmp_path / "mine" / "child.yaml", f"extends: {shared}\nmeta: {{seed: 5}}\n")
+    assert sim.load(child).meta.seed == 5
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "/etc/passwd", "base.yaml.bak", "folder.yaml"])
+def test_extends_names_a_regular_yaml_file(tmp_path: Path, name: str):
+    (tmp_path / "folder.yaml").mkdir()
+    child = write(tmp_path / "child.yaml", f"meta: {{seed: 1}}\nextends: {name}\n")
+    p = only(problems(child))
+    assert (p.file, p.line, p.path) == (str(child), 2, "extends")
+    expected = "is a directory" if name == "folder.yaml" else "should name a YAML scenario file ending in .yaml or .yml"
+    assert expected in p.message
+
+
 def test_syntax_error_in_the_parent_names_the_parent(tmp_path: Path):
     parent = write(tmp_path / "base.yaml", "meta: [\n")
     child = write(tmp_path / "child.yaml", "extends: base.yaml\n")
