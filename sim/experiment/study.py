@@ -65,6 +65,7 @@ from sim.scenario.loader import (
     read_extended,
     read_text,
     read_yaml,
+    top_level_keys,
     unknown_field,
     validate,
 )
@@ -533,14 +534,12 @@ def load_study(path: str | Path, extra_overrides: Sequence[str] = ()) -> Study:
 
 
 def is_study_file(path: str | Path) -> bool:
-    """Whether `path` looks like a study file (top-level decide:), not a scenario or sweep."""
-    import yaml
+    """Whether `path` looks like a study file (top-level decide:), not a scenario or sweep.
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and "meta" not in data and "decide" in data
+    Sniffed with the loader's guarded reader: a FIFO, a device or a hostile YAML file is left to the
+    scenario loader to refuse, never read here unguarded."""
+    keys = top_level_keys(path)
+    return "meta" not in keys and "decide" in keys
 
 
 def _variables(

@@ -30,14 +30,6 @@ MEMORY_LIMIT = 3 * 2**30
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs and /dev/zero are POSIX")
 
-#: `sim validate` first asks `sim.experiment.study.is_study_file` whether a file is a study, and that
-#: reads the path itself (Path.read_text, yaml.safe_load): a FIFO blocks it, /dev/zero exhausts its
-#: memory, 3,000 nested lists overflow its stack, all before the scenario loader sees the file. The fix
-#: belongs to sim/experiment/study.py: sniff with `sim.scenario.loader.top_level_keys`, which is safe.
-SNIFFED = pytest.mark.xfail(
-    strict=True, reason="sim validate's is_study_file reads the file unguarded before the scenario loader"
-)
-
 
 def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
@@ -84,7 +76,7 @@ def fifo(tmp_path: Path) -> Path:
 # --- files that are not regular files ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [pytest.param("validate", marks=SNIFFED), "run"])
+@pytest.mark.parametrize("command", ["validate", "run"])
 def test_fifo_as_the_scenario_is_refused_without_waiting(tmp_path: Path, fifo: Path, command: str):
     args = ["--out", tmp_path / "run", "-n", "1"] if command == "run" else []
     proc = sim_cli(command, fifo, *args, cwd=tmp_path, timeout=15)
@@ -98,7 +90,7 @@ def test_fifo_as_the_extends_target_is_refused_without_waiting(tmp_path: Path, f
     assert_refused(proc, f"{child}:2:1: extends: cannot read the parent scenario", "FIFO", str(fifo))
 
 
-@pytest.mark.parametrize("command", [pytest.param("validate", marks=SNIFFED), "run"])
+@pytest.mark.parametrize("command", ["validate", "run"])
 def test_dev_zero_as_the_scenario_is_refused(tmp_path: Path, command: str):
     args = ["--out", tmp_path / "run", "-n", "1"] if command == "run" else []
     proc = sim_cli(command, "/dev/zero", *args, cwd=tmp_path, timeout=30)
@@ -160,7 +152,7 @@ def test_recursive_alias_is_refused(tmp_path: Path):
     assert_refused(proc, f"{me}:6:10:", "alias of itself")
 
 
-@pytest.mark.parametrize("command", [pytest.param("validate", marks=SNIFFED), "run"])
+@pytest.mark.parametrize("command", ["validate", "run"])
 def test_deep_nesting_is_refused(tmp_path: Path, command: str):
     deep = BAD / "nesting_3000_deep.yaml"
     proc = sim_cli("validate", deep, cwd=tmp_path) if command == "validate" else run_refused(tmp_path, deep)
