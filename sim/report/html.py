@@ -32,6 +32,7 @@ from sim.model.calendar import HOURS_PER_DAY
 from sim.report import summary
 from sim.report.sources import provenance
 from sim.report.style import (
+    HEIGHT,
     bar_trace,
     compact,
     corner_note,
@@ -315,7 +316,7 @@ def utilisation(results: Results) -> go.Figure:
     """Heatmap of each line's busy hours over open hours by month, pooled over replications."""
     share = _pooled(results.busy_hours, results.open_hours)
     fig = _line_heatmap(results, share, "busy / open", "Blues")
-    return styled(fig, "Line utilisation by month (busy hours / open hours, %)", None)
+    return styled(fig, "Line utilisation by month (busy hours / open hours; colours span the data's range)", None)
 
 
 def time_use(results: Results) -> go.Figure:
@@ -323,8 +324,9 @@ def time_use(results: Results) -> go.Figure:
     x = month_dates(results)
     hours = _time_use(results)
     names = results.line_names
+    titles = [f"{label}: {name}" for label, name in zip(line_labels(results), names, strict=True)]
     fig = make_subplots(
-        rows=len(names), cols=1, shared_xaxes=True, subplot_titles=names, vertical_spacing=min(0.08, 0.4 / len(names))
+        rows=len(names), cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=min(0.08, 0.4 / len(names))
     )
     for i in range(len(names)):
         for kind, y in hours.items():
@@ -343,36 +345,97 @@ def oee(results: Results) -> go.Figure:
     pooled = [a.sum(axis=0) for a in (results.open_hours, results.down_hours, results.line_built, results.line_scrap)]
     share = np.where(pooled[0] > 0, oee_split(*pooled, results.jph[:, None]).oee, np.nan)  # blank: never open
     fig = _line_heatmap(results, share, "OEE", "Greens")
-    return styled(fig, "OEE by line and month (good vehicles / (open hours x rated JPH), %)", None)
+    return styled(fig, "OEE by line and month (good vehicles / (open hours x rated JPH); colours span the data)", None)
 
 
 def chip_shortage(results: Results) -> go.Figure:
-    """Units lost to the chip shortage per month by brand (nominal supply minus disrupted), with the windows."""
+    """Units lost to the chip shortage per month by brand (nominal supply minus disrupted), with the windows.
+
+    Window labels sit in rows above the plot, a label moved up a row when it would run into the one
+    before (`label_rows`). A bar below zero is a brand building more than in the same replication
+    without disruptions: orders held up by the shortage built once kits come back (after a
+    window), or kits the allocation (or, as backlogs differ, a shared line's hours) moved to it from
+    another brand; a note under the chart says so when any bar is.
+    """
     x = month_dates(results)
     short = results.reference["without_chip_disruptions"] - results.built
     fig = go.Figure()
+    means = {}
     for brand, mask in _brands(results).items():
-        fig.add_trace(bar_trace(x, short[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
+        means[brand] = short[:, mask, :].sum(axis=1).mean(axis=0)
+        fig.add_trace(bar_trace(x, means[brand], brand, brand_colour(results, brand)))
     fig.add_trace(line_trace(x, short.sum(axis=1).mean(axis=0), "Net, all brands", "#222", dash="dot"))
     fig.update_layout(barmode="relative")
     meta = results.scenario.meta
     end = meta.end_date + dt.timedelta(days=1)
+    windows = []
     for d in results.scenario.supply.chips.disruptions:
         first, last = max(d.first_day, meta.start_date), min(d.last_day + dt.timedelta(days=1), end)
         if first < last:
             fig.add_vrect(x0=str(first), x1=str(last), fillcolor="#888", opacity=0.15, layer="below", line_width=0)
-            fig.add_annotation(
-                x=str(first),
-                y=1,
-                xref="x",
-                yref="paper",
-                text=f"{esc(d.name)}: -{d.share_lost:.0%} of kits",
-                showarrow=False,
-                xanchor="left",
-                yanchor="bottom",
-            )
+            windows.append((first, f"{esc(d.name)}: -{d.share_lost:.0%} of kits"))
+    rows = label_rows([(first, text) for first, text in windows], meta.start_date, end)
+    for (first, text), row in zip(windows, rows, strict=True):
+        fig.add_annotation(
+            x=str(first),
+            y=1,
+            xref="x",
+            yref="paper",
+            yshift=LABEL_ROW_PX * row,
+            text=text,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 11},
+        )
+    note = min((float(v.min()) for v in means.values()), default=0.0) < -0.5
+    if note:  # under the legend, clear of the bars
+        fig.add_annotation(
+            text="Below zero: a brand builds more than without the shortage: orders it held up are built once kits "
+            "come back,<br>and scarce kits (or, later, a shared line's hours) move between brands. The net line "
+            "nets them out.",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-75,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": 11, "color": "#555"},
+        )
     title = "Units lost to the chip shortage per month by brand (vehicles, nominal supply minus disrupted)"
-    return styled(fig, title, "vehicles per month")
+    styled(fig, title, "vehicles per month")
+    top, bottom = 70 + LABEL_ROW_PX * (max(rows, default=0) + 1), 40 + 75 * note
+    height = HEIGHT + top - 70 + bottom - 40
+    fig.update_layout(height=height, margin_t=top, margin_b=bottom, legend_y=-40 / (height - top - bottom))
+    return fig
+
+
+#: Height of a row of window labels above a chart, and the plot width labels are placed for (the
+#: report's column less the chart's margins), in pixels; a character's width at 11 px.
+LABEL_ROW_PX = 17
+PLOT_PX = 900
+CHAR_PX = 6.2
+
+
+def label_rows(labels: list[tuple[dt.date, str]], start: dt.date, end: dt.date) -> list[int]:
+    """The row (0: just above the plot) of each label starting at its date, so that no two labels
+    in a row overlap: each takes the first row whose last label ends before it starts (widths
+    estimated from the text at `CHAR_PX` a character on a `PLOT_PX`-wide axis from `start` to `end`)."""
+    span = max((end - start).days, 1)
+    ends: list[float] = []  # per row, where its last label ends, in pixels
+    out = []
+    for first, text in labels:
+        left = (first - start).days / span * PLOT_PX
+        width = CHAR_PX * len(text) + 6
+        row = next((i for i, right in enumerate(ends) if right <= left), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = left + width
+        out.append(row)
+    return out
 
 
 def lost_and_scrap(results: Results) -> go.Figure:
@@ -645,27 +708,71 @@ def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _line_heatmap(results: Results, share: np.ndarray, label: str, colorscale: str) -> go.Figure:
-    """A (line x month) heatmap of shares from 0 to 100%."""
+    """A (line x month) heatmap of shares, its colours spanning the data's range (`share_range`),
+    not 0-100%: lines that run between 80% and 95% must not all look the same. Rows are named by
+    `line_labels`; the hover adds the dotted name. Cells are months (the month's name in the hover)."""
+    low, high = share_range(share)
+    labels = line_labels(results)
+    names = np.array(results.line_names, dtype=object)[:, None].repeat(len(results.months), axis=1)
     fig = go.Figure(
         go.Heatmap(
             x=month_dates(results),
-            y=results.line_names,
+            y=labels,
             z=compact(share),
-            zmin=0,
-            zmax=1,
+            zmin=low,
+            zmax=high,
             colorscale=colorscale,
             xgap=1,
             ygap=2,
             xperiod="M1",
             xperiodalignment="middle",
+            customdata=names,
             texttemplate="%{z:.0%}" if len(results.months) <= 24 else None,
-            colorbar={"title": {"text": label}, "tickformat": ".0%"},
-            hovertemplate="%{y}<br>%{x|%b %Y}: %{z:.1%}<extra></extra>",
+            colorbar={"title": {"text": f"{label}<br>({low:.0%}-{high:.0%})"}, "tickformat": ".0%"},
+            hovertemplate="%{y}<br>%{customdata}<br>%{x|%B %Y}: %{z:.1%}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(dtick="M3", ticklabelmode="period")
     fig.update_layout(height=max(220, 140 + 40 * len(results.line_names)))
     return fig
+
+
+def share_range(share: np.ndarray, step: float = 0.05, least: float = 0.1) -> tuple[float, float]:
+    """The colour range of a heatmap of shares: the data's minimum and maximum widened to whole
+    `step`s, at least `least` wide, within 0-100% (0-100% when there is no data)."""
+    finite = share[np.isfinite(share)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low = float(np.floor(finite.min() / step + 1e-9) * step)
+    high = float(np.ceil(finite.max() / step - 1e-9) * step)
+    if high - low < least:
+        pad = (least - (high - low)) / 2
+        low, high = low - pad, high + pad
+    ceiling = max(1.0, float(finite.max()))  # a share may pass 100% only if the data does
+    if high > ceiling:
+        low, high = low - (high - ceiling), ceiling
+    if low < 0.0:
+        low, high = 0.0, high - low
+    return round(low, 6), round(high, 6)
+
+
+def line_labels(results: Results) -> list[str]:
+    """Readable names of the lines for chart rows: the line's id in capitals after its shop (and its
+    plant when there are several), with the brands it builds: 'GA2 (ORA, Haval, Xiaomi)'."""
+    scenario = results.scenario
+    brand = {p.id: p.brand for p in scenario.products}
+    several = len(scenario.plants) > 1
+    out = []
+    for plant in scenario.plants:
+        for shop, lines in plant.stages():
+            for line in lines:
+                brands = list(dict.fromkeys(brand[p] for p in line.products if p in brand))
+                shown = ", ".join(brands[:4]) + (f" +{len(brands) - 4}" if len(brands) > 4 else "")
+                where = " ".join(x for x in (plant.name if several else "", shop.capitalize() if shop else "") if x)
+                name = f"{where} {line.id.upper()}" if where else line.id.upper()
+                out.append(f"{name} ({shown})" if shown else name)
+    return out
 
 
 def brand_colour(results: Results, brand: str) -> str:

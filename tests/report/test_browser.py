@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -227,3 +229,33 @@ def test_catches_network_requests_console_errors_and_undrawn_charts(driver: webd
     assert [c["id"] for c in charts if not (c["svgs"] and c["drawn"])] == ["empty"]
     assert any("boom" in e["message"] for e in errors)
     assert "http://127.0.0.1:9/logo.png" in [u for u in urls if not offline(u)]
+
+
+#: The drawn boxes of a chart's window labels (annotations ending "of kits"), in the chip chart.
+WINDOW_LABELS = """
+const div = Array.from(document.querySelectorAll('div.plotly-graph-div'))
+  .find(d => (d.querySelector('.gtitle') || {}).textContent?.includes('chip shortage'));
+if (!div) return null;
+return Array.from(div.querySelectorAll('g.annotation'))
+  .filter(a => a.textContent.endsWith('of kits'))
+  .map(a => { const r = a.querySelector('text').getBoundingClientRect();
+              return {text: a.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; });
+"""
+
+
+def test_chip_window_labels_do_not_overlap_when_drawn(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    """Back-to-back disruption windows (six months, one each) draw labels that never overlap."""
+    data = yaml.safe_load(SMALL.read_text())
+    months = [(f"2022-{m:02d}-{3 if m == 1 else 1:02d}", f"2022-{m:02d}-28") for m in range(1, 7)]
+    windows = [
+        {"name": f"2022 chip shortage, month {i + 1}", "first_day": a, "last_day": b, "share_lost": 0.3}
+        for i, (a, b) in enumerate(months)
+    ]
+    data["supply"] = {"chips": {"kits_per_week": 3000, "disruptions": windows}}
+    path = sim.report.write(sim.run(sim.Scenario.model_validate(data), replications=2), tmp_path / "report.html")
+    open_page(driver, path)
+    boxes = driver.execute_script(WINDOW_LABELS)
+    assert boxes is not None and len(boxes) == 6, boxes
+    for a, b in itertools.combinations(boxes, 2):
+        apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+        assert apart, (a, b)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
+import itertools
 import re
 from pathlib import Path
 
@@ -26,7 +28,7 @@ CONTRACT_TITLES = (
     "Monthly output by brand and total demand (vehicles per month)",
     "Contract output for xiaomi: mean and P10-P90 (vehicles per month)",
     "SOP date over 30 replications (count and cumulative share)",
-    "Line utilisation by month (busy hours / open hours, %)",
+    "Line utilisation by month (busy hours / open hours; colours span the data's range)",
     "Own-brand units lost to sharing per month (vehicles, without minus with contract)",
     "The deal to the owner: fees at RMB 8,000 a vehicle less what sharing costs (RMB million)",
 )
@@ -130,7 +132,7 @@ def test_brand_colours_are_fixed_and_distinct(results: Results) -> None:
 # -- dynamics: breakdowns, changeovers, scrap, chips, lost sales, a second plant --------------------
 DYNAMICS_TITLES = (
     "Where each line's time goes by month (calendar hours per month, mean)",
-    "OEE by line and month (good vehicles / (open hours x rated JPH), %)",
+    "OEE by line and month (good vehicles / (open hours x rated JPH); colours span the data)",
     "Units lost to the chip shortage per month by brand (vehicles, nominal supply minus disrupted)",
     "Lost sales and scrapped vehicles per month by brand (vehicles, mean)",
 )
@@ -458,3 +460,61 @@ def test_a_plant_without_owner_products_renders(tmp_path):
     data["plants"][0]["lines"][0]["products"] = ["xiaomi_ev"]
     path = sim.report.write(sim.run(build(data), replications=2), tmp_path / "r.html")
     assert "No own-brand units lost" in path.read_text()
+
+
+def test_heatmaps_span_the_data_and_name_lines_readably(dynamics: Results) -> None:
+    """Utilisation and OEE colours span the data's range (not 0-100%, where every cell looks the
+    same); rows are readable line names, the hover adds the dotted name and the month's name."""
+    from sim.report.html import line_labels, oee, utilisation
+
+    assert line_labels(dynamics) == ["gwm_test GA1 (Haval, Xiaomi)", "gwm_second GB1 (Haval)"]
+    for fig in (utilisation(dynamics), oee(dynamics)):
+        (heat,) = fig.data
+        z = np.asarray(heat.z, dtype=float)
+        assert heat.zmin <= np.nanmin(z) and np.nanmax(z) <= heat.zmax
+        assert heat.zmax - heat.zmin < 0.7 and heat.zmax - heat.zmin >= 0.1  # the data's range, not 0-100%
+        assert list(heat.y) == line_labels(dynamics)
+        assert heat.customdata[0][0] == "gwm_test.ga1" and "%{x|%B %Y}" in heat.hovertemplate
+
+
+def test_share_range_widens_to_whole_steps_within_0_and_1() -> None:
+    from sim.report.html import share_range
+
+    assert share_range(np.array([[0.81, 0.93], [np.nan, 0.88]])) == (0.8, 0.95)
+    assert share_range(np.array([0.97, 0.99])) == (0.9, 1.0)  # at least 10 points wide, within 100%
+    assert share_range(np.array([0.0, 0.01])) == (0.0, 0.1)
+    assert share_range(np.array([np.nan])) == (0.0, 1.0)
+
+
+def test_window_labels_take_rows_so_that_none_overlap() -> None:
+    from sim.report.html import CHAR_PX, PLOT_PX, label_rows
+
+    start, end = dt.date(2021, 4, 1), dt.date(2026, 1, 1)
+    quarters = [(dt.date(2021, m, 1), f"2021 chip shortage Q{m // 3 + 1}: -26% of kits") for m in (4, 7, 10)]
+    labels = [*quarters, (dt.date(2022, 1, 1), "2022 tail: -16% of kits"), (dt.date(2024, 1, 1), "end")]
+    rows = label_rows(labels, start, end)
+    assert rows == [0, 1, 2, 3, 0]  # back-to-back windows stack; a later one drops back to the first row
+    span = (end - start).days
+    boxes = [
+        ((d - start).days / span * PLOT_PX, (d - start).days / span * PLOT_PX + CHAR_PX * len(t)) for d, t in labels
+    ]
+    for i, j in itertools.combinations(range(len(labels)), 2):
+        if rows[i] == rows[j]:
+            assert boxes[i][1] <= boxes[j][0] or boxes[j][1] <= boxes[i][0]
+
+
+def test_units_gained_from_the_shortage_are_explained_in_the_chart(dynamics: Results) -> None:
+    """A bar below zero (a brand building more than without the shortage) comes with a note saying
+    why; without one, no note."""
+    from sim.report.html import chip_shortage
+
+    fig = chip_shortage(dynamics)
+    below = min(float(np.min(t.y)) for t in fig.data if t.type == "bar") < -0.5
+    notes = [a.text for a in fig.layout.annotations if a.text.startswith("Below zero")]
+    assert len(notes) == below
+    gained = copy.deepcopy(dynamics)
+    gained.reference["without_chip_disruptions"] = gained.built - 1.0  # every brand 1 a month above
+    assert any(a.text.startswith("Below zero") for a in chip_shortage(gained).layout.annotations)
+    nothing = copy.deepcopy(dynamics)
+    nothing.reference["without_chip_disruptions"] = nothing.built + 1.0
+    assert not any(a.text.startswith("Below zero") for a in chip_shortage(nothing).layout.annotations)
