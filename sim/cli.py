@@ -149,6 +149,28 @@ def experiment_options(command: Callable) -> Callable:
     return command
 
 
+def plotly_option(command: Callable) -> Callable:
+    """--plotly: each report embeds plotly.js (inline), or loads one shared copy beside the output folder."""
+    return click.option(
+        "--plotly",
+        type=click.Choice(["inline", "directory"]),
+        default="inline",
+        show_default=True,
+        help="inline: each report holds plotly.js (4.8 MB); directory: one shared plotly-VERSION.min.js "
+        "beside the output folder (e.g. in runs/), loaded offline by a relative path.",
+    )(command)
+
+
+def plotly_js(mode: str, page: Path) -> str | None:
+    """For --plotly directory, write the shared plotly.js into the folder holding `page`'s folder and
+    return its URL relative to `page`; None (inline) otherwise."""
+    if mode == "inline":
+        return None
+    from sim.report.style import plotly_src, shared_plotly
+
+    return plotly_src(page, shared_plotly(page.parent.parent))
+
+
 class Progress:
     """A progress bar on a terminal (quiet when piped or asked), counting finished replications."""
 
@@ -215,10 +237,11 @@ def _cache_note(no_cache: bool) -> str:
 )
 @click.option("--parquet", is_flag=True, help="Also write the tables as Parquet (needs pyarrow: sim[parquet]).")
 @click.option("--xlsx", is_flag=True, help="Also write one Excel workbook: KPIs, by brand, monthly (sim[excel]).")
+@plotly_option
 @guarded
 def run(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
         force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
-        fidelity: str, first: int, parquet: bool, xlsx: bool) -> None:  # fmt: skip
+        fidelity: str, first: int, parquet: bool, xlsx: bool, plotly: str) -> None:  # fmt: skip
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
     for wanted, module, what in ((parquet, "pyarrow", "--parquet"), (xlsx, "openpyxl", "--xlsx (an Excel workbook)")):
         if wanted:
@@ -232,7 +255,8 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         n, f"{scenario.meta.name}: {n} replications", quiet, _cache_note(no_cache), rerun,
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
-    path = rundir.write(results, target, source=str(file), parquet=parquet, xlsx=xlsx)
+    js = plotly_js(plotly, target.out / "report.html")
+    path = rundir.write(results, target, source=str(file), parquet=parquet, xlsx=xlsx, plotly_js=js)
     from sim.report import summary, text
 
     click.echo(summary.text(summary.run_summary(results)) + "\n")
@@ -247,10 +271,11 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @experiment_options
+@plotly_option
 @guarded
 def compare(files: tuple[Path, ...], replications: int | None, seed: int | None, overrides: tuple[str, ...],
             out: Path | None, force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool,
-            quiet: bool) -> None:  # fmt: skip
+            quiet: bool, plotly: str) -> None:  # fmt: skip
     """Compare scenario FILES on common random numbers: each KPI against the first, with paired 95% CIs."""
     from sim.experiment.compare import compare as compare_scenarios
     from sim.report.compare import write as write_report
@@ -267,9 +292,11 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
         lambda progress: compare_scenarios(scenarios, n, seed, progress, names=names, **_how(workers, executor, scheduler, no_cache)),
     )  # fmt: skip
 
+    js = plotly_js(plotly, target.out / "compare.html")
+
     def fill(tmp: Path) -> None:
         comparison.to_csv(tmp)
-        write_report(comparison, tmp / "compare.html")
+        write_report(comparison, tmp / "compare.html", js)
         (tmp / "manifest.json").write_text(
             rundir.manifest(
                 command="compare",
@@ -294,10 +321,11 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
 @click.option(
     "--max-points", type=click.IntRange(1), default=None, help="Allow a grid of more points than 10,000 (the cap)."
 )
+@plotly_option
 @guarded
 def sweep(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
           force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
-          kpi: str | None, max_points: int | None) -> None:  # fmt: skip
+          kpi: str | None, max_points: int | None, plotly: str) -> None:  # fmt: skip
     """Sweep FILE over a grid: a scenario with --set PATH=V1,V2,... (repeatable), or a sweep file."""
     from sim.experiment import sweep as sweeps
     from sim.report.sweep import write as write_report
@@ -325,10 +353,11 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing point's --set)",
         lambda progress: sweeps.sweep(base, design, n, seed, progress, fixed, kpi, **_how(workers, executor, scheduler, no_cache)),
     )  # fmt: skip
+    js = plotly_js(plotly, target.out / "sweep.html")
 
     def fill(tmp: Path) -> None:
         results.to_csv(tmp)
-        write_report(results, tmp / "sweep.html", kpi)
+        write_report(results, tmp / "sweep.html", kpi, js)
         (tmp / "manifest.json").write_text(
             rundir.manifest(
                 command="sweep", scenario=str(base), design=design.describe(), points=len(points), seed=seed
@@ -417,14 +446,16 @@ def _full(progress: Progress, result: Any) -> Any:
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: RUN_DIR/report.html)."
 )
+@plotly_option
 @guarded
-def report(run_dir: Path, out: Path | None) -> None:
+def report(run_dir: Path, out: Path | None, plotly: str) -> None:
     """Draw the report of the run directory RUN_DIR again, from its saved results (no simulation)."""
     from sim.report import write as write_report
 
     results = rundir.read(run_dir)
     source = json.loads((run_dir / "manifest.json").read_text()).get("scenario_file")  # for the sources, if still there
-    click.echo(f"report: {write_report(results, out or run_dir / 'report.html', source)}")
+    page = out or run_dir / "report.html"
+    click.echo(f"report: {write_report(results, page, source, plotly_js(plotly, page))}")
 
 
 @main.command()

@@ -61,10 +61,12 @@ def write(
     source: str | None = None,
     parquet: bool = False,
     xlsx: bool = False,
+    plotly_js: str | None = None,
 ) -> Path:
     """Write the run directory `out` (a path, or one claimed before simulating); an existing
     folder is replaced only with `force`, and only when sim wrote it (`sim.output`). `parquet`
-    adds each table as Parquet (needs pyarrow), `xlsx` the workbook ``NAME.xlsx`` (needs openpyxl)."""
+    adds each table as Parquet (needs pyarrow), `xlsx` the workbook ``NAME.xlsx`` (needs openpyxl);
+    the report loads plotly.js from the relative URL `plotly_js` if given (`sim.report.style`)."""
     from sim.report import write as write_report  # plotly loads only when a report is written
 
     def fill(tmp: Path) -> None:
@@ -83,7 +85,7 @@ def write(
         np.savez_compressed(tmp / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
         start = scenario.meta.start_date
         (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in results.kpis()], indent=2) + "\n")
-        write_report(results, tmp / "report.html", source)
+        write_report(results, tmp / "report.html", source, plotly_js)
         (tmp / "manifest.json").write_text(
             manifest(
                 format=FORMAT,

@@ -3,7 +3,9 @@ house style of its charts (plotly configuration and template, bars, lines, date 
 
 Every report is one self-contained HTML file that opens offline from disk: plotly.js is
 inlined once in the page head, no font, script or image is fetched, and charts are sent as
-32-bit floats to keep the file small.
+32-bit floats to keep the file small. Where many reports sit side by side (``--plotly
+directory``), each page instead loads one shared copy of plotly.js from a file beside them
+(`shared_plotly`), by a relative path: still offline, 4.8 MB once rather than in every page.
 """
 
 from __future__ import annotations
@@ -99,16 +101,48 @@ def figures(charts: list[tuple[str, go.Figure]], first: int = 0) -> list[str]:
     return out
 
 
-def document(title: str, sections: list[str], css: str = "") -> str:
-    """A whole self-contained HTML page: the report style, plotly.js once, the sections in order."""
+def document(title: str, sections: list[str], css: str = "", plotly_js: str | None = None) -> str:
+    """A whole HTML page: the report style, plotly.js once, the sections in order. plotly.js is
+    inlined, or with `plotly_js` (a relative URL, see `shared_plotly`) loaded from that file."""
     body = "\n".join(s for s in sections if s)
+    if plotly_js is None:
+        script = f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>'
+    else:
+        script = f'<script type="text/javascript" src="{html.escape(plotly_js, quote=True)}"></script>'
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n"
-        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n{script}\n"
         f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+#: Where a report's plotly.js comes from: inlined in the page, or one shared file in a folder.
+PLOTLY_MODES = ("inline", "directory")
+
+
+def plotly_name() -> str:
+    """The file name of the shared plotly.js, with its version (reports of two versions can share a folder)."""
+    return f"plotly-{plotly.offline.get_plotlyjs_version()}.min.js"
+
+
+def shared_plotly(folder: str | Path) -> Path:
+    """Write plotly.js into `folder` once (`plotly_name`; kept when already there, written
+    atomically otherwise) and return its path; a report beside it loads it by a relative path."""
+    path = Path(folder) / plotly_name()
+    text = plotly.offline.get_plotlyjs()
+    try:
+        if path.stat().st_size == len(text.encode("utf-8")):
+            return path
+    except OSError:
+        pass
+    return save(text, path)
+
+
+def plotly_src(page: str | Path, js: str | Path) -> str:
+    """The relative URL from report `page` to the shared plotly.js file `js`."""
+    rel = os.path.relpath(Path(js).resolve(), Path(page).resolve().parent)
+    return Path(rel).as_posix()
 
 
 def bar_trace(

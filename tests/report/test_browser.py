@@ -141,9 +141,19 @@ def sweep_report(design: str) -> Callable[[Path], Path]:
     return build
 
 
+def shared_plotly_report(out: Path) -> Path:
+    """A run's report loading plotly.js from one shared file in the folder above (--plotly directory)."""
+    from sim.report.style import plotly_src, shared_plotly
+
+    page = out / "run" / "report.html"
+    js = plotly_src(page, shared_plotly(out))
+    return sim.report.write(sim.run(sim.load(SMALL), replications=2), page, plotly_js=js)
+
+
 REPORTS: dict[str, Callable[[Path], Path]] = {
     "run-dynamics": run_report("dynamics"),
     "run-shops": run_report("shops"),
+    "run-shared-plotly": shared_plotly_report,
     "compare": compare_report,
     "sweep-one": sweep_report("one"),
     "sweep-two": sweep_report("two"),

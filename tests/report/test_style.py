@@ -1,0 +1,20 @@
+"""The page every report shares: plotly.js inlined, or one shared file loaded by a relative path."""
+
+from __future__ import annotations
+
+from sim.report.style import document, plotly_name, plotly_src, shared_plotly
+
+
+def test_the_shared_plotly_js_is_written_once_and_found_by_a_relative_path(tmp_path):
+    js = shared_plotly(tmp_path)
+    assert js.name == plotly_name() and js.read_text().startswith("/**")
+    stamp = js.stat().st_mtime_ns
+    assert shared_plotly(tmp_path) == js and js.stat().st_mtime_ns == stamp  # kept, not rewritten
+    assert plotly_src(tmp_path / "run" / "report.html", js) == f"../{plotly_name()}"
+    assert plotly_src(tmp_path / "a" / "b" / "x.html", js) == f"../../{plotly_name()}"
+
+
+def test_a_page_inlines_plotly_unless_given_the_shared_file():
+    inline, shared = document("t", ["<p>x</p>"]), document("t", ["<p>x</p>"], plotly_js="../p.js")
+    assert len(inline) > 3_000_000 and len(shared) < 20_000
+    assert '<script type="text/javascript" src="../p.js"></script>' in shared
