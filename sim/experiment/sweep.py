@@ -58,7 +58,17 @@ from sim.results.results import Results
 from sim.results.table import Table, rounded
 from sim.scenario import Scenario, ScenarioError, load
 from sim.scenario.base import field_error
-from sim.scenario.loader import SET, Problem, _data_loc, _dotted, _nearest_mark, _show, read_text, read_yaml
+from sim.scenario.loader import (
+    SET,
+    Problem,
+    _data_loc,
+    _dotted,
+    _nearest_mark,
+    _show,
+    read_text,
+    read_yaml,
+    top_level_keys,
+)
 from sim.scenario.overrides import _PART
 
 Point = dict[str, str]
@@ -535,11 +545,8 @@ def load_sweep(path: str | Path, max_points: int | None = None) -> SweepSpec:
 
 def is_sweep_file(path: str | Path) -> bool:
     """Whether `path` looks like a sweep file (top-level scenario:, grid: or sensitivity:), not a scenario."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False
-    return isinstance(data, dict) and "meta" not in data and bool({"scenario", "grid", "sensitivity"} & set(data))
+    keys = top_level_keys(path)  # never hangs on a FIFO nor runs out of memory on a bomb
+    return "meta" not in keys and bool({"scenario", "grid", "sensitivity"} & keys)
 
 
 def run_file(

@@ -76,9 +76,10 @@ def fifo(tmp_path: Path) -> Path:
 # --- files that are not regular files ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("command", ["validate", "run", "sweep"])
 def test_fifo_as_the_scenario_is_refused_without_waiting(tmp_path: Path, fifo: Path, command: str):
-    args = ["--out", tmp_path / "run", "-n", "1"] if command == "run" else []
+    args = ["--out", tmp_path / "run", "-n", "1"] if command != "validate" else []
+    args += ["--set", "contract.reserved_share=0.1,0.2"] if command == "sweep" else []
     proc = sim_cli(command, fifo, *args, cwd=tmp_path, timeout=15)
     assert_refused(proc, fifo, "FIFO", "not a regular file")
 
@@ -152,10 +153,13 @@ def test_recursive_alias_is_refused(tmp_path: Path):
     assert_refused(proc, f"{me}:6:10:", "alias of itself")
 
 
-@pytest.mark.parametrize("command", ["validate", "run"])
+@pytest.mark.parametrize("command", ["validate", "run", "sweep"])
 def test_deep_nesting_is_refused(tmp_path: Path, command: str):
     deep = BAD / "nesting_3000_deep.yaml"
-    proc = sim_cli("validate", deep, cwd=tmp_path) if command == "validate" else run_refused(tmp_path, deep)
+    if command == "sweep":
+        proc = sim_cli("sweep", deep, "--set", "meta.seed=1,2", "--out", tmp_path / "s", cwd=tmp_path)
+    else:
+        proc = sim_cli("validate", deep, cwd=tmp_path) if command == "validate" else run_refused(tmp_path, deep)
     assert_refused(proc, f"{deep}:3:", f"nests deeper than {MAX_DEPTH} levels")
 
 
