@@ -143,6 +143,24 @@ def test_pert_with_the_mode_at_an_end_has_a_closed_form():
     assert at_max == pytest.approx(4 * u**0.2, rel=1e-5)
 
 
+def test_pert_tails_are_the_beta_tails():
+    # PERT(0, 1, 2) is 2 x Beta(3, 3), whose CDF is 10x^3 - 15x^4 + 6x^5: its quantiles by
+    # bisection. The lowest draws (u below 1 / 267, the table's first step) are not the minimum.
+    def cdf(x: float) -> float:
+        return 10 * x**3 - 15 * x**4 + 6 * x**5
+
+    def beta33_quantile(p: float) -> float:
+        lo, hi = 0.0, 1.0
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+        return (lo + hi) / 2
+
+    u = np.array([0.0005, 0.001, 0.002, 0.998, 0.999, 0.9995])
+    expected = [2 * beta33_quantile(p) for p in u]  # 0.0751, 0.0951, 0.1206, 1.8794, 1.9049, 1.9249
+    assert quantile(Pert(kind="pert", min=0, mode=1, max=2))(u) == pytest.approx(expected, rel=1e-4)
+
+
 def test_pert_mean_over_10000_draws_as_a_block():
     # (min + 4 mode + max) / 6 = (1 + 8 + 9) / 6 = 3; sd 8 x sqrt(1.5 x 4.5 / (36 x 7)) = 1.31,
     # so the mean of 10,000 draws is within 0.013 of 3 (one standard error).
