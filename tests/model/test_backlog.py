@@ -68,6 +68,14 @@ def test_every_cohort_expiring_together_is_lost_and_the_rest_kept():
     assert b.total == 0.5  # 30.5 - 30: the total decreases by what was lost
 
 
+def test_taking_more_than_the_cohorts_hold_but_less_than_the_total_stops_at_the_last_cohort():
+    b = backlog((0, 1.0), (1, 0.1))
+    b.take(0.7)  # total 0.40000000000000013 by rounding; the cohorts hold 0.30000000000000004 + 0.1 = 0.4
+    b.take(0.4000000000000001)  # below the total, above what the cohorts hold: both are served
+    assert not b.cohorts
+    assert b.total == pytest.approx(0.0, abs=1e-15)
+
+
 def test_expiring_every_cohort_leaves_exactly_nothing_open():
     b = backlog((0, 1.0), (1, 0.1))
     b.take(0.7)  # total 1.1 - 0.7 = 0.40000000000000013; cohorts 0.30000000000000004 and 0.1
