@@ -296,6 +296,7 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
 
     def fill(tmp: Path) -> None:
         comparison.to_csv(tmp)
+        rundir.save_comparison(comparison, tmp)  # so that `sim report` can draw it again
         write_report(comparison, tmp / "compare.html", js)
         (tmp / "manifest.json").write_text(
             rundir.manifest(
@@ -335,12 +336,13 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
             raise InvalidInput(f"{file} is a sweep file: put the values to sweep in it, not in --set")
         spec = sweeps.load_sweep(file, max_points)
         base, design, fixed, kpi = spec.scenario, spec.design, spec.overrides, kpi or spec.kpi
+        description = spec.description
         n = replications or spec.replications
         seed = spec.seed if seed is None else seed
     else:
         if not overrides:
             raise InvalidInput("a sweep needs --set PATH=V1,V2,... (repeatable) or a sweep file")
-        base, design, fixed = file, sweeps.grid(sweeps.axes(overrides), max_points), ()
+        base, design, fixed, description = file, sweeps.grid(sweeps.axes(overrides), max_points), (), ""
         n = replications
     points = sweeps.prepare(base, design, fixed, kpi)  # every point valid before any work
     target = claim(out or rundir.default_path("sweep"), force)
@@ -353,10 +355,12 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing point's --set)",
         lambda progress: sweeps.sweep(base, design, n, seed, progress, fixed, kpi, **_how(workers, executor, scheduler, no_cache)),
     )  # fmt: skip
+    results.description = description  # the sweep file's, for the report
     js = plotly_js(plotly, target.out / "sweep.html")
 
     def fill(tmp: Path) -> None:
         results.to_csv(tmp)
+        rundir.save_sweep(results, tmp)  # so that `sim report` can draw it again
         write_report(results, tmp / "sweep.html", kpi, js)
         (tmp / "manifest.json").write_text(
             rundir.manifest(
@@ -444,18 +448,13 @@ def _full(progress: Progress, result: Any) -> Any:
 @main.command()
 @click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: RUN_DIR/report.html)."
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Report file (default: its place in RUN_DIR)."
 )
 @plotly_option
 @guarded
 def report(run_dir: Path, out: Path | None, plotly: str) -> None:
-    """Draw the report of the run directory RUN_DIR again, from its saved results (no simulation)."""
-    from sim.report import write as write_report
-
-    results = rundir.read(run_dir)
-    source = json.loads((run_dir / "manifest.json").read_text()).get("scenario_file")  # for the sources, if still there
-    page = out or run_dir / "report.html"
-    click.echo(f"report: {write_report(results, page, source, plotly_js(plotly, page))}")
+    """Draw the report of RUN_DIR (a run, comparison or sweep folder) again from its saved results."""
+    click.echo(f"report: {rundir.redraw(run_dir, out, plotly_js(plotly, out or run_dir / 'report.html'))}")
 
 
 @main.command()

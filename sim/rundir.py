@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim.experiment.compare import Comparison
+from sim.experiment.sweep import Design, SweepResults
 from sim.model.calendar import months
 from sim.output import Output
 from sim.results.results import Results
@@ -120,6 +122,40 @@ def read(folder: str | Path) -> Results:
             f"{folder} was written by sim {info.get('version', '?')} in a run directory format this version "
             f"({FORMAT}) cannot read; run the scenario again"
         )
+    return _results(folder, info)
+
+
+#: What `save` keeps of a run beside its arrays, to rebuild its Results.
+RUN_FIELDS = ("seed", "first", "fidelity", "events", "wall_seconds", "cached")
+
+
+def save(results: Results, folder: Path) -> None:
+    """Keep what redraws a report of `results` in `folder`: the resolved scenario, the arrays and
+    ``run.json`` (seed, first replication, fidelity...): a compare or sweep folder holds one per
+    scenario or point, so that `sim report` draws it again without simulating (`load`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    scenario = results.scenario
+    (folder / "scenario.yaml").write_text(
+        yaml.safe_dump(scenario.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+    )
+    arrays = {k: v for k, v in vars(results).items() if isinstance(v, np.ndarray)}
+    np.savez_compressed(folder / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
+    info = {k: getattr(results, k) for k in RUN_FIELDS}
+    (folder / "run.json").write_text(json.dumps(info | {"wall_seconds": round(results.wall_seconds, 3)}) + "\n")
+
+
+def load(folder: str | Path) -> Results:
+    """The Results `save` kept in `folder`."""
+    folder = Path(folder)
+    try:
+        info = json.loads((folder / "run.json").read_text())
+    except (OSError, ValueError):
+        raise NotARunDir(f"{folder} holds no saved results (no readable run.json)") from None
+    return _results(folder, {"first_replication": info["first"], "from_cache": info["cached"], **info})
+
+
+def _results(folder: Path, info: dict) -> Results:
+    """Results from `folder`'s scenario.yaml and arrays, with the run's facts in `info` (a manifest)."""
     try:
         scenario = parse((folder / "scenario.yaml").read_text(), str(folder / "scenario.yaml"))
         with np.load(folder / ARRAYS) as data:
@@ -139,3 +175,90 @@ def read(folder: str | Path) -> Results:
         cached=info.get("from_cache", 0),
         **arrays,
     )
+
+
+# -- comparisons and sweeps: what redraws their reports ---------------------------------------------
+DATA = "data"
+
+
+def save_comparison(comparison: Comparison, folder: Path) -> None:
+    """Keep each scenario's results under ``data/scenario-N`` and their names in ``data/comparison.json``."""
+    for n, results in enumerate(comparison.results, start=1):
+        save(results, folder / DATA / f"scenario-{n}")
+    (folder / DATA / "comparison.json").write_text(json.dumps({"names": comparison.names}, indent=2) + "\n")
+
+
+def load_comparison(folder: Path) -> Comparison:
+    """The Comparison `save_comparison` kept in `folder`."""
+    info = _data(folder, "comparison.json")
+    results = [load(folder / DATA / f"scenario-{n}") for n in range(1, len(info["names"]) + 1)]
+    return Comparison(results, info["names"])
+
+
+def save_sweep(sweep: SweepResults, folder: Path) -> None:
+    """Keep each point's results under ``data/point-N`` and the design in ``data/sweep.json``."""
+    for n, results in enumerate(sweep.results, start=1):
+        save(results, folder / DATA / f"point-{n}")
+    design = sweep.design
+    info = {
+        "base": str(sweep.base),
+        "points": design.points,
+        "params": design.params,
+        "kind": design.kind,
+        "settings": sweep.settings,
+        "extra_overrides": list(sweep.extra_overrides),
+        "kpi": sweep.kpi,
+        "description": sweep.description,
+    }
+    (folder / DATA / "sweep.json").write_text(json.dumps(info, indent=2) + "\n")
+
+
+def load_sweep(folder: Path) -> SweepResults:
+    """The SweepResults `save_sweep` kept in `folder`."""
+    info = _data(folder, "sweep.json")
+    results = [load(folder / DATA / f"point-{n}") for n in range(1, len(info["points"]) + 1)]
+    design = Design(info["points"], info["params"], info["kind"])
+    return SweepResults(
+        Path(info["base"]),
+        design,
+        results,
+        info["settings"],
+        tuple(info["extra_overrides"]),
+        info["kpi"],
+        info["description"],
+    )
+
+
+def _data(folder: Path, name: str) -> dict:
+    try:
+        return json.loads((folder / DATA / name).read_text())
+    except (OSError, ValueError):
+        raise NotARunDir(
+            f"{folder} holds no saved results to draw its report from (written by an older sim?); run it again"
+        ) from None
+
+
+def redraw(folder: str | Path, out: Path | None = None, plotly_js: str | None = None) -> Path:
+    """Draw the report of the output folder `folder` again (a run, a comparison or a sweep), from its
+    saved results, without simulating; to `out` (default: where the command wrote it)."""
+    folder = Path(folder)
+    try:
+        info = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise NotARunDir(f"{folder} is not a run directory (no readable manifest.json)") from None
+    command = info.get("command", "run") if isinstance(info, dict) else "run"
+    if command == "compare":
+        from sim.report.compare import write as write_compare
+
+        return write_compare(load_comparison(folder), out or folder / "compare.html", plotly_js)
+    if command == "sweep":
+        from sim.report.sweep import write as write_sweep
+
+        sweep = load_sweep(folder)
+        return write_sweep(sweep, out or folder / "sweep.html", sweep.kpi, plotly_js)
+    if command != "run":
+        raise NotARunDir(f"{folder} holds the output of sim {command}, which has no report to redraw")
+    from sim.report import write as write_report
+
+    source = info.get("scenario_file")  # for the sources, if still there
+    return write_report(read(folder), out or folder / "report.html", source, plotly_js)

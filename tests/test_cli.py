@@ -187,7 +187,7 @@ def test_compare_writes_differences_and_a_report(tmp_path):
     other.write_text(f"extends: {DATA / 'small.yaml'}\ncontract:\n  customer: xiaomi\n  policy: owner_first\n")
     result = invoke("compare", SMALL, str(other), "-n", "3", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"differences.csv", "compare.html", "manifest.json"}
+    assert {p.name for p in out.iterdir()} == {"differences.csv", "compare.html", "manifest.json", "data"}
     assert "Own-brand units lost to sharing" in result.output and "owner_first" in result.output
     assert invoke("compare", SMALL).exit_code == 2  # one scenario is no comparison
 
@@ -196,7 +196,7 @@ def test_sweep_runs_a_grid_and_rejects_bad_points_before_work(tmp_path):
     out = tmp_path / "sw"
     result = invoke("sweep", SMALL, "--set", "contract.reserved_share=0.1,0.3", "-n", "2", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"sweep.csv", "summary.csv", "sweep.html", "manifest.json"}
+    assert {p.name for p in out.iterdir()} == {"sweep.csv", "summary.csv", "sweep.html", "manifest.json", "data"}
     bad = invoke("sweep", SMALL, "--set", "contract.reserved_share=0.1,1.5", "-n", "2", "--out", str(tmp_path / "b"))
     assert bad.exit_code == 2 and "sweep point 2 (contract.reserved_share=1.5)" in bad.output
     assert not (tmp_path / "b").exists()

@@ -57,3 +57,25 @@ def test_parquet_holds_the_same_tables_when_pyarrow_is_installed(small, tmp_path
     assert products.num_rows == len(results.table("products"))
     assert products.column_names == list(results.table("products").columns)
     assert (out / "kpis.parquet").exists()
+
+
+def test_a_comparison_and_a_sweep_read_back_the_same(small, tmp_path):
+    from sim.experiment.compare import compare
+    from sim.experiment.sweep import grid, sweep
+    from tests.conftest import DATA
+
+    comparison = compare([small, small], replications=2, names=["a", "b"])
+    rundir.save_comparison(comparison, tmp_path / "cmp")
+    again = rundir.load_comparison(tmp_path / "cmp")
+    assert again.names == ["a", "b"] and again.differences() == comparison.differences()
+    swept = sweep(DATA / "small.yaml", grid({"contract.reserved_share": ["0.2", "0.4"]}), replications=1)
+    swept.description = "why"
+    rundir.save_sweep(swept, tmp_path / "sw")
+    back = rundir.load_sweep(tmp_path / "sw")
+    assert (back.design, back.settings, back.description, back.kpi) == (
+        swept.design,
+        swept.settings,
+        "why",
+        swept.kpi,
+    )
+    assert [k.as_json() for k in back.results[1].kpis()] == [k.as_json() for k in swept.results[1].kpis()]

@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.experiment.runner import run
 from sim.results.indicators import Measure, measures
-from sim.results.kpis import iso
+from sim.results.kpis import estimate, iso
 from sim.results.results import Results
 from sim.results.stats import mean_ci, quantile_ci
 from sim.results.table import Table, rounded
@@ -93,6 +93,18 @@ class Comparison:
             for key, m0 in base.items():
                 if key in other:
                     out.append(paired(key, m0, other[key], name))
+        return out
+
+    def unpaired(self) -> list[Difference]:
+        """Every KPI some scenario has and the base has not (a line only one scenario builds, say): its
+        estimate in that scenario, with the base's value and the difference NaN (nothing to pair with)."""
+        base = self.measures[0]
+        out = []
+        for name, other in zip(self.names[1:], self.measures[1:], strict=True):
+            for key, m in other.items():
+                if key not in base:
+                    statistic, value, _, _ = estimate(m)
+                    out.append(Difference(key, m.label, m.unit, name, np.nan, value, np.nan, np.nan, np.nan, statistic))
         return out
 
     def kpis(self) -> list[Difference]:

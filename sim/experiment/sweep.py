@@ -12,7 +12,8 @@ Every point is loaded and validated before any work starts; problems name the po
 runs from the same seed, so replication ``r`` of each point draws the same random numbers:
 differences between points are the parameters', not the dice's. Points are numbered from 1.
 
-A sweep file (YAML; read like a scenario, its errors name the file, line and field)::
+A sweep file (YAML; read like a scenario, its errors name the file, line and field; documented for
+planners in docs/sweeps.md)::
 
     description: Reserve share against engineering help   # optional, shown in the report
     scenario: ../baseline.yaml      # the base scenario, relative to this file (required)

@@ -271,7 +271,25 @@ def _difference_table(comparison: Comparison) -> str:
                 f'<td class="num{sig}">{esc(_diff_text(d))}<br><span class="ci">{esc(_ci_text(d))}</span></td>'
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table>\n{head}\n" + "\n".join(rows) + "\n</table>"
+    # KPIs the base has not (a line only another scenario builds): their value where they exist.
+    unpaired: dict[str, dict[str, Difference]] = {}
+    for d in comparison.unpaired():
+        unpaired.setdefault(d.key, {})[d.scenario] = d
+    for diffs in unpaired.values():
+        first = next(iter(diffs.values()))
+        cells = [f"<td>{esc(first.label)}</td>", '<td class="num">not in the base</td>']
+        for j, name in enumerate(names[1:], start=1):
+            d = diffs.get(name)
+            value = "-" if d is None else esc(_value_text(d.unit, d.value, comparison, j))
+            cells.append(f'<td class="num first">{value}</td><td class="num">{"-" if d is None else "no pair"}</td>')
+        rows.append('<tr class="unpaired">' + "".join(cells) + "</tr>")
+    note = (
+        '<p class="note">"not in the base": an indicator only some scenarios have (a line the base does not '
+        "have, say); its value is shown where it exists, with no paired difference.</p>"
+        if unpaired
+        else ""
+    )
+    return f"<table>\n{head}\n" + "\n".join(rows) + f"\n</table>{note}"
 
 
 # -- formatting -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from html import escape
 
 from sim.experiment.compare import Comparison, Difference
 from sim.experiment.sweep import SweepResults
+from sim.report.params import formatted, label
 from sim.results.kpis import by_brand, estimate, kpis
 from sim.results.results import Results
 
@@ -134,14 +135,21 @@ def sweep_summary(sweep: SweepResults, kpi: str | None = None) -> list[str]:
     statistic = estimates[0][0]
     (low, i), (high, j) = min(finite), max(finite)
 
+    scenario = sweep.results[0].scenario
+    shown = {p: formatted([x[p] for x in sweep.settings]) for p in sweep.params}
+
+    design = sweep.design.describe()
+    for p in sweep.params:
+        design = design.replace(p, label(p, scenario).lower())
+
     def at(n: int) -> str:
-        return ", ".join(f"{p} = {sweep.settings[n][p]}" for p in sweep.params)
+        return ", ".join(f"{label(p, scenario).lower()} {shown[p][sweep.settings[n][p]]}" for p in sweep.params)
 
     def show(value: float) -> str:
         return _when(start, value) if m.unit == "date" else _rmb(value) if m.unit == "RMB" else _value(value, m.unit)
 
     return [
-        f"Over {sweep.design.describe()}, the {statistic} of {m.label} runs from {show(low)} "
+        f"Over {design}, the {statistic} of {m.label} runs from {show(low)} "
         f"(point {i + 1}: {at(i)}) to {show(high)} (point {j + 1}: {at(j)})."
     ]
 

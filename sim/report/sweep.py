@@ -25,13 +25,22 @@ from plotly.subplots import make_subplots
 
 from sim.experiment.sweep import SweepResults
 from sim.report import summary
+from sim.report.params import formatted
+from sim.report.params import label as param_label
 from sim.report.style import document, esc, figures, rgba, save, styled
 from sim.results.kpis import Kpi, estimate
 from sim.version import __version__
 
 COLOUR = "#1f3a5f"
 LOW, HIGH = "#5b8fd1", "#c8102e"
-EXTRA_CSS = "td .ci { font-size: 0.8em; color: #666; } tr.base td { background: #f7f7f2; } .wide { overflow-x: auto; }"
+#: The table of every point may be wider than the page's column: it takes up to the window's width,
+#: centred on the column, and scrolls only beyond that.
+EXTRA_CSS = (
+    "td .ci { font-size: 0.8em; color: #666; white-space: nowrap; } tr.base td { background: #f7f7f2; }"
+    " .wide { overflow-x: auto; width: max(100%, min(100vw - 32px, 1600px)); position: relative; left: 50%;"
+    " transform: translateX(-50%); } .wide table { font-size: 0.9em; } th .path { font-weight: normal;"
+    " font-size: 0.8em; color: #666; } @media print { .wide { width: 100%; left: 0; transform: none; } }"
+)
 #: Words for the change of a KPI in its unit (tornado axes).
 CHANGE_UNITS = {"date": "days", "share": "share", "vehicles": "vehicles", "RMB": "RMB", "hours": "hours"}
 
@@ -71,9 +80,9 @@ def charts(sr: SweepResults, kpi: str) -> list[tuple[str, go.Figure]]:
     if sr.design.kind == "sensitivity":
         return [("Sensitivity", tornado(sr, kpi))]
     if len(sr.params) == 1:
-        return [(f"Against {sr.params[0]}", line_plot(sr, [kpi, *(k for k in headline(sr) if k != kpi)]))]
+        return [(f"Against {_label(sr, sr.params[0])}", line_plot(sr, [kpi, *(k for k in headline(sr) if k != kpi)]))]
     if len(sr.params) == 2:
-        return [(f"{sr.params[0]} by {sr.params[1]}", heatmap(sr, kpi))]
+        return [(f"{_label(sr, sr.params[0])} by {_label(sr, sr.params[1])}", heatmap(sr, kpi))]
     return []
 
 
@@ -112,13 +121,13 @@ def line_plot(sr: SweepResults, keys: list[str]) -> go.Figure:
             go.Scatter(x=x, y=y[0], mode="lines+markers", line={"color": COLOUR, "width": 2}, name=titles[i]),
         ):
             fig.add_trace(trace, row=row + 1, col=col + 1)
-        fig.update_xaxes(title_text=param, row=row + 1, col=col + 1)
+        fig.update_xaxes(title_text=_label(sr, param), row=row + 1, col=col + 1)
         if unit == "date":
             fig.update_yaxes(type="date", tickformat="%-d %b\n%Y", row=row + 1, col=col + 1)
         elif unit == "share":
             fig.update_yaxes(tickformat=".0%", row=row + 1, col=col + 1)
     fig.update_layout(height=120 + 280 * rows)
-    styled(fig, f"Headline indicators against {param} (estimate and 95% CI)", None)
+    styled(fig, f"Headline indicators against {_label(sr, param)} (estimate and 95% CI)", None)
     fig.update_xaxes(type="linear" if _numeric(x) else "category", tickformat="")
     fig.update_layout(showlegend=False)
     return fig
@@ -127,6 +136,7 @@ def line_plot(sr: SweepResults, keys: list[str]) -> go.Figure:
 def heatmap(sr: SweepResults, kpi: str) -> go.Figure:
     """The KPI's estimate over the grid of the two swept parameters (x: the first, y: the second)."""
     px, py = sr.params
+    shown = {p: formatted([s[p] for s in sr.settings]) for p in (px, py)}
     xs = list(dict.fromkeys(s[px] for s in sr.settings))
     ys = list(dict.fromkeys(s[py] for s in sr.settings))
     z = np.full((len(ys), len(xs)), np.nan)
@@ -139,8 +149,8 @@ def heatmap(sr: SweepResults, kpi: str) -> go.Figure:
     unit = sr.measures[0][kpi].unit
     fig = go.Figure(
         go.Heatmap(
-            x=xs,
-            y=ys,
+            x=[shown[px][v] for v in xs],
+            y=[shown[py][v] for v in ys],
             z=z,
             text=text,
             texttemplate="%{text}",
@@ -148,13 +158,14 @@ def heatmap(sr: SweepResults, kpi: str) -> go.Figure:
             xgap=2,
             ygap=2,
             colorbar={"title": {"text": "days from start" if unit == "date" else unit}},
-            hovertemplate=f"{esc(px)}=%{{x}}<br>{esc(py)}=%{{y}}<br>%{{text}}<extra></extra>",
+            hovertemplate=f"{esc(_label(sr, px))} %{{x}}<br>{esc(_label(sr, py))} %{{y}}<br>%{{text}}<extra></extra>",
         )
     )
     fig.update_layout(height=max(300, 160 + 50 * len(ys)))
     label = sr.measures[0][kpi].label
-    styled(fig, f"{label} by {px} and {py} ({_statistic(sr, kpi)} over replications)", py)
-    fig.update_xaxes(type="category", tickformat="", title_text=px)
+    styled(fig, f"{label} by {_label(sr, px)} and {_label(sr, py)} ({_statistic(sr, kpi)} over replications)", None)
+    fig.update_xaxes(type="category", tickformat="", title_text=_label(sr, px))
+    fig.update_yaxes(title_text=_label(sr, py))
     fig.update_yaxes(type="category")
     return fig
 
@@ -163,7 +174,9 @@ def tornado(sr: SweepResults, kpi: str) -> go.Figure:
     """For each parameter, bars from (low point - base) to (high point - base) of the KPI; widest on top."""
     bars = sr.tornado(kpi)[::-1]  # plotly stacks categories bottom up
     where = {p: i for i, p in enumerate(sr.params)}
-    names = [f"{p} ({sr.settings[1 + 2 * where[p]][p]} / {sr.settings[2 + 2 * where[p]][p]})" for p, _, _ in bars]
+    names = [
+        f"{_label(sr, p)} ({_shown(sr, 1 + 2 * where[p], p)} / {_shown(sr, 2 + 2 * where[p], p)})" for p, _, _ in bars
+    ]
     unit = sr.measures[0][kpi].unit
     fmt = ".1%" if unit == "share" else ",.1f"
     fig = go.Figure()
@@ -207,6 +220,10 @@ def _facts(sr: SweepResults, kpi: str) -> str:
     rows = [
         ("Base scenario", f"{esc(first.scenario.meta.name)} (<code>{esc(sr.base)}</code>)"),
         ("Design", esc(sr.design.describe())),
+        *(
+            (f"Parameter {i}", f"{esc(_label(sr, path))} (<code>{esc(path)}</code>): {esc(_values(sr, path))}")
+            for i, path in enumerate(sr.params, start=1)
+        ),
         ("Set at every point", esc(", ".join(sr.extra_overrides)) if sr.extra_overrides else "nothing"),
         ("Seed", esc(", ".join(map(str, seeds)))),
         ("Replications per point", esc(", ".join(map(str, reps)))),
@@ -220,11 +237,13 @@ def _facts(sr: SweepResults, kpi: str) -> str:
 
 def _table(sr: SweepResults, kpi: str) -> str:
     keys = [kpi, *(k for k in headline(sr) if k != kpi)]
-    head = "".join(f"<th>{esc(p).replace('.', '.<wbr>')}</th>" for p in sr.params)  # long paths may wrap
+    head = "".join(
+        f'<th>{esc(_label(sr, p))}<br><span class="path">{esc(p).replace(".", ".<wbr>")}</span></th>' for p in sr.params
+    )
     head += "".join(f'<th class="num">{esc(sr.measures[0][k].label)}</th>' for k in keys)
     rows = []
-    for n, setting in enumerate(sr.settings):
-        cells = "".join(f"<td>{esc(setting[p])}</td>" for p in sr.params)
+    for n in range(len(sr.settings)):
+        cells = "".join(f'<td class="num">{esc(_shown(sr, n, p))}</td>' for p in sr.params)
         for key in keys:
             k = _kpi(sr, n, key)
             value, interval = ("-", "") if np.isnan(k.number) else k.text(sr.results[n].scenario.meta.start_date)
@@ -240,6 +259,21 @@ def _table(sr: SweepResults, kpi: str) -> str:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+def _label(sr: SweepResults, path: str) -> str:
+    """The readable label of swept `path` (`sim.report.params.label`)."""
+    return param_label(path, sr.results[0].scenario)
+
+
+def _values(sr: SweepResults, path: str) -> str:
+    """Every value `path` takes in the sweep, formatted alike, in order."""
+    return ", ".join(formatted([s[path] for s in sr.settings]).values())
+
+
+def _shown(sr: SweepResults, n: int, path: str) -> str:
+    """Point `n`'s (from 0) value of `path` in the format of all its values (`sim.report.params.formatted`)."""
+    return formatted([s[path] for s in sr.settings])[sr.settings[n][path]]
+
+
 def _kpi(sr: SweepResults, n: int, key: str) -> Kpi:
     """Point `n`'s (from 0) estimate of `key` as a `Kpi`, to format it like the run report."""
     m = sr.measures[n][key]

@@ -65,7 +65,22 @@ def differences_table(comparison: Comparison) -> str:
                 f"{_difference(d.low, d.unit)} to {_difference(d.high, d.unit)}",
             )
         )
+    for d in comparison.unpaired():  # a line only that scenario has, say: no pair in the base
+        rows.append((d.label, d.scenario, "not in base", f"value {_value(d.value, d.unit)}"))
     return _columns(rows, right=(2, 3))
+
+
+def _value(value: float, unit: str) -> str:
+    """A value (not a difference) for the differences table: a date's as days from the start."""
+    if value != value:
+        return "n/a"
+    if unit == "RMB":
+        return f"{value / 1e6:,.1f} M"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit == "date":
+        return f"day {value:,.0f}"
+    return f"{value:,.0f}" + (" h" if unit == "hours" else "")
 
 
 def sweep_table(sweep: SweepResults, kpi: str | None = None) -> str:

@@ -110,3 +110,27 @@ def test_comparison_with_a_scenario_without_contract_renders(tmp_path: Path) -> 
     assert "Own-brand units built over the horizon" in text
     assert not in_chart("Differences from small with 95% confidence intervals (paired)", text)  # no headline KPI
     assert in_chart(TITLES[1], text) and in_chart(TITLES[3], text)
+
+
+def test_a_line_only_one_scenario_has_is_shown_with_its_value() -> None:
+    """A dedicated line (ga2, the customer's alone) exists only in the second scenario: its
+    indicators appear in the table and the terminal table, marked as having no pair in the base."""
+    from sim.report.compare import page
+    from sim.report.text import differences_table
+    from tests.conftest import build, small_data
+
+    data = small_data()
+    base = build(data)
+    data["plants"][0]["lines"] = [
+        {"id": "ga1", "jph": 60, "products": ["haval"]},
+        {"id": "ga2", "jph": 40, "products": ["xiaomi_ev"]},
+    ]
+    comparison = compare([base, build(data)], replications=2, names=["shared", "dedicated"])
+    unpaired = {d.key: d for d in comparison.unpaired()}
+    assert "utilisation.gwm_test.ga2" in unpaired and unpaired["utilisation.gwm_test.ga2"].scenario == "dedicated"
+    assert 0 < unpaired["utilisation.gwm_test.ga2"].value <= 1
+    report = page(comparison)
+    label = html.escape(unpaired["utilisation.gwm_test.ga2"].label)
+    row = report[report.index(f"<td>{label}</td>") :].split("</tr>")[0]
+    assert "not in the base" in row and "%" in row and "no pair" in row
+    assert f"{unpaired['utilisation.gwm_test.ga2'].label}" in differences_table(comparison)

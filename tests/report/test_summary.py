@@ -47,8 +47,9 @@ def test_a_comparison_says_what_each_scenario_changes():
 def test_a_sweep_names_its_extremes_and_the_tables_read_as_numbers():
     sweep = sim.sweep(DATA / "small.yaml", grid({"contract.reserved_share": ["0.1", "0.5"]}), replications=2)
     (sentence,) = sweep_summary(sweep, "owner_units_lost")
-    assert "from" in sentence and "(point 1: contract.reserved_share = 0.1)" in sentence
-    assert "(point 2: contract.reserved_share = 0.5)" in sentence
+    assert sentence.startswith("Over reserved share at 2 values")  # a label, not the dotted path
+    assert "from" in sentence and "(point 1: reserved share 0.1)" in sentence
+    assert "(point 2: reserved share 0.5)" in sentence
     table = text.sweep_table(sweep, "owner_units_lost")
     dates = text.sweep_table(sweep, "sop_day")
     assert re.search(r"20\d\d-\d\d-\d\d", dates)  # SOP as dates

@@ -12,8 +12,8 @@ from sim.experiment.sweep import SweepError, SweepResults, grid, sensitivity, sw
 from sim.report.sweep import page, tornado, write
 from tests.report.test_html import MAX_BYTES, PLOTLY_MARKER, SMALL, external_references, in_chart
 
-ONE_TITLE = "Headline indicators against contract.reserved_share (estimate and 95% CI)"
-TWO_TITLE = "SOP date by program.engineering_assist and contract.reserved_share (median over replications)"
+ONE_TITLE = "Headline indicators against Reserved share (estimate and 95% CI)"
+TWO_TITLE = "SOP date by Engineering assist and Reserved share (median over replications)"
 TORNADO_TITLE = "Sensitivity of Contract units built in 2022: change from the base point (vehicles)"
 TITLES = (ONE_TITLE, TWO_TITLE, TORNADO_TITLE)
 
@@ -76,10 +76,10 @@ def test_the_header_states_base_design_seed_and_replications(sens: SweepResults)
 
 def test_the_table_lists_every_point_with_its_values_and_kpis(two: SweepResults) -> None:
     text = page(two)
-    assert "program.<wbr>engineering_assist" in text
+    assert "<th>Engineering assist<br>" in text and "program.<wbr>engineering_assist" in text  # label, then path
     start = two.results[0].scenario.meta.start_date
     for n, setting in enumerate(two.settings):
-        assert f"<tr><td>{n + 1}</td><td>{setting['program.engineering_assist']}</td>" in text
+        assert f'<tr><td>{n + 1}</td><td class="num">{setting["program.engineering_assist"]}</td>' in text
         for kpi in two.results[n].kpis():
             if kpi.key in ("owner_units_lost", "contract_fees_rmb"):
                 assert html.escape(kpi.text(start)[1]) in text
@@ -88,9 +88,24 @@ def test_the_table_lists_every_point_with_its_values_and_kpis(two: SweepResults)
 def test_the_tornado_puts_the_widest_range_on_top(sens: SweepResults) -> None:
     fig = tornado(sens, "sop_day")
     low, high = fig.data
-    assert list(low.y) == ["contract.reserved_share (0.1 / 0.5)", "program.engineering_assist (0.8 / 1.0)"]
+    assert list(low.y) == ["Reserved share (0.10 / 0.50)", "Engineering assist (0.8 / 1.0)"]  # as the base 0.25
     assert low.x[-1] < 0 < high.x[-1]  # more help (0.8) brings SOP forward
     assert low.x[0] == high.x[0] == 0  # the reserve does not move SOP
+
+
+def test_parameters_read_as_labels_and_their_values_in_one_format() -> None:
+    """A sweep over a fee given as 8000.0 and 6000 shows 8,000 and 6,000, under a readable label."""
+    sr = sweep(SMALL, grid({"contract.fee_rmb_per_unit": ["8000.0", "6000"]}), replications=1)
+    text = page(sr)
+    assert "<th>Fee (RMB per unit)<br>" in text and ">8000.0<" not in text
+    assert '<td class="num">8,000</td>' in text and '<td class="num">6,000</td>' in text
+    assert "Fee (RMB per unit) (<code>contract.fee_rmb_per_unit</code>): 8,000, 6,000" in text
+
+
+def test_the_table_may_take_the_window_s_width_beyond_the_column(two: SweepResults) -> None:
+    """The table of every point is not clipped to the page's narrow column: it widens up to the window."""
+    text = page(two)
+    assert '<div class="wide"><table>' in text and "width: max(100%, min(100vw - 32px, 1600px))" in text
 
 
 def test_an_unknown_kpi_writes_nothing(one: SweepResults, tmp_path: Path) -> None:
