@@ -1,8 +1,9 @@
 """Calendar maths: when the plant is open, in hours since the scenario's start.
 
 The simulation clock counts hours from 00:00 on `meta.start_date`; dates appear only here
-and at the report's edges. A shift starts on a working weekday that is not a shutdown day
-and lasts `hours_per_shift`; shifts follow one another from `first_shift_start_hour`.
+and at the report's edges. The days on which shifts start, each with its pattern, come from
+the scenario's calendar (`sim.scenario.calendar`: weekdays, shutdowns, make-up days, dated
+periods); a day's shifts follow one another from its first shift's hour.
 Everything is precomputed once per scenario as sorted arrays, so that the open hours in
 any window are a lookup, not a loop.
 """
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.intervals import Intervals
-from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.calendar import Calendar as CalendarSpec
 
 HOURS_PER_DAY = 24.0
@@ -41,18 +41,13 @@ class Calendar:
         self.start = start
         self.end = end
         self.horizon_hours = ((end - start).days + 1) * HOURS_PER_DAY
-        closed = set()
-        for s in spec.shutdowns:
-            closed.update(s.first_day + dt.timedelta(days=k) for k in range((s.last_day - s.first_day).days + 1))
-        working = {WEEKDAYS.index(d) for d in spec.working_weekdays}
-        starts = []
-        for k in range((end - start).days + 1):
-            day = start + dt.timedelta(days=k)
-            if day.weekday() in working and day not in closed:
-                first = k * HOURS_PER_DAY + spec.first_shift_start_hour
-                starts += [first + n * spec.hours_per_shift for n in range(spec.shifts_per_day)]
+        starts, lengths = [], []
+        for day, pattern in spec.days(start, end):
+            base = (day - start).days * HOURS_PER_DAY
+            starts += [base + h for h in pattern.starts()]
+            lengths += [pattern.hours] * pattern.shifts
         begin = np.array(starts)  # floats: shifts start at k x 24.0 + the first shift's hour
-        finish = np.minimum(begin + spec.hours_per_shift, self.horizon_hours)
+        finish = np.minimum(begin + np.array(lengths), self.horizon_hours)
         keep = begin < self.horizon_hours
         # Plain lists: bisect on lists is the fastest scalar lookup.
         self.shifts = Intervals(begin[keep].tolist(), finish[keep].tolist())

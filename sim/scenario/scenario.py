@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Section, field_error, unique_ids
-from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
 from sim.scenario.plant import Line, Plant
@@ -97,27 +95,31 @@ class Scenario(Section):
                             )
 
     def _check_open_time(self, k: int, plant: Plant) -> None:
-        """Refuse a plant that never opens in the horizon: nothing could be built there, and the model
-        needs at least one shift. A shift opens on a working weekday that is not a shutdown day."""
+        """Refuse a calendar change outside the horizon, and a plant that never opens in it: nothing
+        could be built there, and the model needs at least one shift."""
         calendar = plant.calendar
         start, end = self.meta.start_date, self.meta.end_date
-        working = {WEEKDAYS.index(d) for d in calendar.working_weekdays}
-        days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
-        weekdays = (day for day in days if day.weekday() in working)
-        first = next(weekdays, None)
-        if first is None:
+        for i, period in enumerate(calendar.periods):
+            if not start <= period.first_day <= end:
+                field_error(
+                    ("plants", k, "calendar", "periods", i, "first_day"),
+                    f"{period.first_day} is outside the horizon {start} to {end}",
+                )
+        if calendar.days(start, end):
+            return
+        weekdays = {pattern.weekdays for _, pattern in calendar.patterns()}
+        span = (start + dt.timedelta(days=n) for n in range(min((end - start).days + 1, 7)))
+        if not calendar.working_days and not any(day.weekday() in w for day in span for w in weekdays):
             field_error(
                 ("plants", k, "calendar", "working_weekdays"),
                 f"plant {plant.name} never opens: the horizon {start} to {end} has no "
                 f"{', '.join(calendar.working_weekdays)}",
             )
-        closed = calendar.shutdowns
-        if all(any(s.first_day <= day <= s.last_day for s in closed) for day in itertools.chain([first], weekdays)):
-            field_error(
-                ("plants", k, "calendar", "shutdowns"),
-                f"plant {plant.name} never opens: every working day of the horizon {start} to {end} "
-                f"({', '.join(calendar.working_weekdays)}) falls in a shutdown",
-            )
+        field_error(
+            ("plants", k, "calendar", "shutdowns"),
+            f"plant {plant.name} never opens: every working day of the horizon {start} to {end} "
+            f"({', '.join(calendar.working_weekdays)}) falls in a shutdown",
+        )
 
     def _check_priority(self) -> None:
         if self.owner_priority is None:

@@ -157,3 +157,59 @@ def test_hours_and_days_by_hand():
     assert cal.date(47.99) == dt.date(2022, 1, 4)
     assert cal.date(48.0) == dt.date(2022, 1, 5)
     assert cal.date(-0.5) == dt.date(2022, 1, 2)  # before the horizon (a program may start earlier)
+
+
+# -- dated periods and make-up days (issue 13) ---------------------------------------------------------
+def month_hours(spec: Spec, year: int, month: int) -> float:
+    first = dt.date(year, month, 1)
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    cal = Calendar(spec, first, last)
+    return cal.open_hours(0, cal.horizon_hours)
+
+
+def test_a_second_shift_from_mid_month_counts_each_day_at_its_own_pattern():
+    # June 2024 starts on a Saturday: ten weekdays before the 16th (3-7, 10-14), ten after (17-21,
+    # 24-28). One 8-hour shift until the 15th, two from the 16th: 10 x 8 + 10 x 16 = 240 h.
+    spec = Spec(shifts_per_day=1, periods=[{"first_day": "2024-06-16", "shifts_per_day": 2, "name": "second shift"}])
+    assert month_hours(spec, 2024, 6) == 240.0
+    # From a Wednesday instead: 3-7, 10-11 and 12 June at one shift (7 days + the 12th from the
+    # period: 2024-06-12 is a Wednesday), so 7 days x 8 + 13 days x 16 = 264 h.
+    spec = Spec(shifts_per_day=1, periods=[{"first_day": "2024-06-12", "shifts_per_day": 2}])
+    assert month_hours(spec, 2024, 6) == 7 * 8 + 13 * 16
+
+
+def test_a_period_changes_only_what_it_gives_and_the_next_carries_it_on():
+    # Base: two 8-hour shifts Monday to Friday. From 2024-06-10 Saturdays too; from 2024-06-17
+    # 10-hour shifts (Saturdays kept). June 2024: 3-7 (5 days x 16), 10-15 (6 x 16), 17-22 and
+    # 24-29 (12 x 20): 80 + 96 + 240 = 416 h.
+    periods = [
+        {"first_day": "2024-06-10", "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]},
+        {"first_day": "2024-06-17", "hours_per_shift": 10},
+    ]
+    assert month_hours(Spec(periods=periods), 2024, 6) == 416.0
+
+
+def test_make_up_days_are_worked_and_shutdowns_closed():
+    # February 2024: 21 weekdays; the Spring Festival closes 10-17 February (five weekdays, 12-16),
+    # the make-up Sundays 4 and 18 February are worked: 21 - 5 + 2 = 18 days x 16 h = 288 h.
+    spec = Spec(
+        shutdowns=[{"name": "Spring Festival 2024", "first_day": "2024-02-10", "last_day": "2024-02-17"}],
+        working_days=[
+            {"name": "make-up", "first_day": "2024-02-04", "last_day": "2024-02-04"},
+            {"name": "make-up", "first_day": "2024-02-18", "last_day": "2024-02-18"},
+        ],
+    )
+    assert month_hours(spec, 2024, 2) == 288.0
+    cal = Calendar(spec, dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    sunday = cal.hour(dt.date(2024, 2, 4))
+    assert cal.open_hours(sunday, sunday + 24) == 16.0  # the make-up day has the day's pattern
+
+
+def test_a_night_shift_belongs_to_the_day_it_starts_across_a_period_edge():
+    # Three 8-hour shifts from 06:00 until Tuesday, then one from 06:00: Monday's night shift
+    # (22:00-06:00) still runs into Tuesday, whose own pattern is one shift.
+    spec = Spec(shifts_per_day=3, periods=[{"first_day": "2022-01-04", "shifts_per_day": 1}])
+    cal = Calendar(spec, MON, MON + dt.timedelta(days=1))
+    tuesday = cal.hour(dt.date(2022, 1, 4))
+    assert cal.open_hours(0, tuesday) == 22.0 - 6.0 + 2.0
+    assert cal.open_hours(tuesday, cal.horizon_hours) == 6.0 + 8.0
