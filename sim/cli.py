@@ -18,6 +18,7 @@ import click
 
 import sim
 from sim import rundir
+from sim.experiment.compare import PairingError
 from sim.experiment.executors import ClusterLost, ExecutorError
 from sim.experiment.replication import ReplicationFailed
 from sim.experiment.study import StudyError
@@ -27,7 +28,9 @@ from sim.results.table import MissingExtra, optional
 from sim.scenario import Scenario, ScenarioError
 
 #: Errors in what the user gave (scenario, options, files, a missing optional extra): exit 2, message only.
-USER_ERRORS = (ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra)
+USER_ERRORS = (
+    ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra, PairingError
+)  # fmt: skip
 
 
 class InvalidInput(click.ClickException):
@@ -269,27 +272,35 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @experiment_options
 @plotly_option
 @guarded
 def compare(files: tuple[Path, ...], replications: int | None, seed: int | None, overrides: tuple[str, ...],
             out: Path | None, force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool,
             quiet: bool, plotly: str) -> None:  # fmt: skip
-    """Compare scenario FILES on common random numbers: each KPI against the first, with paired 95% CIs."""
-    from sim.experiment.compare import compare as compare_scenarios
+    """Compare scenario FILES on common random numbers: each KPI against the first, with paired 95% CIs.
+
+    A FILE may also be a run folder (of `sim run`): its replications are used as they are, and the
+    scenarios run the same ones (same seed, count and first replication) beside them.
+    """
+    from sim.experiment.compare import compare_with
     from sim.report.compare import write as write_report
 
     if len(files) < 2:
-        raise InvalidInput("compare needs at least two scenario files (the first is the base)")
-    scenarios = [sim.load(f, overrides) for f in files]
+        raise InvalidInput("compare needs at least two scenario files or run folders (the first is the base)")
+    if overrides and (done := [str(f) for f in files if f.is_dir()]):
+        raise InvalidInput(f"--set changes scenario files, not finished runs ({', '.join(done)})")
+    items = [rundir.read(f) if f.is_dir() else sim.load(f, overrides) for f in files]
+    scenarios = [getattr(x, "scenario", x) for x in items]
+    runs = [x for x in items if not isinstance(x, Scenario)]
     target = claim(out or rundir.default_path("compare"), force)
-    n = replications or scenarios[0].meta.replications
-    names = [f.stem for f in files]
+    n = runs[0].replications if runs else replications or scenarios[0].meta.replications
+    names = [f.name if f.is_dir() else f.stem for f in files]
     comparison = simulating(
-        n * len(files), f"compare: {len(files)} x {n} replications", quiet, _cache_note(no_cache),
+        n * (len(files) - len(runs)), f"compare: {len(files)} x {n} replications", quiet, _cache_note(no_cache),
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing scenario)",
-        lambda progress: compare_scenarios(scenarios, n, seed, progress, names=names, **_how(workers, executor, scheduler, no_cache)),
+        lambda progress: compare_with(items, replications if runs else n, seed, progress, names, **_how(workers, executor, scheduler, no_cache)),
     )  # fmt: skip
 
     js = plotly_js(plotly, target.out / "compare.html")
@@ -301,7 +312,10 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
         (tmp / "manifest.json").write_text(
             rundir.manifest(
                 command="compare",
-                scenarios=[{"file": str(f), "hash": s.digest()} for f, s in zip(files, scenarios, strict=True)],
+                scenarios=[
+                    {"run" if f.is_dir() else "file": str(f), "hash": s.digest()}
+                    for f, s in zip(files, scenarios, strict=True)
+                ],
                 seed=comparison.seed,
                 replications=comparison.replications,
             )

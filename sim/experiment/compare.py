@@ -13,7 +13,9 @@ as every KPI interval here does, that replications are independent of one anothe
 Dates stay days since the scenario's start, so a date's difference is in days; a share's
 (e.g. the 0/1 "SOP on time" per replication) is a difference of proportions. KPIs that exist
 in only one scenario of a pair (contract units when one has no contract, a line one lacks)
-are left out of that pair.
+are left out of that pair (`Comparison.unpaired` lists those only other scenarios have).
+Finished runs (read from their folders) compare with each other and with scenarios run beside
+them when they share seed, replication count and first replication (`compare_with`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ class Comparison:
     def __post_init__(self) -> None:
         if len(self.results) < 2:
             raise ValueError("a comparison needs at least two scenarios")
-        if len({r.replications for r in self.results}) > 1 or len({r.seed for r in self.results}) > 1:
+        if len({(r.replications, r.seed, r.first) for r in self.results}) > 1:
             raise ValueError("paired differences need every scenario run with the same seed and replications")
         if not self.names:
             self.names = unique_names([r.scenario.meta.name for r in self.results])
@@ -181,6 +183,46 @@ def compare(
     seed = first.seed if seed is None else seed
     labels = unique_names(names if names is not None else [s.meta.name for s in scenarios])
     return Comparison([run(s, n, seed, progress, **run_options) for s in scenarios], labels)
+
+
+class PairingError(Exception):
+    """Finished runs (and the scenarios to run beside them) that cannot be paired replication by
+    replication: different seeds, replication counts or first replications."""
+
+
+def compare_with(
+    items: list[Scenario | Results],
+    replications: int | None = None,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    names: list[str] | None = None,
+    **run_options: Any,
+) -> Comparison:
+    """Compare scenarios and finished runs (`Results`, e.g. read from run folders) on common random
+    numbers: the runs are used as they are and the scenarios run the same replications from the
+    same seed. The runs must agree with each other (and with `replications` and `seed` if given);
+    otherwise `PairingError` says how they differ. Without runs, as `compare`."""
+    done = [x for x in items if isinstance(x, Results)]
+    if not done:
+        return compare(list(items), replications, seed, progress, names, **run_options)  # type: ignore[arg-type]
+    labels = names or [x.scenario.meta.name if isinstance(x, Results) else x.meta.name for x in items]
+    terms = {(r.seed, r.replications, r.first) for r in done}
+    if len(terms) > 1:
+        each = "; ".join(
+            f"{n}: seed {r.seed}, {r.replications} replications from {r.first}"
+            for n, r in zip(labels, items, strict=True)
+            if isinstance(r, Results)
+        )
+        raise PairingError(f"finished runs can only be compared when they share seed and replications ({each})")
+    (s, n, first) = terms.pop()
+    for asked, have, what in ((seed, s, "--seed"), (replications, n, "-n")):
+        if asked is not None and asked != have:
+            raise PairingError(
+                f"{what} {asked} differs from the finished runs' ({have}): their replications are what is paired; "
+                f"leave {what} out or run them again"
+            )
+    results = [x if isinstance(x, Results) else run(x, n, s, progress, first=first, **run_options) for x in items]
+    return Comparison(results, unique_names(labels))
 
 
 def paired(key: str, base: Measure, other: Measure, scenario: str) -> Difference:

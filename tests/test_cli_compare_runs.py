@@ -1,0 +1,47 @@
+"""sim compare on finished run folders, through the real command line: paired when they can be."""
+
+from __future__ import annotations
+
+import json
+
+from tests.test_cli import SMALL, invoke
+
+
+def test_compare_pairs_run_folders_without_simulating_them_again(tmp_path, monkeypatch):
+    other = tmp_path / "owner_first.yaml"
+    other.write_text(f"extends: {SMALL}\ncontract:\n  policy: owner_first\n")
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert invoke("run", SMALL, "-n", "2", "--seed", "5", "--out", str(a), "-q").exit_code == 0
+    assert invoke("run", str(other), "-n", "2", "--seed", "5", "--out", str(b), "-q").exit_code == 0
+    # A folder and a scenario: the scenario runs the folder's replications (seed 5, 2 of them).
+    mixed = invoke("compare", str(a), str(other), "--out", str(tmp_path / "mixed"), "-q")
+    assert mixed.exit_code == 0, mixed.output
+    import sim.experiment.replication as replication
+
+    monkeypatch.setattr(replication, "simulate", lambda *a: 1 / 0)  # any simulation would fail
+    both = invoke("compare", str(a), str(b), "--out", str(tmp_path / "both"), "-q")
+    assert both.exit_code == 0, both.output
+    manifest = json.loads((tmp_path / "both" / "manifest.json").read_text())
+    assert manifest["seed"] == 5 and manifest["replications"] == 2
+    assert [s["run"] for s in manifest["scenarios"]] == [str(a), str(b)]
+    # The same paired differences whether the second was a folder or simulated beside the first.
+    mixed_csv = (tmp_path / "mixed" / "differences.csv").read_text().replace("owner_first,", "b,")
+    assert (tmp_path / "both" / "differences.csv").read_text() == mixed_csv
+
+
+def test_runs_that_cannot_be_paired_are_refused_with_why(tmp_path):
+    a, c = tmp_path / "a", tmp_path / "c"
+    assert invoke("run", SMALL, "-n", "2", "--seed", "5", "--out", str(a), "-q").exit_code == 0
+    assert invoke("run", SMALL, "-n", "1", "--seed", "6", "--out", str(c), "-q").exit_code == 0
+    out = ["--out", str(tmp_path / "cmp"), "-q"]
+    result = invoke("compare", str(a), str(c), *out)
+    assert (
+        result.exit_code == 2
+        and "seed 5, 2 replications" in result.output
+        and "seed 6, 1 replications" in result.output
+    )
+    asked = invoke("compare", str(a), SMALL, "-n", "4", *out)
+    assert asked.exit_code == 2 and "-n 4 differs from the finished runs' (2)" in asked.output
+    changed = invoke("compare", str(a), SMALL, "--set", "contract.policy=owner_first", *out)
+    assert changed.exit_code == 2 and "--set changes scenario files, not finished runs" in changed.output
+    assert not (tmp_path / "cmp").exists() and "Traceback" not in result.output
