@@ -140,10 +140,10 @@ def sweep_summary(sweep: SweepResults, kpi: str | None = None) -> list[str]:
 
     design = sweep.design.describe()
     for p in sweep.params:
-        design = design.replace(p, label(p, scenario).lower())
+        design = design.replace(p, _lower_first(label(p, scenario)))
 
     def at(n: int) -> str:
-        return ", ".join(f"{label(p, scenario).lower()} {shown[p][sweep.settings[n][p]]}" for p in sweep.params)
+        return ", ".join(f"{_lower_first(label(p, scenario))} {shown[p][sweep.settings[n][p]]}" for p in sweep.params)
 
     def show(value: float) -> str:
         return _when(start, value) if m.unit == "date" else _rmb(value) if m.unit == "RMB" else _value(value, m.unit)
@@ -152,6 +152,11 @@ def sweep_summary(sweep: SweepResults, kpi: str | None = None) -> list[str]:
         f"Over {design}, the {statistic} of {m.label} runs from {show(low)} "
         f"(point {i + 1}: {at(i)}) to {show(high)} (point {j + 1}: {at(j)})."
     ]
+
+
+def _lower_first(text: str) -> str:
+    """`text` with its first letter in lower case, unless it starts an abbreviation ('JPH')."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def _value(value: float, unit: str) -> str:

@@ -36,7 +36,7 @@ LOW, HIGH = "#5b8fd1", "#c8102e"
 #: The table of every point may be wider than the page's column: it takes up to the window's width,
 #: centred on the column, and scrolls only beyond that.
 EXTRA_CSS = (
-    "td .ci { font-size: 0.8em; color: #666; white-space: nowrap; } tr.base td { background: #f7f7f2; }"
+    "td .ci { font-size: 0.8em; color: #666; } tr.base td { background: #f7f7f2; }"
     " .wide { overflow-x: auto; width: max(100%, min(100vw - 32px, 1600px)); position: relative; left: 50%;"
     " transform: translateX(-50%); } .wide table { font-size: 0.9em; } th .path { font-weight: normal;"
     " font-size: 0.8em; color: #666; } @media print { .wide { width: 100%; left: 0; transform: none; } }"
