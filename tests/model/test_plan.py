@@ -113,6 +113,41 @@ def test_two_families_without_changeover_hours_change_over_for_free():
     assert [it.changeover for it in items] == [0.0, 0.0, 0.0]
 
 
+def test_the_owner_serves_its_priority_levels_in_turn():
+    # owner_first, 60 h, all for the owner (83.3 h wanted). Product 1 first: its 33.3 h in full
+    # (1,000), product 0 the other 26.7 of its 50 h: 1,600. The customer's level is no claim on them.
+    wants = [*OWNER_WANTS, CUSTOMER_WANT]
+    items = plan(line(), 60.0, wants, owner_first, 0.0, CUSTOMER, level=[1, 0, 0])
+    assert items == [
+        Item(0, pytest.approx(1600.0), 1 / 60, 0.0, 0.9),
+        Item(1, pytest.approx(1000.0), 1 / 30, 0.0, 0.95),
+    ]
+    # Product 0 first: its 50 h in full (3,000), product 1 the 10 h left of its 33.3: 300.
+    items = plan(line(), 60.0, wants, owner_first, 0.0, CUSTOMER, level=[0, 1, 0])
+    assert [it.started for it in items] == pytest.approx([3000.0, 300.0])
+    # One level is equal fill: 60 / 83.3 = 72% of each.
+    items = plan(line(), 60.0, wants, owner_first, 0.0, CUSTOMER, level=[0, 0, 0])
+    assert [it.started for it in items] == pytest.approx([2160.0, 720.0])
+
+
+def test_priority_levels_share_what_the_policy_leaves_the_owner():
+    # customer_first, 100 h: the customer's 37.5 h in full (1,500); the owner's 62.5 h serve
+    # product 1 (33.3 h, 1,000), then product 0: 29.17 of its 50 h, 1,750.
+    items = plan(line(), 100.0, [*OWNER_WANTS, CUSTOMER_WANT], customer_first, 0.0, CUSTOMER, level=[1, 0, 0])
+    assert [it.started for it in items] == pytest.approx([1750.0, 1000.0, 1500.0])
+
+
+def test_a_priority_level_needs_its_changeovers_too():
+    # Product 1 is an EV, a minor family beside the SUVs: 1,000 x (1/30 + 0.04) = 73.3 h, served
+    # first out of 100 h; product 0 gets the 26.7 h left of its 50 h: 1,600.
+    ln = line(2.0, 100, families=("suv", "ev", "ev"))
+    items = plan(ln, 100.0, OWNER_WANTS, owner_first, 0.0, CUSTOMER, "suv", [1, 0, 0])
+    assert items == [
+        Item(0, pytest.approx(1600.0), 1 / 60, 0.0, 0.9),
+        Item(1, pytest.approx(1000.0), pytest.approx(1 / 30 + 0.04), pytest.approx(0.04), 0.95),
+    ]
+
+
 def test_the_major_family_has_the_most_hours_wanted():
     # SUVs: 100 x 0.5 h = 50 h; EVs: 30 x 1 h + 30 x 1 h = 60 h (fewer vehicles, more hours).
     ln = line(families=("suv", "ev", "ev"))
