@@ -10,6 +10,7 @@ flow of shops in series otherwise (`shops`). docs/model.md holds the rules and t
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 import simpy
@@ -98,8 +99,10 @@ class Batch:
         self.binding = False  # whether kits cut the last batch (then the next is booked delivery by delivery)
         self.major: dict[str, str | None] = {}  # line -> the month's major family (lines with changeovers)
 
-    def start(self, sop_hour: float | None) -> None:
+    def start(self, sop_hour: float | None, speeds: Sequence[tuple[float, int, float]] = ()) -> None:
         env, months = self.env, self.setup.months
+        if speeds:
+            env.process(processes.speeds(env, self, speeds))
         env.process(processes.months(env, self, months))
         if sop_hour is not None:
             env.process(processes.launch(env, self, sop_hour, months, self.scenario.products, self.customer))
@@ -149,6 +152,9 @@ class Batch:
 
     def set_yield(self, i: int, value: float) -> None:
         self.yield_[i] = value
+
+    def set_speed(self, k: int, jph: float) -> None:
+        self.state.lines[k].jph = jph
 
     def _release(self, i: int, quantity: float) -> None:
         if quantity > 0:

@@ -9,7 +9,7 @@ the calendar and on failures drawn before the run.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import Protocol
 
 import simpy
@@ -36,6 +36,9 @@ class Production(Protocol):
 
     def set_yield(self, i: int, value: float) -> None:
         """Product i's first-pass yield changes."""
+
+    def set_speed(self, k: int, jph: float) -> None:
+        """Line k's rated speed changes (book what came before at the old one first)."""
 
 
 def months(env: simpy.Environment, model: Production, months: list[Month]) -> Generator[simpy.Event, None, None]:
@@ -89,3 +92,14 @@ def launch(
             model.set_rate(i, value)
         else:
             model.set_yield(i, value)
+
+
+def speeds(
+    env: simpy.Environment, model: Production, changes: Sequence[tuple[float, int, float]]
+) -> Generator[simpy.Event, None, None]:
+    """At each (hour, line, jph) in time order, the line's rated speed changes."""
+    for hour, k, jph in changes:
+        if hour > env.now:
+            yield env.timeout(hour - env.now)
+            model.book()
+        model.set_speed(k, jph)

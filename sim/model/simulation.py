@@ -28,8 +28,9 @@ FIDELITIES = ("batch", "vehicle")
 class Fidelity(Protocol):
     """What a fidelity does with a replication's inputs: start its SimPy processes."""
 
-    def start(self, sop_hour: float | None) -> None:
-        """Register the processes; `sop_hour` is None when SOP falls after the horizon (or there is no program)."""
+    def start(self, sop_hour: float | None, speeds: list[tuple[float, int, float]]) -> None:
+        """Register the processes; `sop_hour` is None when SOP falls after the horizon (or there is no
+        program); `speeds` are the lines' speed changes, (clock hour, line index, jph) in time order."""
 
 
 def simulate(
@@ -66,6 +67,7 @@ def simulate(
             line.down = drawn[key]
     factors = demand_model.factors(scenario.products, len(setup.months), streams.demand)
     sop: float | None = None
+    finished: dict[str, float] = {}  # each milestone's completion, clock hours
     if scenario.program is not None:
         durations = program.draw(scenario.program, streams.program)
         plan = program.schedule(scenario.program, durations)
@@ -73,6 +75,7 @@ def simulate(
         for m in scenario.program.milestones:
             start = origin + plan.start_days[m.id] * HOURS_PER_DAY
             record(start, Kind.MILESTONE, "", m.id, durations[m.id] * HOURS_PER_DAY)
+            finished[m.id] = start + durations[m.id] * HOURS_PER_DAY
         sop = origin + plan.sop_days * HOURS_PER_DAY
         if sop >= setup.months[-1].end_hour:
             record(sop, Kind.SOP, "", "", 0.0)  # after the horizon: no contract production
@@ -86,6 +89,23 @@ def simulate(
         from sim.model.vehicle import VehicleLevel
 
         model = VehicleLevel(env, scenario, setup, plant, factors, record, streams.quality)
-    model.start(sop)
+    model.start(sop, speed_changes(scenario, setup, finished))
     env.run()  # every process ends by the horizon; the last booking happens exactly at it
     return next(env._eid)  # SimPy's event counter: how many events were scheduled
+
+
+def speed_changes(scenario: Scenario, setup: Setup, finished: dict[str, float]) -> list[tuple[float, int, float]]:
+    """(clock hour, line index, jph) of every line's speed changes inside the horizon, in time order."""
+    out = []
+    end = setup.months[-1].end_hour
+    for k, spec in enumerate(scenario.all_lines()):
+        for change in spec.speed_changes:
+            if change.first_day is not None:
+                hour = setup.calendars[0].hour(change.first_day)
+            elif change.milestone in finished:
+                hour = finished[change.milestone]
+            else:
+                continue  # no launch program (the counterfactual without the contract): no change
+            if hour < end:
+                out.append((hour, k, change.jph))
+    return sorted(out, key=lambda c: c[0])  # stable: a line's own changes keep their order at a tie

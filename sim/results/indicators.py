@@ -140,7 +140,10 @@ def _utilisation(r: Results, line: str) -> np.ndarray:
 def _line_oee(r: Results, line: str) -> Oee:
     """The OEE split of a line over the horizon, per replication."""
     totals = [_horizon(r, a, line) for a in ("open_hours", "down_hours", "line_built", "line_scrap")]
-    return oee(*totals, r.jph[r.line_names.index(line)])
+    # With speed changes, the horizon's rated speed is the months' weighted by their open hours.
+    k = r.line_names.index(line)
+    jph = ratio((r.open_hours[:, k] * r.rated_jph[:, k]).sum(axis=1), totals[0])
+    return oee(*totals, np.where(totals[0] > 0, jph, r.jph[k]))
 
 
 # -- when an indicator applies -------------------------------------------------------------------

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.calendar import HOURS_PER_DAY, Month
+from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.recorder import Kind, Record
 from sim.results.oee import oee, ratio
 from sim.results.table import Table, optional, rounded
@@ -93,6 +95,47 @@ class Results:
         """Rated jobs per hour of each line, in line order."""
         return np.array([ln.jph for ln in self.scenario.all_lines()])
 
+    @functools.cached_property
+    def rated_jph(self) -> np.ndarray:
+        """Rated jobs per hour per (replication, line, month): with speed changes, the month's mean
+        over its open hours (a change at a milestone comes when it did in that replication)."""
+        lines = self.scenario.all_lines()
+        out = np.broadcast_to(self.jph[None, :, None], (self.replications, len(lines), len(self.months_))).copy()
+        if not any(line.speed_changes for line in lines):
+            return out
+        start, end = self.scenario.meta.start_date, self.scenario.meta.end_date
+        plants = [k for k, plant in enumerate(self.scenario.plants) for _ in plant.all_lines()]
+        calendars: dict[int, Calendar] = {}
+        for j, line in enumerate(lines):
+            if not line.speed_changes:
+                continue
+            cal = calendars.setdefault(plants[j], Calendar(self.scenario.plants[plants[j]].calendar, start, end))
+            for r in range(self.replications):
+                changes = sorted(
+                    (
+                        cal.hour(c.first_day)
+                        if c.first_day is not None
+                        else float(self.milestone_finish[r, self.milestone_ids.index(c.milestone)]),
+                        c.jph,
+                    )
+                    for c in line.speed_changes
+                )
+                edges = [0.0, *(h for h, _ in changes)]
+                speeds = [line.jph, *(v for _, v in changes)]
+                for m, month in enumerate(self.months_):
+                    weights = [
+                        cal.open_hours(max(a, month.start_hour), min(b, month.end_hour))
+                        if min(b, month.end_hour) > max(a, month.start_hour)
+                        else 0.0
+                        for a, b in zip(edges, [*edges[1:], math.inf], strict=True)
+                    ]
+                    total = sum(weights)
+                    if total > 0:
+                        out[r, j, m] = sum(w * v for w, v in zip(weights, speeds, strict=True)) / total
+                    else:  # a month without open hours: the speed in force at its start
+                        out[r, j, m] = speeds[sum(e <= month.start_hour for e in edges) - 1]
+        return out
+
     @property
     def milestone_ids(self) -> list[str]:
         return [m.id for m in self.scenario.program.milestones] if self.scenario.program else []
@@ -163,7 +206,7 @@ class Results:
 
     def line_metrics(self) -> dict[str, np.ndarray]:
         """Per (replication, line, month): hours, utilisation and the OEE split."""
-        split = oee(self.open_hours, self.down_hours, self.line_built, self.line_scrap, self.jph[None, :, None])
+        split = oee(self.open_hours, self.down_hours, self.line_built, self.line_scrap, self.rated_jph)
         return {
             "open_hours": self.open_hours,
             "down_hours": self.down_hours,

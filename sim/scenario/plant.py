@@ -8,9 +8,11 @@ it loses when it switches between product families.
 
 from __future__ import annotations
 
+import itertools
+
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Ident, Section, field_error, unique_ids
+from sim.scenario.base import Ident, IsoDate, Section, field_error, unique_ids
 from sim.scenario.calendar import Calendar
 from sim.scenario.distributions import Duration
 
@@ -40,6 +42,23 @@ class Breakdowns(Section):
         return self
 
 
+class SpeedChange(Section):
+    """From a day, or from a launch-program milestone's completion, the line runs at `jph`."""
+
+    jph: float = Field(gt=0, le=300, description="The line's rated speed from then on, in jobs per hour.")
+    first_day: IsoDate | None = Field(None, description="Day from which it holds (YYYY-MM-DD); give it or milestone.")
+    milestone: Ident | None = Field(
+        None, description="Or: the launch-program milestone from whose completion it holds (a takt upgrade at SOP)."
+    )
+    name: str = Field("", max_length=80, description="What changes (for example 'takt upgrade to 76 s').")
+
+    @model_validator(mode="after")
+    def _when(self) -> SpeedChange:
+        if (self.first_day is None) == (self.milestone is None):
+            field_error(("first_day",), "give the speed change's first_day or its milestone, not both")
+        return self
+
+
 class Line(Section):
     """One assembly line and the products it can build."""
 
@@ -53,6 +72,9 @@ class Line(Section):
     campaign_units: float | None = Field(
         None, gt=0, le=1e6, description="Vehicles of one family built in a run before the line changes over."
     )
+    speed_changes: list[SpeedChange] = Field(
+        [], description="Changes of the rated speed over the horizon, each from a day or a milestone on."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Line:
@@ -60,6 +82,12 @@ class Line(Section):
             field_error(("products",), "a product is listed twice on the same line")
         if self.changeover_hours > 0 and self.campaign_units is None:
             field_error(("campaign_units",), "a line with changeover_hours needs campaign_units (its run length)")
+        days = [(k, c.first_day) for k, c in enumerate(self.speed_changes) if c.first_day is not None]
+        for (_, before), (k, day) in itertools.pairwise(days):
+            if day <= before:  # type: ignore[operator]
+                field_error(
+                    ("speed_changes", k, "first_day"), f"dated speed changes in date order: {day} after {before}"
+                )
         return self
 
 

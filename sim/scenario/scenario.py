@@ -73,6 +73,7 @@ class Scenario(Section):
                 )
         for k, plant in enumerate(self.plants):
             self._check_open_time(k, plant)
+            self._check_speed_changes(k, plant)
         ids = {p.id for p in self.products}
         for k, plant in enumerate(self.plants):
             for s, (shop, lines) in enumerate(plant.stages()):
@@ -93,6 +94,26 @@ class Scenario(Section):
                                 f"product '{pid}' is built in plant {plant.name} and must be on exactly one line "
                                 f"of shop {shop.id} (it is on {count})",
                             )
+
+    def _check_speed_changes(self, k: int, plant: Plant) -> None:
+        """A dated speed change inside the horizon; a milestone's in the launch program."""
+        known = {m.id for m in self.program.milestones} if self.program is not None else set()
+        for s, (shop, lines) in enumerate(plant.stages()):
+            at = ("plants", k, "lines") if shop is None else ("plants", k, "shops", s, "lines")
+            for i, line in enumerate(lines):
+                for c, change in enumerate(line.speed_changes):
+                    where = (*at, i, "speed_changes", c)
+                    if (
+                        change.first_day is not None
+                        and not self.meta.start_date <= change.first_day <= self.meta.end_date
+                    ):
+                        field_error(
+                            (*where, "first_day"),
+                            f"{change.first_day} is outside the horizon {self.meta.start_date} to {self.meta.end_date}",
+                        )
+                    if change.milestone is not None and change.milestone not in known:
+                        hint = _suggest(change.milestone, known) if known else " (the scenario has no launch program)"
+                        field_error((*where, "milestone"), f"unknown milestone '{change.milestone}'{hint}")
 
     def _check_open_time(self, k: int, plant: Plant) -> None:
         """Refuse a calendar change outside the horizon, and a plant that never opens in it: nothing

@@ -22,6 +22,7 @@ on the lines' up-hour axes. Slow next to the batch model all the same: for short
 from __future__ import annotations
 
 import itertools
+from collections.abc import Generator, Sequence
 
 import numpy as np
 import simpy
@@ -99,8 +100,18 @@ class VehicleLevel:
             env, scenario, setup, self.orders, self.lines, self.starts, self.contract, self.kits, self.buffers, record
         )
 
-    def start(self, sop_hour: float | None) -> None:
-        """Register the processes: every line, and the timeline (which reports at the horizon)."""
+    def start(self, sop_hour: float | None, speeds: Sequence[tuple[float, int, float]] = ()) -> None:
+        """Register the processes: every line, the timeline (which reports at the horizon) and
+        the lines' speed changes."""
         for line in self.lines:
             self.env.process(line.run())
         self.env.process(self.timeline.process(sop_hour))
+        if speeds:
+            self.env.process(self._speeds(speeds))
+
+    def _speeds(self, speeds: Sequence[tuple[float, int, float]]) -> Generator[simpy.Event, None, None]:
+        """A line's new speed holds for the passes it starts from then on."""
+        for hour, k, jph in speeds:
+            if hour > self.env.now:
+                yield self.env.timeout(hour - self.env.now)
+            self.lines[k].jph = jph

@@ -148,7 +148,7 @@ class Line:
         orders = self.orders
         rate, fpy, rework, customer = orders.rate, orders.fpy, orders.rework, orders.customer
         backlog, inflight, built = orders.backlog, orders.inflight, orders.built
-        families, yields, last, jph, done = self.families, self.yields, self.last, self.jph, self.done
+        families, yields, last, done = self.families, self.yields, self.last, self.done
         shared = bool(self.owner and self.customer)
         outcome = self.inspection.outcome
         source = self.source
@@ -179,7 +179,7 @@ class Line:
             self.run_length += 1
             y = fpy[p] if last else yields[p]
             result = PASSED if y >= 1.0 else outcome(y, rework[p])
-            work = (2.0 if result == REWORKED else 1.0) / (jph * rate[p])
+            work = (2.0 if result == REWORKED else 1.0) / (self.jph * rate[p])  # a speed change may come
             u0 = self.u
             u1 = u0 + change + work
             if shared:  # both sides' products: count each side's turns and the customer's hours
