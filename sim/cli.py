@@ -393,10 +393,11 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @experiment_options
+@plotly_option
 @guarded
 def optimize(file: Path, replications: int | None, seed: int | None, overrides: tuple[str, ...], out: Path | None,
              force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool,
-             quiet: bool) -> None:  # fmt: skip
+             quiet: bool, plotly: str) -> None:  # fmt: skip
     """Find the best contract terms of study FILE (docs/optimize.md): search, rank, state feasibility.
 
     -n sets the replications per candidate in the search; --set overrides every candidate.
@@ -409,6 +410,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
     from sim.experiment.optimize import planned_replications
     from sim.experiment.study import load_study
     from sim.report import study as study_text
+    from sim.report.optimize import write as write_report
 
     study = load_study(file, overrides)  # every problem of the file before any work
     if replications:
@@ -419,13 +421,14 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
         "sim --debug run SCENARIO.yaml --seed {seed} --first {index} -n 1 --no-cache (with the failing candidate's --set)",
         lambda progress: _full(progress, answer(study, seed, _growing(progress), **_how(workers, executor, scheduler, no_cache))),
     )  # fmt: skip
+    js = plotly_js(plotly, target.out / "report.html")
 
     def fill(tmp: Path) -> None:
         resolved = study.as_yaml_data() | {"seed": result.seed}
         (tmp / "study.yaml").write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True))
         result.to_csv(tmp)
         (tmp / "chosen.json").write_text(json.dumps(result.as_json(), indent=2, default=str) + "\n")
-        (tmp / "report.html").write_text(study_text.minimal_html(result))  # until the study report replaces it
+        write_report(result, tmp / "report.html", js)
         (tmp / "manifest.json").write_text(
             rundir.manifest(
                 command="optimize", study=str(file), scenario=str(study.scenario), seed=result.seed,

@@ -5,18 +5,16 @@ objective with its 95% interval, what the ranking showed and with which confiden
 constraint's verdict at the study's confidence, the neighbours of the choice, and what the
 search cost against a full grid. Terminal tables follow `sim.report.text`: at most 100 columns,
 thousands separators, RMB in millions, shares in percent, dates as dates, no scientific notation.
-`minimal_html` is a stop-gap page for the study directory until the study report is written.
+The study's HTML report (`sim.report.optimize`) is built from the same sentences and formatters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 
 from sim.experiment.optimize import Candidate, StudyResult
 from sim.experiment.selection import Feasibility
 from sim.experiment.study import Constraint, Objective, Variable
-from sim.report.style import CSS
 
 WIDTH = 100
 _MAX_ROWS = 20  # candidates shown in the terminal; candidates.csv has them all
@@ -29,12 +27,17 @@ def value(v: Variable, x: float | str) -> str:
     if not v.continuous:
         return str(x).replace('"', "")  # a list choice reads as YAML: [haval_h6, xiaomi_ev]
     x = float(x)
-    if v.path.endswith("share") or v.path.endswith("_rate_per_year"):
+    if percent_variable(v):
         digits = max(0, _decimals(v.resolution * 100))
         return f"{100 * x:.{digits}f}%"
     digits = 0 if v.integer else _decimals(v.resolution)
     text = f"{x:,.{digits}f}"
     return f"RMB {text}" if "rmb" in v.path else text
+
+
+def percent_variable(v: Variable) -> bool:
+    """Whether a continuous decision is a share or a rate, shown in percent."""
+    return v.continuous and (v.path.endswith("share") or v.path.endswith("_rate_per_year"))
 
 
 def kpi_value(unit: str, x: float, start: dt.date, signed: bool = False) -> str:
@@ -45,7 +48,7 @@ def kpi_value(unit: str, x: float, start: dt.date, signed: bool = False) -> str:
         return "never" if unit == "date" else ("+inf" if x > 0 else "-inf")
     sign = "+" if signed else ""
     if unit == "RMB":
-        return f"RMB {x / 1e6:{sign},.1f} M"
+        return f"RMB {round(x / 1e6, 1) or 0.0:{sign},.1f} M"  # or: never "RMB -0.0 M" for a rounding error
     if unit == "share":
         return f"{100 * x:{sign}.1f}%"
     if unit == "date":
@@ -93,7 +96,7 @@ def summary(result: StudyResult) -> list[str]:
             f"({kpi_value(_unit(result, o.kpi), e.low, start)} to {kpi_value(_unit(result, o.kpi), e.high, start)}, "
             f"95% CI over {e.n:,} fresh replications)."
         )
-        out.append(_selection_sentence(result, start))
+        out.append(selection_sentence(result, start))
         for con, f in zip(result.constraints, result.feasibility, strict=True):
             out.append(_verdict_sentence(con, f, result, start))
         if result.sensitivity:
@@ -112,7 +115,7 @@ def _unit(result: StudyResult, kpi: str) -> str:
     return result.units.get(kpi, "")
 
 
-def _selection_sentence(result: StudyResult, start: dt.date) -> str:
+def selection_sentence(result: StudyResult, start: dt.date) -> str:
     s = result.selection
     o = result.objectives[0]
     k = len(result.contenders)
@@ -210,18 +213,14 @@ def _front_sentences(result: StudyResult, start: dt.date) -> list[str]:
 def candidates_table(result: StudyResult) -> str:
     """The best candidates by objective (contenders and the front first), one line each."""
     start = result.study.base().meta.start_date
-    o = result.objectives[0]
-    shown = sorted(
-        result.candidates,
-        key=lambda c: (not (c.contender or c.id in result.front), not c.meets, -_sign(o) * c.objective(0).value),
-    )[:_MAX_ROWS]
+    shown = ranked(result)[:_MAX_ROWS]
     head = ["#", "stage", *(_short(v.path) for v in result.variables), "reps"]
     head += [f"objective {k + 1}" if result.study.pareto else "objective" for k in range(len(result.objectives))]
     head += [f"c{i + 1}" for i in range(len(result.constraints))]
     rows = [head]
     for c in shown:
         mark = "*" if result.chosen is not None and c.id == result.chosen.id else "F" if c.id in result.front else ""
-        row = [f"{c.id}{mark}", c.stage, *(_cell(v, c.values[v.path]) for v in result.variables)]
+        row = [f"{c.id}{mark}", c.stage, *(cell(v, c.values[v.path]) for v in result.variables)]
         row.append(f"{c.replications}+{c.fresh_replications}" if c.fresh_replications else str(c.replications))
         for k, ob in enumerate(result.objectives):
             e = c.objective(k)
@@ -258,7 +257,17 @@ def candidates_table(result: StudyResult) -> str:
     return "\n".join(lines + notes)
 
 
-def _cell(v: Variable, x: float | str) -> str:
+def ranked(result: StudyResult) -> list[Candidate]:
+    """Every candidate, the contenders and the front first, then those meeting the constraints, then
+    by the (first) objective's best estimate: the order of the tables."""
+    o = result.objectives[0]
+    return sorted(
+        result.candidates,
+        key=lambda c: (not (c.contender or c.id in result.front), not c.meets, -_sign(o) * c.objective(0).value),
+    )
+
+
+def cell(v: Variable, x: float | str) -> str:
     """A decision value for the table: a long choice (a list of products, say) by its option number."""
     if not v.continuous and any(len(value(v, c)) > _LONG for c in v.choices):
         return f"option {v.choices.index(str(x)) + 1}"
@@ -285,20 +294,3 @@ def _bare(unit: str, x: float, start: dt.date, half: bool = False) -> str:
     if unit == "date":
         return f"{x:,.0f}d" if half else kpi_value(unit, x, start)
     return f"{x:,.0f}"
-
-
-# -- a stop-gap page --------------------------------------------------------------------------------
-def minimal_html(result: StudyResult) -> str:
-    """A plain page with the summary and the table. Temporary: the study report
-    (sim/report/optimize.py, with the response, feasible region, front and sensitivity charts)
-    replaces it."""
-    items = "".join(f"<li>{escape(s)}</li>" for s in summary(result))
-    title = f"Study {result.study.name}"
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        f'<h1>{escape(title)}</h1>\n<p class="lead">{escape(result.study.description)}</p>\n'
-        f'<h2>Summary</h2>\n<ul class="summary">{items}</ul>\n'
-        f"<h2>Candidates</h2>\n<pre>{escape(candidates_table(result))}</pre>\n"
-        "</main>\n</body>\n</html>\n"
-    )
