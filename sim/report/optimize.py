@@ -10,8 +10,8 @@ and confidence) or, with two objectives, the Pareto front's terms; then the char
   points coloured by the objective; for choices only, bars with 95% error bars;
 - the feasible region: one panel per constraint, every evaluated candidate coloured by its verdict
   (met, not met, undecided), with the constraint's bound as a line where it can be drawn (the
-  bound itself against one variable; over two, the level of the bound in an interpolation of the
-  candidates' estimates, marked as such);
+  bound itself against one variable; over two, the level of the bound on a quadratic surface
+  fitted to the candidates' estimates, when it fits them closely, marked as such);
 - with two objectives, the front: its members at their fresh estimates with 95% intervals on both
   axes, every other candidate faded;
 - the sensitivity of the objective one step either side of the choice (paired differences);
@@ -63,8 +63,10 @@ STAGES = {"coarse": ("circle", "coarse design"), "refine": ("diamond", "refineme
           "sensitivity": ("square", "sensitivity")}  # fmt: skip
 #: Line colours of the response when choices split it into several lines.
 GROUP_COLOURS = ("#1f3a5f", "#2bb3a3", "#c8102e", "#6a5acd", "#d4a017", "#6b7b3a", "#b0578d", "#8c6d46")
-#: Points of each axis of the grid an interpolated constraint boundary is drawn on.
+#: Points of each axis of the grid a fitted constraint boundary is drawn on, and the least R squared
+#: of the fit for it to be drawn.
 GRID = 40
+FIT = 0.95
 EXTRA_CSS = """
 td .ci { font-size: 0.8em; color: #666; white-space: nowrap; }
 .verdict { display: inline-block; font-size: 0.85em; padding: 0 7px; border-radius: 8px; color: #fff; }
@@ -168,6 +170,11 @@ class View:
         return [100 * float(x) if percent_variable(v) else float(x) for x in xs]
 
 
+def lower(label: str) -> str:
+    """A label inside a sentence: 'Reserved share' -> 'reserved share', but 'SOP date' stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _axis(fig: go.Figure, which: str, title: str, unit: str, **where: int) -> None:
     """An axis in a unit: dates as dates, numbers with separators (never 1e6 or 1.2k), % for percent."""
     update = fig.update_xaxes if which == "x" else fig.update_yaxes
@@ -242,14 +249,16 @@ def _response_note(view: View) -> str:
 def _feasible_note(view: View) -> str:
     cont = [v for v in view.result.variables if v.continuous]
     boundary = (
-        " The dashed line is where the interpolated estimate meets the bound: a guide between the evaluated points, "
-        "not a computed edge."
+        " The dashed line is where a quadratic surface fitted to the candidates' estimates meets the bound, drawn "
+        f"when it fits them closely (R squared at least {FIT:g}): a guide between the evaluated points, not a "
+        "computed edge."
         if len(cont) >= 2
         else " The dashed line is the bound."
     )
     return (
         '<p class="note">Each candidate is coloured by its verdict at the study\'s confidence (on fresh replications '
-        f"when it has them).{boundary}</p>"
+        "when it has them); circles are the coarse design, diamonds the refinement, squares the sensitivity's "
+        f"neighbours.{boundary}</p>"
     )
 
 
@@ -369,7 +378,7 @@ def response(view: View) -> go.Figure:
             fig.add_trace(go.Scatter(x=wx, y=wy, mode="lines", line={"color": CHOSEN, "width": 3},
                                      hoverinfo="skip", showlegend=False))  # fmt: skip
             _star(fig, view, x, view.y(unit, [e.value]))
-        _finish(fig, f"{view.kpi_label(o.kpi)} against {view.var_label(v)} (estimate and 95% CI)")
+        _finish(fig, f"{view.kpi_label(o.kpi)} against {lower(view.var_label(v))} (estimate and 95% CI)")
         _axis(fig, "x", view.var_label(v), _var_axis(v))
         _axis(fig, "y", ytitle, _unit_axis(unit))
         return fig
@@ -400,6 +409,10 @@ def _choice_bars(view: View) -> go.Figure:
     o = result.objectives[0]
     unit = view.unit(o.kpi)
     first, *rest = result.variables
+
+    def chosen(c: Candidate) -> bool:
+        return result.chosen is not None and c.id == result.chosen.id
+
     fig = go.Figure()
     groups: dict[tuple, list[Candidate]] = {}
     for c in result.candidates:
@@ -422,8 +435,8 @@ def _choice_bars(view: View) -> go.Figure:
                 x=view.x(first, [c.values[first.path] for c in cs]),
                 y=y,
                 name=name,
-                marker_color=[CHOSEN if result.chosen is not None and c.id == result.chosen.id else colour for c in cs],
-                error_y={"type": "data", "symmetric": False,
+                marker={"color": colour, "line": {"color": CHOSEN, "width": [4 if chosen(c) else 0 for c in cs]}},
+                error_y={"type": "data", "symmetric": False, "color": "#444",
                          "array": [h - m if h is not None and m is not None else 0 for h, m in zip(hi, y, strict=True)],
                          "arrayminus": [m - lo_ if lo_ is not None and m is not None else 0
                                         for lo_, m in zip(lo, y, strict=True)]},
@@ -432,7 +445,9 @@ def _choice_bars(view: View) -> go.Figure:
             )
         )  # fmt: skip
     fig.update_layout(barmode="group")
-    title = f"{view.kpi_label(o.kpi)} by {view.var_label(first)} (search estimate and 95% CI; orange: chosen)"
+    title = (
+        f"{view.kpi_label(o.kpi)} by {lower(view.var_label(first))} (search estimate and 95% CI; orange edge: chosen)"
+    )
     _finish(fig, title)
     _axis(fig, "x", view.var_label(first), "category")
     _axis(fig, "y", f"{view.kpi_label(o.kpi)} ({unit_note(unit)})", _unit_axis(unit))
@@ -478,7 +493,7 @@ def feasible_region(view: View) -> go.Figure:
 def _constraint_axis(view: View, con: Constraint) -> str:
     if con.chance:
         return "probability (%)"
-    return f"mean {view.kpi_label(con.kpi)[:1].lower()}{view.kpi_label(con.kpi)[1:]} ({unit_note(view.unit(con.kpi))})"
+    return f"mean {lower(view.kpi_label(con.kpi))} ({unit_note(view.unit(con.kpi))})"
 
 
 def _constraint_y(view: View, con: Constraint, xs: Sequence[float]) -> list:
@@ -547,7 +562,7 @@ def _feasible_line(fig: go.Figure, view: View, con: Constraint, verdicts: list, 
 def _feasible_plane(fig: go.Figure, view: View, vx: Variable, vy: Variable, con: Constraint, i: int,
                     cands: list[Candidate], verdicts: list, where: dict, shown: set) -> None:  # fmt: skip
     """Candidates over two variables coloured by their verdict on constraint `i`, with the level of
-    the bound in an interpolation of their (search) estimates."""
+    the bound on a quadratic surface fitted to their (search) estimates."""
     result = view.result
     for verdict, (word, colour) in VERDICTS.items():
         items = [(c, f) for c, f in verdicts if f.verdict == verdict]
@@ -566,14 +581,14 @@ def _feasible_plane(fig: go.Figure, view: View, vx: Variable, vy: Variable, con:
     points = [(float(c.values[vx.path]), float(c.values[vy.path]), c.verdicts[i].estimate) for c in cands]
     points = [p for p in points if math.isfinite(p[2])]
     bound = cands[0].verdicts[i].bound if cands else math.nan
-    if len(points) >= 4 and math.isfinite(bound):
-        gx, gy, z = interpolated(np.array(points), (vx.low, vx.high), (vy.low, vy.high))
-        if np.nanmin(z) < bound < np.nanmax(z):
+    if len(points) >= 8 and math.isfinite(bound):
+        gx, gy, z, r2 = fitted(np.array(points), (vx.low, vx.high), (vy.low, vy.high))
+        if r2 >= FIT and z.min() < bound < z.max():
             fig.add_trace(
                 go.Contour(x=view.x(vx, list(gx)), y=view.x(vy, list(gy)), z=compact(z), autocontour=False,
                            contours={"start": bound, "end": bound, "size": max(abs(bound), 1.0), "coloring": "none"},
                            line={"color": "#222", "dash": "dash", "width": 2}, showscale=False, hoverinfo="skip",
-                           name="bound (interpolated)", showlegend="bound" not in shown, legendgroup="bound"),
+                           name="bound (fitted)", showlegend="bound" not in shown, legendgroup="bound"),
                 **where,
             )  # fmt: skip
             shown.add("bound")
@@ -590,23 +605,29 @@ def _feasible_plane(fig: go.Figure, view: View, vx: Variable, vy: Variable, con:
         shown.add("chosen")
 
 
-def interpolated(
+def fitted(
     points: np.ndarray, xrange: tuple[float, float], yrange: tuple[float, float], n: int = GRID
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values at `points` (rows x, y, value) interpolated on an n x n grid over the two ranges, by
-    inverse squared distance on the ranges scaled to [0, 1] (exact at the points). A guide to where
-    a constraint's bound runs between evaluated terms, not a model of the response: no scipy, and
-    nothing fitted beyond the points."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """A quadratic surface in two variables fitted by least squares to `points` (rows x, y, value),
+    on an n x n grid over the two ranges (rows along y), and its R squared. A smooth guide to where a
+    constraint's bound runs between the evaluated terms (fees are a product of two terms, units and
+    losses nearly linear in a share): the report draws it only when the fit is close (`FIT`)."""
     gx = np.linspace(*xrange, n)
     gy = np.linspace(*yrange, n)
     sx = max(xrange[1] - xrange[0], 1e-12)
     sy = max(yrange[1] - yrange[0], 1e-12)
-    px, py, v = (points[:, 0] - xrange[0]) / sx, (points[:, 1] - yrange[0]) / sy, points[:, 2]
-    ux, uy = np.meshgrid((gx - xrange[0]) / sx, (gy - yrange[0]) / sy)  # (n, n): rows along y
-    d2 = (ux[..., None] - px) ** 2 + (uy[..., None] - py) ** 2
-    w = 1.0 / np.maximum(d2, 1e-12) ** 1.0
-    z = (w * v).sum(axis=-1) / w.sum(axis=-1)
-    return gx, gy, z
+
+    def basis(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        u, w = (x - xrange[0]) / sx, (y - yrange[0]) / sy
+        return np.stack([np.ones_like(u), u, w, u * u, u * w, w * w], axis=-1)
+
+    v = points[:, 2]
+    coef, *_ = np.linalg.lstsq(basis(points[:, 0], points[:, 1]), v, rcond=None)
+    residual = float(((basis(points[:, 0], points[:, 1]) @ coef - v) ** 2).sum())
+    total = float(((v - v.mean()) ** 2).sum())
+    r2 = 1.0 - residual / total if total > 0 else 1.0
+    ux, uy = np.meshgrid(gx, gy)
+    return gx, gy, basis(ux, uy) @ coef, r2
 
 
 def pareto(view: View) -> go.Figure:
@@ -653,7 +674,7 @@ def pareto(view: View) -> go.Figure:
                        textposition="top right", hovertext=[view.hover(c, _pair(view, c)) for c in front],
                        hoverinfo="text")
         )  # fmt: skip
-    _finish(fig, f"{view.kpi_label(o1.kpi)} against {view.kpi_label(o2.kpi)}: the non-dominated terms", 520)
+    _finish(fig, f"{view.kpi_label(o1.kpi)} against {lower(view.kpi_label(o2.kpi))}: the non-dominated terms", 520)
     _axis(fig, "x", f"{view.kpi_label(o1.kpi)} ({unit_note(u1)})", _unit_axis(u1))
     _axis(fig, "y", f"{view.kpi_label(o2.kpi)} ({unit_note(u2)})", _unit_axis(u2))
     return fig
@@ -797,9 +818,7 @@ def constraints_table(view: View, constraints: Sequence[Constraint], verdicts: S
     rows = []
     for con, f in zip(constraints, verdicts, strict=True):
         est, interval = _estimate_text(view, con, f)
-        what = (
-            "probability" if con.chance else f"mean {view.kpi_label(con.kpi)[:1].lower()}{view.kpi_label(con.kpi)[1:]}"
-        )
+        what = "probability" if con.chance else f"mean {lower(view.kpi_label(con.kpi))}"
         rows.append(
             f"<tr><td><code>{esc(con.text)}</code><br><small>{esc(what)}</small></td><td>{_tag(f.verdict)}</td>"
             f'<td class="num">{esc(est)}</td><td class="num">{esc(interval)}</td>'

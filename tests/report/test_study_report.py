@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sim.cli import main
 from sim.experiment.optimize import StudyResult, optimize
 from sim.experiment.study import load_study
-from sim.report.optimize import View, charts, interpolated, page, write
+from sim.report.optimize import View, charts, fitted, page, write
 from sim.report.study import kpi_value, summary, value
 from tests.conftest import DATA
 from tests.experiment.test_optimize import ONE_LINE
@@ -201,7 +201,7 @@ def test_the_feasible_region_marks_verdicts_and_bounds(one: StudyResult, two: St
     assert "infeasible" in verdicts and {t.name for t in fig.data if t.showlegend is not False} >= {"met", "not met"}
     assert [s.y0 for s in fig.layout.shapes] == [5000, 60]  # the bounds: 5,000 vehicles and 60%
     plane = chart(two, "Feasible region")
-    assert any(t.type == "contour" for t in plane.data)  # the bound, interpolated between the evaluated terms
+    assert any(t.type == "contour" for t in plane.data)  # the bound, fitted between the evaluated terms
 
 
 def test_the_front_shows_its_members_with_intervals_and_fades_the_rest(front: StudyResult) -> None:
@@ -231,11 +231,16 @@ def test_no_scientific_notation(request: pytest.FixtureRequest, name: str) -> No
     assert not [s for s in plain if re.search(r"\d[eE][+-]?\d", s)]
 
 
-def test_interpolation_is_exact_at_the_points_and_between_them() -> None:
-    points = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 3.0], [0.0, 1.0, 1.0], [1.0, 1.0, 3.0]])
-    _, _, z = interpolated(points, (0, 1), (0, 1), n=5)
-    assert z[0, 0] == pytest.approx(1.0) and z[-1, -1] == pytest.approx(3.0) and z.shape == (5, 5)
-    assert z[2, 2] == pytest.approx(2.0)  # the middle is the mean of four equidistant points
+def test_the_fitted_surface_is_exact_for_a_product_and_says_how_well_it_fits() -> None:
+    # Fees are a share times a fee: a quadratic surface holds them exactly, so the bound's line is right.
+    xs, ys = np.meshgrid(np.linspace(0.2, 0.6, 5), np.linspace(5000, 12000, 5))
+    points = np.column_stack([xs.ravel(), ys.ravel(), (xs * ys).ravel()])
+    gx, gy, z, r2 = fitted(points, (0.2, 0.6), (5000, 12000), n=9)
+    assert r2 == pytest.approx(1.0) and z.shape == (9, 9)
+    assert z == pytest.approx(np.outer(gy, gx), rel=1e-9)
+    steps = points.copy()
+    steps[:, 2] = (steps[:, 0] > 0.4).astype(float)  # a step: a poor fit, and no line is drawn for it
+    assert fitted(steps, (0.2, 0.6), (5000, 12000))[3] < 0.95
 
 
 def test_sim_optimize_writes_the_study_report(tmp_path: Path) -> None:
