@@ -186,6 +186,14 @@ def _axis(fig: go.Figure, which: str, title: str, unit: str, **where: int) -> No
         update(type="linear", tickformat=",~f", ticksuffix="%" if unit == "%" else "", title_text=title, **where)
 
 
+def _value_axis(view: View, kpi: str) -> str:
+    """A value axis's title: the indicator and its unit when short enough to fit beside the plot, else
+    the unit alone (the chart's title names the indicator)."""
+    unit = view.unit(kpi)
+    full = f"{view.kpi_label(kpi)} ({unit_note(unit)})"
+    return full if len(full) <= 40 else view.kpi_label(kpi) if unit == "date" else unit_note(unit)
+
+
 def _unit_axis(unit: str) -> str:
     return "%" if unit == "share" else unit
 
@@ -287,7 +295,7 @@ def response(view: View) -> go.Figure:
     o = result.objectives[0]
     unit = view.unit(o.kpi)
     cont = [v for v in result.variables if v.continuous]
-    ytitle = f"{view.kpi_label(o.kpi)} ({unit_note(unit)})"
+    ytitle = _value_axis(view, o.kpi)
     fig = go.Figure()
     if len(cont) >= 2:
         vx, vy = cont[:2]
@@ -333,8 +341,10 @@ def response(view: View) -> go.Figure:
         for n, (key, cs) in enumerate(groups.items()):
             cs = sorted(cs, key=lambda c: float(c.values[v.path]))
             colour = GROUP_COLOURS[n % len(GROUP_COLOURS)]
-            name = ", ".join(cell(w, k) for w, k in zip([w for w in result.variables if not w.continuous], key,
-                                                         strict=True)) or "estimate"  # fmt: skip
+            choices = [w for w in result.variables if not w.continuous]
+            name = (
+                ", ".join(f"{view.var_label(w)} {cell(w, k)}" for w, k in zip(choices, key, strict=True)) or "estimate"
+            )
             x = view.x(v, [c.values[v.path] for c in cs])
             e = [c.objectives[0] for c in cs]
             fig.add_trace(go.Scatter(x=x, y=view.y(unit, [x.high for x in e]), mode="lines", line={"width": 0},
@@ -450,7 +460,7 @@ def _choice_bars(view: View) -> go.Figure:
     )
     _finish(fig, title)
     _axis(fig, "x", view.var_label(first), "category")
-    _axis(fig, "y", f"{view.kpi_label(o.kpi)} ({unit_note(unit)})", _unit_axis(unit))
+    _axis(fig, "y", _value_axis(view, o.kpi), _unit_axis(unit))
     return fig
 
 
@@ -737,7 +747,7 @@ def sensitivity(view: View) -> go.Figure:
         for side in (-delta, delta):
             fig.add_vline(x=side, line={"color": "#888", "dash": "dot", "width": 1})
         fig.add_annotation(text=f"dotted: +-delta ({esc(kpi_value(unit, result.delta, view.start))})" if unit != "date"
-                           else f"dotted: +-delta ({result.delta:,.0f} days)", xref="paper", yref="paper", x=1, y=1,
+                           else f"dotted: +-delta ({result.delta:,.0f} d)", xref="paper", yref="paper", x=1, y=1,
                            xanchor="right", yanchor="bottom", showarrow=False)  # fmt: skip
     change = _difference_unit(unit)
     _finish(fig, f"{view.kpi_label(o.kpi)}: change one step from the chosen terms ({change})",
