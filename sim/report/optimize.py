@@ -319,7 +319,10 @@ def response(view: View) -> go.Figure:
                         "coloraxis": "coloraxis",
                         "line": {"color": ["#222" if c.contender else "#fff" for c in cs], "width": 2},
                     },
-                    hovertext=[view.hover(c, f"{esc(ytitle)}: {view.shown(o.kpi, c.objectives[0].value)}") for c in cs],
+                    hovertext=[
+                        view.hover(c, f"{esc(view.kpi_label(o.kpi))}: {view.shown(o.kpi, c.objectives[0].value)}")
+                        for c in cs
+                    ],
                     hoverinfo="text",
                 )
             )

@@ -4,6 +4,7 @@ showing the numbers of the `StudyResult` it is drawn from."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import re
 from pathlib import Path
@@ -190,6 +191,11 @@ def test_each_design_gets_its_response_chart(one: StudyResult, two: StudyResult,
     assert {"coarse design", "refinement", f"chosen (candidate {one.chosen.id})", "95% CI"} <= names
     scatter = chart(two, "Response of the objective")
     assert scatter.layout.coloraxis.colorscale and scatter.layout.yaxis.title.text == "Fee (RMB per unit)"
+    first = two.candidate(1)  # reserved share 0, fee 10,000: no EV, no money
+    assert scatter.data[0].hovertext[0] == (
+        "candidate 1 (coarse)<br>Reserved share 0%, Fee (RMB per unit) RMB 10,000<br>"
+        f"Owner&#x27;s net contribution of the contract: {kpi_value('RMB', first.objectives[0].value, dt.date(2022, 1, 3))}"
+    )
     bars = chart(choice, "Response of the objective")
     assert [t.type for t in bars.data] == ["bar"] and list(bars.data[0].x) == ["reserved_share", "proportional"]
 
