@@ -13,6 +13,7 @@ results and their report.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import platform
@@ -83,8 +84,7 @@ def write(
             from sim.results import workbook
 
             tables.append(workbook.write(results, tmp / f"{scenario.meta.name}.xlsx").name)
-        arrays = {k: v for k, v in vars(results).items() if isinstance(v, np.ndarray)}
-        np.savez_compressed(tmp / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
+        _save_arrays(results, tmp)
         start = scenario.meta.start_date
         (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in results.kpis()], indent=2) + "\n")
         write_report(results, tmp / "report.html", source, plotly_js)
@@ -138,10 +138,17 @@ def save(results: Results, folder: Path) -> None:
     (folder / "scenario.yaml").write_text(
         yaml.safe_dump(scenario.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
     )
-    arrays = {k: v for k, v in vars(results).items() if isinstance(v, np.ndarray)}
-    np.savez_compressed(folder / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
+    _save_arrays(results, folder)
     info = {k: getattr(results, k) for k in RUN_FIELDS}
     (folder / "run.json").write_text(json.dumps(info | {"wall_seconds": round(results.wall_seconds, 3)}) + "\n")
+
+
+def _save_arrays(results: Results, folder: Path) -> None:
+    """The per-replication arrays of `results` (its dataclass fields only: a cached property such as
+    `rated_jph` is derived again on reading) and its counterfactuals, in one compressed file."""
+    names = [f.name for f in dataclasses.fields(results)]
+    arrays = {k: getattr(results, k) for k in names if isinstance(getattr(results, k), np.ndarray)}
+    np.savez_compressed(folder / ARRAYS, **arrays, **{f"reference:{k}": v for k, v in results.reference.items()})
 
 
 def load(folder: str | Path) -> Results:

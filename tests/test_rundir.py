@@ -79,3 +79,14 @@ def test_a_comparison_and_a_sweep_read_back_the_same(small, tmp_path):
         swept.kpi,
     )
     assert [k.as_json() for k in back.results[1].kpis()] == [k.as_json() for k in swept.results[1].kpis()]
+
+
+def test_a_derived_array_cached_on_the_results_is_not_saved_as_one_of_its_fields(small, tmp_path):
+    """A cached property (rated_jph) lives in the object's dict once computed; the run directory keeps
+    only the fields, so reading it back works."""
+    results = sim.run(small, replications=1)
+    assert results.rated_jph.shape[0] == 1  # computed and cached, as the report does
+    again = rundir.read(rundir.write(results, tmp_path / "run"))
+    assert np.array_equal(again.rated_jph, results.rated_jph)
+    rundir.save(results, tmp_path / "saved")
+    assert np.array_equal(rundir.load(tmp_path / "saved").built, results.built)
