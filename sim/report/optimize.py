@@ -44,6 +44,7 @@ from sim.report.params import label as path_label
 from sim.report.study import (
     cell,
     kpi_value,
+    lower,
     percent_variable,
     ranked,
     selection_sentence,
@@ -168,11 +169,6 @@ class View:
         if not v.continuous:
             return [cell(v, x) for x in xs]
         return [100 * float(x) if percent_variable(v) else float(x) for x in xs]
-
-
-def lower(label: str) -> str:
-    """A label inside a sentence: 'Reserved share' -> 'reserved share', but 'SOP date' stays."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _axis(fig: go.Figure, which: str, title: str, unit: str, **where: int) -> None:
@@ -864,7 +860,8 @@ def front_table(view: View) -> str:
                 f'<td class="num">{esc(view.shown(o.kpi, e.value))}<br>'
                 f'<span class="ci">{esc(view.interval(o.kpi, e.low, e.high))}</span></td>'
             )
-        cells += "".join(f"<td>{_tag(f.verdict)}</td>" for f in (c.fresh_verdicts or c.verdicts))
+        for con, f in zip(result.constraints, c.fresh_verdicts or c.verdicts, strict=True):
+            cells += f'<td>{_tag(f.verdict)}<br><span class="ci">{esc(_estimate_text(view, con, f)[0])}</span></td>'
         rows.append(f'<tr><td class="num">{c.id}</td>{cells}</tr>')
     legend = "".join(f"<li>c{i + 1}: <code>{esc(c.text)}</code></li>" for i, c in enumerate(result.constraints))
     n0 = result.candidate(result.front[0]).fresh_replications

@@ -65,6 +65,11 @@ def _decimals(step: float) -> int:
     return 6
 
 
+def lower(label: str) -> str:
+    """A label inside a sentence: 'Contract units built in 2025' -> 'contract units...', 'SOP date' stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def _short(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
@@ -196,7 +201,7 @@ def _front_sentences(result: StudyResult, start: dt.date) -> list[str]:
         )
 
     n = len(result.front)
-    what = f"The Pareto front of {result.labels.get(o1.kpi, o1.kpi)} against {result.labels.get(o2.kpi, o2.kpi)}"
+    what = f"The Pareto front of {lower(result.labels.get(o1.kpi, o1.kpi))} against {lower(result.labels.get(o2.kpi, o2.kpi))}"
     if n == 1:
         out = [f"{what} is one candidate, best in both, re-estimated on fresh common replications: {at(ends[0])}."]
     else:
