@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import html
 import itertools
@@ -110,13 +111,13 @@ def test_sop_beyond_horizon_is_counted(results: Results, tmp_path: Path) -> None
     sop = results.sop.copy()
     sop[:4] = np.inf
     sop[4:6] = results.horizon_hours + 100.0
-    late = Results(**{**results.__dict__, "sop": sop})
+    late = dataclasses.replace(results, sop=sop)
     text = sim.report.write(late, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "6 of 30 replications reach no SOP within the horizon" in text
 
 
 def test_no_sop_at_all_renders(results: Results, tmp_path: Path) -> None:
-    never = Results(**{**results.__dict__, "sop": np.full(results.replications, np.inf)})
+    never = dataclasses.replace(results, sop=np.full(results.replications, np.inf))
     text = sim.report.write(never, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "30 of 30 replications reach no SOP within the horizon" in text
 
@@ -261,7 +262,7 @@ def test_chip_windows_are_clipped_to_the_horizon(dynamics: Results) -> None:
     ]
     supply = dynamics.scenario.supply.model_copy(update={"chips": chips.model_copy(update={"disruptions": windows})})
     scenario = dynamics.scenario.model_copy(update={"supply": supply})
-    fig = chip_shortage(Results(**{**dynamics.__dict__, "scenario": scenario}))
+    fig = chip_shortage(dataclasses.replace(dynamics, scenario=scenario))
     (window,) = fig.layout.shapes
     assert (window.x0, window.x1) == ("2022-01-03", "2022-07-01")
 
@@ -274,7 +275,7 @@ def test_lost_sales_and_scrap_show_only_what_occurs(dynamics: Results) -> None:
     lost = sum(float(np.sum(t.y)) for t in fig.data if t.yaxis == "y")
     assert lost == pytest.approx(dynamics.lost.sum(axis=(1, 2)).mean())
     assert [t.name for t in fig.data if t.showlegend is not False] == ["Haval"]  # one legend entry per brand
-    no_scrap = Results(**{**dynamics.__dict__, "scrap": np.zeros_like(dynamics.scrap)})
+    no_scrap = dataclasses.replace(dynamics, scrap=np.zeros_like(dynamics.scrap))
     fig = lost_and_scrap(no_scrap)
     assert [a.text for a in fig.layout.annotations] == ["Lost sales (demand that waited too long)"]
 
@@ -340,7 +341,7 @@ def test_gantt_shows_which_milestones_the_assist_shortens(results: Results) -> N
     program = results.scenario.program
     milestones = [program.milestones[0].model_copy(update={"assisted": False}), program.milestones[1]]
     scenario = results.scenario.model_copy(update={"program": program.model_copy(update={"milestones": milestones})})
-    fig = launch_program(Results(**{**results.__dict__, "scenario": scenario}))
+    fig = launch_program(dataclasses.replace(results, scenario=scenario))
     rows = {t.name: list(t.y) for t in fig.data if t.name.startswith("Median")}
     assert rows == {
         "Median start to median finish, shortened by the owner's assist (x0.9)": ["tooling"],
