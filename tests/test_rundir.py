@@ -90,3 +90,11 @@ def test_a_derived_array_cached_on_the_results_is_not_saved_as_one_of_its_fields
     assert np.array_equal(again.rated_jph, results.rated_jph)
     rundir.save(results, tmp_path / "saved")
     assert np.array_equal(rundir.load(tmp_path / "saved").built, results.built)
+
+
+def test_a_run_whose_tables_were_read_writes_and_reads_back(small, tmp_path):
+    # Derived arrays (the month's rated speeds, the OEE split) are not results to save.
+    results = sim.run(small, replications=1)
+    results.line_metrics()
+    again = rundir.read(rundir.write(results, tmp_path / "run"))
+    assert np.array_equal(again.rated_jph, results.rated_jph)

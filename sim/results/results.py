@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +94,7 @@ class Results:
         """Rated jobs per hour of each line, in line order."""
         return np.array([ln.jph for ln in self.scenario.all_lines()])
 
-    @functools.cached_property
+    @property
     def rated_jph(self) -> np.ndarray:
         """Rated jobs per hour per (replication, line, month): with speed changes, the month's mean
         over its open hours (a change at a milestone comes when it did in that replication)."""
