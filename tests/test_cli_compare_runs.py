@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.test_cli import SMALL, invoke
 
 
-def test_compare_pairs_run_folders_without_simulating_them_again(tmp_path, monkeypatch):
-    other = tmp_path / "owner_first.yaml"
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    """Run folders: a and b (another policy) with seed 5 and 2 replications, c with seed 6 and 1."""
+    root = tmp_path_factory.mktemp("runs")
+    other = root / "owner_first.yaml"
     other.write_text(f"extends: {SMALL}\ncontract:\n  policy: owner_first\n")
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert invoke("run", SMALL, "-n", "2", "--seed", "5", "--out", str(a), "-q").exit_code == 0
-    assert invoke("run", str(other), "-n", "2", "--seed", "5", "--out", str(b), "-q").exit_code == 0
+    for name, file, n, seed in (("a", SMALL, "2", "5"), ("b", str(other), "2", "5"), ("c", SMALL, "1", "6")):
+        assert invoke("run", file, "-n", n, "--seed", seed, "--out", str(root / name), "-q").exit_code == 0
+    return {"a": root / "a", "b": root / "b", "c": root / "c", "other": other}
+
+
+def test_compare_pairs_run_folders_without_simulating_them_again(runs, tmp_path, monkeypatch):
+    a, b, other = runs["a"], runs["b"], runs["other"]
     # A folder and a scenario: the scenario runs the folder's replications (seed 5, 2 of them).
     mixed = invoke("compare", str(a), str(other), "--out", str(tmp_path / "mixed"), "-q")
     assert mixed.exit_code == 0, mixed.output
@@ -29,10 +38,8 @@ def test_compare_pairs_run_folders_without_simulating_them_again(tmp_path, monke
     assert (tmp_path / "both" / "differences.csv").read_text() == mixed_csv
 
 
-def test_runs_that_cannot_be_paired_are_refused_with_why(tmp_path):
-    a, c = tmp_path / "a", tmp_path / "c"
-    assert invoke("run", SMALL, "-n", "2", "--seed", "5", "--out", str(a), "-q").exit_code == 0
-    assert invoke("run", SMALL, "-n", "1", "--seed", "6", "--out", str(c), "-q").exit_code == 0
+def test_runs_that_cannot_be_paired_are_refused_with_why(runs, tmp_path):
+    a, c = runs["a"], runs["c"]
     out = ["--out", str(tmp_path / "cmp"), "-q"]
     result = invoke("compare", str(a), str(c), *out)
     assert (
