@@ -211,6 +211,9 @@ def test_small_needs_and_a_small_pool_are_served():
     # Needs of 1 and 0.5 kits out of 10: both in full. Half a kit for a need of 2: all of it.
     assert chips.allocate("proportional", 10.0, [1.0, 0.5, 0.0], CUSTOMER, MARGINS) == [1.0, 0.5, 0.0]
     assert chips.allocate("proportional", 0.5, [2.0, 0.0, 0.0], CUSTOMER, MARGINS) == [0.5, 0.0, 0.0]
+    # Needs of less than one kit in all (a quarter and half a vehicle's kit): served in full.
+    assert chips.allocate("proportional", 10.0, [0.25, 0.5, 0.0], CUSTOMER, MARGINS) == [0.25, 0.5, 0.0]
+    assert chips.allocate("owner_first", 10.0, [0.25, 0.5, 0.0], CUSTOMER, MARGINS) == [0.25, 0.5, 0.0]
     # A need of 1e-9 kits (a rounding crumb) is not served; nor anything from an empty pool.
     assert chips.allocate("proportional", 10.0, [1e-9, 0.0, 0.0], CUSTOMER, MARGINS) == [0.0, 0.0, 0.0]
     assert chips.allocate("proportional", 0.0, NEEDS, CUSTOMER, MARGINS) == [0.0, 0.0, 0.0]
