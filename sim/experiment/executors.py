@@ -142,6 +142,5 @@ def _watched(client: Any, futures: list, scheduler: str) -> Iterator[Any]:
             idle_since = time.monotonic()
         elif time.monotonic() - idle_since >= patience:
             raise ClusterLost(
-                f"no Dask worker at {scheduler} for {patience:g} s (set SIM_DASK_WAIT to wait longer); "
-                "giving up"
+                f"no Dask worker at {scheduler} for {patience:g} s (set SIM_DASK_WAIT to wait longer); giving up"
             )
