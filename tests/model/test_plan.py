@@ -132,8 +132,9 @@ def test_the_owner_serves_its_priority_levels_in_turn():
 
 def test_priority_levels_share_what_the_policy_leaves_the_owner():
     # customer_first, 100 h: the customer's 37.5 h in full (1,500); the owner's 62.5 h serve
-    # product 1 (33.3 h, 1,000), then product 0: 29.17 of its 50 h, 1,750.
-    items = plan(line(), 100.0, [*OWNER_WANTS, CUSTOMER_WANT], customer_first, 0.0, CUSTOMER, level=[1, 0, 0])
+    # product 1 (33.3 h, 1,000), then product 0: 29.17 of its 50 h, 1,750. The customer's product
+    # has a level of its own (as by margin it may), which plays no part.
+    items = plan(line(), 100.0, [*OWNER_WANTS, CUSTOMER_WANT], customer_first, 0.0, CUSTOMER, level=[1, 0, 2])
     assert [it.started for it in items] == pytest.approx([1750.0, 1000.0, 1500.0])
 
 
