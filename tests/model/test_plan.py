@@ -113,6 +113,17 @@ def test_two_families_without_changeover_hours_change_over_for_free():
     assert [it.changeover for it in items] == [0.0, 0.0, 0.0]
 
 
+def test_the_customers_need_is_that_of_all_its_products():
+    # Products 1 and 2 both the customer's: 33.3 h + 37.5 h = 70.8 h wanted. customer_first, 50 h:
+    # 50 / 70.8 = 70.6% of each (705.9 and 1,058.8), nothing left for the owner's product 0.
+    items = plan(line(), 50.0, [*OWNER_WANTS, CUSTOMER_WANT], customer_first, 0.0, [False, True, True])
+    fill = 50.0 / (1000 / 30 + 1500 / 40)
+    assert [(it.product, it.started) for it in items] == [
+        (1, pytest.approx(1000 * fill)),
+        (2, pytest.approx(1500 * fill)),
+    ]
+
+
 def test_the_owner_serves_its_priority_levels_in_turn():
     # owner_first, 60 h, all for the owner (83.3 h wanted). Product 1 first: its 33.3 h in full
     # (1,000), product 0 the other 26.7 of its 50 h: 1,600. The customer's level is no claim on them.
