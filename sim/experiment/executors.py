@@ -59,7 +59,7 @@ def _local(work: Callable[..., Any], chunks: list[list[int]], args: tuple, worke
     chunks and ends the workers at once (what finished is already with the caller), instead of
     waiting for everything queued to be computed and thrown away.
     """
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start)
     try:
         pending = {pool.submit(work, *args, chunk) for chunk in chunks}
         while pending:
@@ -78,14 +78,17 @@ def _local(work: Callable[..., Any], chunks: list[list[int]], args: tuple, worke
             process.join(timeout=1)
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start() -> None:
     """In each worker: leave Ctrl-C to the parent, and exit when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The process that started this worker (this process's parent, or a fork server that ends
+    # with it): when it is gone this worker is adopted by another, and nobody reads its results.
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
-        os._exit(1)  # the parent died (killed outright): nobody will read our results
+        os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
