@@ -142,7 +142,7 @@ def _line_oee(r: Results, line: str) -> Oee:
     totals = [_horizon(r, a, line) for a in ("open_hours", "down_hours", "line_built", "line_scrap")]
     # With speed changes, the horizon's rated speed is the months' weighted by their open hours.
     k = r.line_names.index(line)
-    jph = ratio((r.open_hours[:, k] * r.rated_jph[:, k]).sum(axis=1), totals[0])
+    jph = ratio((r.open_hours[:, k] * r.line_rated_jph(k)).sum(axis=1), totals[0])
     return oee(*totals, np.where(totals[0] > 0, jph, r.jph[k]))
 
 

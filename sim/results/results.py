@@ -96,43 +96,40 @@ class Results:
 
     @property
     def rated_jph(self) -> np.ndarray:
-        """Rated jobs per hour per (replication, line, month): with speed changes, the month's mean
-        over its open hours (a change at a milestone comes when it did in that replication)."""
-        lines = self.scenario.all_lines()
-        out = np.broadcast_to(self.jph[None, :, None], (self.replications, len(lines), len(self.months_))).copy()
-        if not any(line.speed_changes for line in lines):
+        """Rated jobs per hour per (replication, line, month) (`line_rated_jph` of every line)."""
+        return np.stack([self.line_rated_jph(j) for j in range(len(self.line_names))], axis=1)
+
+    def line_rated_jph(self, j: int) -> np.ndarray:
+        """Line j's rated jobs per hour per (replication, month): with speed changes, the month's
+        mean over its open hours (a change at a milestone comes when it did in that replication)."""
+        k, line = [(k, line) for k, plant in enumerate(self.scenario.plants) for line in plant.all_lines()][j]
+        out = np.full((self.replications, len(self.months_)), line.jph)
+        if not line.speed_changes:
             return out
-        start, end = self.scenario.meta.start_date, self.scenario.meta.end_date
-        plants = [k for k, plant in enumerate(self.scenario.plants) for _ in plant.all_lines()]
-        calendars: dict[int, Calendar] = {}
-        for j, line in enumerate(lines):
-            if not line.speed_changes:
-                continue
-            cal = calendars.setdefault(plants[j], Calendar(self.scenario.plants[plants[j]].calendar, start, end))
-            for r in range(self.replications):
-                changes = sorted(
-                    (
-                        cal.hour(c.first_day)
-                        if c.first_day is not None
-                        else float(self.milestone_finish[r, self.milestone_ids.index(c.milestone)]),
-                        c.jph,
-                    )
-                    for c in line.speed_changes
+        cal = Calendar(self.scenario.plants[k].calendar, self.scenario.meta.start_date, self.scenario.meta.end_date)
+        for r in range(self.replications):
+            changes = sorted(
+                (
+                    cal.hour(c.first_day)
+                    if c.first_day is not None
+                    else float(self.milestone_finish[r, self.milestone_ids.index(c.milestone)]),
+                    c.jph,
                 )
-                edges = [0.0, *(h for h, _ in changes)]
-                speeds = [line.jph, *(v for _, v in changes)]
-                for m, month in enumerate(self.months_):
-                    weights = [
-                        cal.open_hours(max(a, month.start_hour), min(b, month.end_hour))
-                        if min(b, month.end_hour) > max(a, month.start_hour)
-                        else 0.0
-                        for a, b in zip(edges, [*edges[1:], math.inf], strict=True)
-                    ]
-                    total = sum(weights)
-                    if total > 0:
-                        out[r, j, m] = sum(w * v for w, v in zip(weights, speeds, strict=True)) / total
-                    else:  # a month without open hours: the speed in force at its start
-                        out[r, j, m] = speeds[sum(e <= month.start_hour for e in edges) - 1]
+                for c in line.speed_changes
+            )
+            edges = [0.0, *(h for h, _ in changes)]
+            speeds = [line.jph, *(v for _, v in changes)]
+            for m, month in enumerate(self.months_):
+                spans = [
+                    (max(a, month.start_hour), min(b, month.end_hour))
+                    for a, b in zip(edges, [*edges[1:], math.inf], strict=True)
+                ]
+                weights = [cal.open_hours(a, b) if b > a else 0.0 for a, b in spans]
+                total = sum(weights)
+                if total > 0:
+                    out[r, m] = sum(w * v for w, v in zip(weights, speeds, strict=True)) / total
+                else:  # a month without open hours: the speed in force at its start
+                    out[r, m] = speeds[sum(e <= month.start_hour for e in edges) - 1]
         return out
 
     @property
