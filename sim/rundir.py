@@ -170,6 +170,8 @@ def _results(folder: Path, info: dict) -> Results:
     except (OSError, ValueError, ScenarioError) as exc:
         raise NotARunDir(f"{folder} is a damaged run directory ({exc})") from None
     reference = {k.removeprefix("reference:"): arrays.pop(k) for k in list(arrays) if k.startswith("reference:")}
+    if "closed_hours" not in arrays and "open_hours" in arrays:  # saved before lines had a working time of their own
+        arrays["closed_hours"] = np.zeros_like(arrays["open_hours"])
     return Results(
         scenario=scenario,
         seed=info["seed"],

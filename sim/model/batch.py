@@ -196,12 +196,18 @@ class Batch:
         for line in self.state.lines:
             o0, o1 = spans[line.plant]
             if o1 > o0:
+                off = line.off  # closed or down
                 if line.plant in self.shops:
-                    downs[line.name] = within(line.down, o0, o1)
+                    downs[line.name] = within(off, o0, o1)
                     down = sum(b - a for a, b in downs[line.name])
                 else:
-                    down = line.down.until(o1) - line.down.until(o0)
-                hours[line.name] = (o1 - o0, down)
+                    down = off.until(o1) - off.until(o0)
+                closed = line.closed
+                if closed is None:
+                    hours[line.name] = (o1 - o0, down)
+                else:  # a line with a working time of its own: it works the open hours not closed
+                    shut = closed.until(o1) - closed.until(o0)
+                    hours[line.name] = (o1 - o0 - shut, down - shut)
         available = {name: max(o - d, 0.0) for name, (o, d) in hours.items()}
 
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
@@ -245,7 +251,10 @@ class Batch:
         # Book what the cut plan makes.
         ledger = self.ledger
         for name, (open_h, down) in hours.items():
-            ledger.hours(self.by_name[name], t0, open_h, down)
+            line = self.by_name[name]
+            ledger.hours(line, t0, open_h, down)
+            if line.claims:
+                ledger.claimed(line, t0, *spans[line.plant])
         if self.reserved_lines:
             self._entitled(hours, t0)
         for line in self.single:
@@ -300,10 +309,10 @@ class Batch:
         first = []  # (line, open and down hours at the batch's start, its plan, the plan's kits)
         for line in self.state.lines:
             items = plans.get(line.name)
-            if line.stage == 0 and items:
+            if line.stage == 0 and items and available[line.name] > 0:
                 o0 = spans[line.plant][0]
                 kits = sum(it.started * per_vehicle[it.product] for it in items)
-                first.append((line, o0, line.down.until(o0), items, kits))
+                first.append((line, o0, line.off.until(o0), items, kits))
         calendars = self.setup.calendars
         exact = any(pool.held)  # held kits count per product; without any, only totals matter
         delivered = 0.0
@@ -313,7 +322,7 @@ class Batch:
             kits = 0.0
             for line, o0, down0, items, line_kits in first:
                 o = at[line.plant]
-                share = (o - o0 - (line.down.until(o) - down0)) / available[line.name]
+                share = (o - o0 - (line.off.until(o) - down0)) / available[line.name]
                 if exact:
                     for item in items:
                         started[item.product] += item.started * share
@@ -359,7 +368,8 @@ class Batch:
             if line.last and line.customer:
                 cal = self.setup.calendars[line.plant]
                 o0, o1 = cal.open_until(month.start_hour), cal.open_until(month.end_hour)
-                down = line.down.until(o1) - line.down.until(o0) if available else 0.0
+                lost = line.off if available else line.closed  # ... of its available or working hours
+                down = lost.until(o1) - lost.until(o0) if lost is not None else 0.0
                 capacity += line.jph * (o1 - o0 - down)
         capacity *= self._good_per_hour()
         return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0

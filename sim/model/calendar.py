@@ -13,12 +13,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.model.intervals import Intervals
 from sim.scenario.calendar import Calendar as CalendarSpec
+from sim.scenario.calendar import Pattern, PatternChange
 
 HOURS_PER_DAY = 24.0
 
@@ -35,19 +37,43 @@ class Month:
 
 
 class Calendar:
-    """Open shifts and months of one scenario horizon."""
+    """Open shifts and months of one scenario horizon.
 
-    def __init__(self, spec: CalendarSpec, start: dt.date, end: dt.date):
+    `changes` are a line's own changes of the pattern ((first day, change) in order: the line's
+    working shifts); `variants` are lists of such changes whose shifts are added to the plant's
+    (a plant whose lines change their own patterns is open whenever one of them may work).
+    """
+
+    def __init__(
+        self,
+        spec: CalendarSpec,
+        start: dt.date,
+        end: dt.date,
+        changes: Sequence[tuple[dt.date, PatternChange]] = (),
+        variants: Sequence[Sequence[tuple[dt.date, PatternChange]]] = (),
+    ):
+        starts, lengths = _shifts(spec.days(start, end, changes), start)
+        for variant in variants:
+            more, more_lengths = _shifts(spec.days(start, end, variant), start)
+            starts, lengths = [*starts, *more], [*lengths, *more_lengths]
+        begin = np.array(starts)  # floats: shifts start at k x 24.0 + the first shift's hour
+        finish = begin + np.array(lengths)
+        if variants:  # the union of the shifts: overlapping ones merged
+            begin, finish = _merge(begin, finish)
+        self._set(start, end, begin, finish)
+
+    @classmethod
+    def of_shifts(cls, start: dt.date, end: dt.date, begin: list[float], finish: list[float]) -> Calendar:
+        """The calendar open in the given clock intervals (sorted, not overlapping)."""
+        calendar = cls.__new__(cls)
+        calendar._set(start, end, np.array(begin, dtype=float), np.array(finish, dtype=float))
+        return calendar
+
+    def _set(self, start: dt.date, end: dt.date, begin: np.ndarray, finish: np.ndarray) -> None:
         self.start = start
         self.end = end
         self.horizon_hours = ((end - start).days + 1) * HOURS_PER_DAY
-        starts, lengths = [], []
-        for day, pattern in spec.days(start, end):
-            base = (day - start).days * HOURS_PER_DAY
-            starts += [base + h for h in pattern.starts()]
-            lengths += [pattern.hours] * pattern.shifts
-        begin = np.array(starts)  # floats: shifts start at k x 24.0 + the first shift's hour
-        finish = np.minimum(begin + np.array(lengths), self.horizon_hours)
+        finish = np.minimum(finish, self.horizon_hours)
         keep = begin < self.horizon_hours
         # Plain lists: bisect on lists is the fastest scalar lookup.
         self.shifts = Intervals(begin[keep].tolist(), finish[keep].tolist())
@@ -55,7 +81,9 @@ class Calendar:
         self.time_at = self.shifts.at  # clock hour at which some open hours have passed (inf if never)
         # Open hours at the end of each run of back-to-back shifts (the plant closes there).
         starts, ends, upto = self.shifts.starts, self.shifts.ends, self.shifts.upto
-        self.closing = [u for u, e, nxt in zip(upto, ends, [*starts[1:], math.inf], strict=True) if nxt > e]
+        self.closing = [
+            u for u, e, nxt in zip(upto, ends, [*starts[1:], math.inf][: len(ends)], strict=True) if nxt > e
+        ]
         self.months = months(start, end)
 
     def open_hours(self, t0: float, t1: float) -> float:
@@ -77,6 +105,31 @@ class Calendar:
     def date(self, hour: float) -> dt.date:
         """The day containing clock hour `hour`."""
         return self.start + dt.timedelta(days=int(hour // HOURS_PER_DAY))
+
+
+def _shifts(days: list[tuple[dt.date, Pattern]], start: dt.date) -> tuple[list[float], list[float]]:
+    """Clock start and length of every shift of the given days."""
+    starts: list[float] = []
+    lengths: list[float] = []
+    for day, pattern in days:
+        base = (day - start).days * HOURS_PER_DAY
+        starts += [base + h for h in pattern.starts()]
+        lengths += [pattern.hours] * pattern.shifts
+    return starts, lengths
+
+
+def _merge(begin: np.ndarray, finish: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted intervals with the overlapping ones merged (back-to-back ones stay apart)."""
+    order = np.lexsort((finish, begin))
+    out_b: list[float] = []
+    out_f: list[float] = []
+    for b, f in zip(begin[order].tolist(), finish[order].tolist(), strict=True):
+        if out_f and b < out_f[-1]:
+            out_f[-1] = max(out_f[-1], f)
+        else:
+            out_b.append(b)
+            out_f.append(f)
+    return np.array(out_b, dtype=float), np.array(out_f, dtype=float)
 
 
 def months(start: dt.date, end: dt.date) -> list[Month]:

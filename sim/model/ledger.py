@@ -21,7 +21,7 @@ OPEN, DOWN, BUILT, THROUGH, SCRAP, CHANGEOVER = (
     Kind.SCRAP,
     Kind.CHANGEOVER,
 )
-BUSY, STARVED, BLOCKED = Kind.BUSY, Kind.STARVED, Kind.BLOCKED
+BUSY, STARVED, BLOCKED, CLOSED = Kind.BUSY, Kind.STARVED, Kind.BLOCKED, Kind.CLOSED
 
 
 class Ledger:
@@ -38,6 +38,13 @@ class Ledger:
         if down:
             self.record(t0, DOWN, line.name, "", down)
         return max(open_h - down, 0.0)
+
+    def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
+        """Book the working hours launch milestones took from the line between open hours o0 and o1."""
+        for a, b, milestone in line.claims:
+            hours = min(b, o1) - max(a, o0)
+            if hours > 0:
+                self.record(t0, CLOSED, line.name, milestone, hours)
 
     def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of the last shop, `good` of each of

@@ -15,12 +15,13 @@ from typing import NamedTuple
 class Kind(StrEnum):
     """What a record says happened (its quantity's unit in brackets)."""
 
-    OPEN = "open"  # a line's open hours in a batch [h] (time = batch start)
+    OPEN = "open"  # a line's working hours in a batch: its plant's open hours it works [h] (time = batch start)
     BUSY = "busy"  # hours of them spent building, rework passes included [h]
     BUILT = "built"  # good vehicles of a product leaving a line of the last shop [vehicles]
     SCRAP = "scrap"  # vehicles of a product scrapped on a line [vehicles]
     CHANGEOVER = "changeover"  # hours a line lost changing over, charged to the product changed to [h]
     DOWN = "down"  # open hours a line lost to breakdowns [h]
+    CLOSED = "closed"  # working hours a launch milestone took from a line (tooling, pilot builds) [h]
     THROUGH = "through"  # good vehicles of a product through a line of a shop before the last [vehicles]
     STARVED = "starved"  # up hours a line of shops in series stood idle for want of input [h]
     BLOCKED = "blocked"  # up hours it stood idle for want of buffer space [h]

@@ -6,7 +6,7 @@ None of it is random: a replication's randomness comes only from its streams.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,16 +20,30 @@ from sim.scenario import Scenario
 class Setup:
     """The fixed inputs of one scenario's replications."""
 
-    calendars: list[Calendar]  # one per plant
+    calendars: list[Calendar]  # one per plant: open whenever one of its lines may work
     months: list[Month]
     forecast: np.ndarray  # (product, month) vehicles
     month_open_hours: np.ndarray  # (plant, month)
     deliveries: list[tuple[float, float]]  # (clock hour, kits) of every chip delivery
+    varies: list[bool]  # per plant: whether its lines change their own shift patterns
+    shifts: dict[tuple, Calendar] = field(default_factory=dict)  # a line's shifts by its resolved changes (cache)
 
     @classmethod
     def of(cls, scenario: Scenario) -> Setup:
         start, end = scenario.meta.start_date, scenario.meta.end_date
-        calendars = [Calendar(p.calendar, start, end) for p in scenario.plants]
+        # A line's own shift changes may come from a milestone's day: its plant is open whenever
+        # the line may work, with each prefix of its changes from the earliest day they may hold.
+        variants = [
+            [
+                [(c.first_day or start, c) for c in line.shift_changes[:n]]
+                for line in p.all_lines()
+                for n in range(1, len(line.shift_changes) + 1)
+            ]
+            for p in scenario.plants
+        ]
+        calendars = [
+            Calendar(p.calendar, start, end, variants=v) for p, v in zip(scenario.plants, variants, strict=True)
+        ]
         months = calendars[0].months
         supply = scenario.supply.chips if scenario.supply else None
         return cls(
@@ -40,4 +54,5 @@ class Setup:
             ),  # (product, month), even with no product (a counterfactual without the customer's)
             month_open_hours=np.array([[c.open_hours(m.start_hour, m.end_hour) for m in months] for c in calendars]),
             deliveries=[(d * HOURS_PER_DAY, k) for d, k in chips.arrivals(supply, start, end)] if supply else [],
+            varies=[bool(v) for v in variants],
         )

@@ -9,11 +9,12 @@ factors, and the SOP from the launch program's draws.
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 import simpy
 
-from sim.model import breakdowns, program, state
+from sim.model import breakdowns, program, ramp, state, worktime
 from sim.model import demand as demand_model
 from sim.model.calendar import HOURS_PER_DAY
 from sim.model.recorder import Kind, Sink
@@ -57,29 +58,41 @@ def simulate(
     setup = setup or Setup.of(scenario)
     env = simpy.Environment()
     plant = state.build(scenario)
-    drawn = {} if drawn is None else drawn
-    for line, spec in zip(plant.lines, scenario.all_lines(), strict=True):
-        if spec.breakdowns is not None:
-            key = (line.name, spec.breakdowns)
-            if key not in drawn:
-                rng = child(streams.breakdowns, line.name)
-                drawn[key] = breakdowns.failures(spec.breakdowns, setup.calendars[line.plant], rng)
-            line.down = drawn[key]
     factors = demand_model.factors(scenario.products, len(setup.months), streams.demand)
     sop: float | None = None
-    finished: dict[str, float] = {}  # each milestone's completion, clock hours
+    started: dict[str, float] = {}  # each milestone's start, clock hours
+    finished: dict[str, float] = {}  # ... and completion
     if scenario.program is not None:
         durations = program.draw(scenario.program, streams.program)
         plan = program.schedule(scenario.program, durations)
         origin = setup.calendars[0].hour(scenario.program.start_date)
         for m in scenario.program.milestones:
-            start = origin + plan.start_days[m.id] * HOURS_PER_DAY
-            record(start, Kind.MILESTONE, "", m.id, durations[m.id] * HOURS_PER_DAY)
-            finished[m.id] = start + durations[m.id] * HOURS_PER_DAY
+            started[m.id] = origin + plan.start_days[m.id] * HOURS_PER_DAY
+            record(started[m.id], Kind.MILESTONE, "", m.id, durations[m.id] * HOURS_PER_DAY)
+            finished[m.id] = started[m.id] + durations[m.id] * HOURS_PER_DAY
         sop = origin + plan.sop_days * HOURS_PER_DAY
         if sop >= setup.months[-1].end_hour:
             record(sop, Kind.SOP, "", "", 0.0)  # after the horizon: no contract production
             sop = None
+    drawn = {} if drawn is None else drawn
+    claimed = worktime.claimed(scenario)
+    for k, (line, spec) in enumerate(zip(plant.lines, scenario.all_lines(), strict=True)):
+        calendar = setup.calendars[line.plant]
+        if worktime.plain(setup, line.plant, spec, claimed, k):
+            if spec.breakdowns is not None:
+                key = (line.name, spec.breakdowns)
+                if key not in drawn:
+                    rng = child(streams.breakdowns, line.name)
+                    drawn[key] = breakdowns.failures(spec.breakdowns, calendar, rng)
+                line.down = line.off = drawn[key]
+            continue
+        # A line with a working time of its own: its failures count that time.
+        work = worktime.worktime(scenario, setup, line.plant, k, spec, started, finished)
+        if spec.breakdowns is not None:
+            line.down = breakdowns.failures(spec.breakdowns, work.calendar, child(streams.breakdowns, line.name))
+        line.off = worktime.off(work, line.down, calendar)
+        line.closed = work.closed
+        line.claims = work.claims
     model: Fidelity
     if fidelity == "batch":
         from sim.model.batch import Batch
@@ -95,17 +108,32 @@ def simulate(
 
 
 def speed_changes(scenario: Scenario, setup: Setup, finished: dict[str, float]) -> list[tuple[float, int, float]]:
-    """(clock hour, line index, jph) of every line's speed changes inside the horizon, in time order."""
+    """(clock hour, line index, jph) of every line's speed changes inside the horizon, in time
+    order: its rated speed's changes, times its ramp-up's share from its commissioning."""
     out = []
     end = setup.months[-1].end_hour
+    day = setup.calendars[0].hour
     for k, spec in enumerate(scenario.all_lines()):
+        rated: list[tuple[float, float]] = []  # (hour, jph) of the rated speed
         for change in spec.speed_changes:
             if change.first_day is not None:
-                hour = setup.calendars[0].hour(change.first_day)
+                rated.append((day(change.first_day), change.jph))
             elif change.milestone in finished:
-                hour = finished[change.milestone]
+                rated.append((finished[change.milestone], change.jph))
+            # else: no launch program (the counterfactual without the contract): no change
+        share: list[tuple[float, float]] = []  # (hour, share of the rated speed) of its ramp-up
+        c = spec.commissioned
+        if c is not None and c.ramp is not None:
+            at = day(c.first_day) if c.first_day is not None else finished.get(c.milestone or "", math.inf)
+            share = [(at + d * HOURS_PER_DAY, v) for d, v in ramp.steps(c.ramp)]
+        jph, fraction = spec.jph, share[0][1] if share else 1.0
+        if share:
+            out.append((0.0, k, jph * fraction))
+        for hour, what, value in sorted([(h, 0, v) for h, v in rated] + [(h, 1, v) for h, v in share]):
+            if what == 0:
+                jph = value
             else:
-                continue  # no launch program (the counterfactual without the contract): no change
+                fraction = value
             if hour < end:
-                out.append((hour, k, change.jph))
+                out.append((hour, k, jph * fraction))
     return sorted(out, key=lambda c: c[0])  # stable: a line's own changes keep their order at a tie

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from sim.model import breakdowns
+from sim.model.intervals import Intervals
 from sim.scenario import Scenario
 from sim.scenario.plant import Line as LineSpec
 
@@ -23,12 +24,15 @@ class Line:
     __slots__ = (
         "campaign",
         "changeover",
+        "claims",
+        "closed",
         "customer",
         "down",
         "families",
         "jph",
         "last",
         "name",
+        "off",
         "owner",
         "plant",
         "products",
@@ -51,7 +55,13 @@ class Line:
         self.changeover = self.switch_hours / self.campaign  # hours a vehicle carries in a mixed batch
         self.last = True  # in the plant's last shop: vehicles leave it built (or scrapped)
         self.yields: dict[int, float] = {}  # first-pass yield of each product here, in a shop before the last
-        self.down = breakdowns.NONE  # its breakdowns over the horizon, on the open-hour axis
+        # On its plant's open-hour axis (`sim.model.worktime`): the hours it does not build,
+        # closed or down (`off`), and of them those it does not work at all (`closed`, None when it
+        # works every open hour) and those launch milestones claim, (from, to, milestone).
+        self.down = breakdowns.NONE  # its breakdowns over the horizon, as drawn
+        self.off: Intervals = self.down
+        self.closed: Intervals | None = None
+        self.claims: list[tuple[float, float, str]] = []
 
     def __repr__(self) -> str:
         return f"Line({self.name})"

@@ -37,6 +37,7 @@ LINE_ARRAYS = (
     "changeover_hours",
     "starved_hours",
     "blocked_hours",
+    "closed_hours",
     "line_built",
     "line_scrap",
 )
@@ -53,12 +54,13 @@ class Results:
     demand: np.ndarray  # (replication, product, month) vehicles released as demand
     lost: np.ndarray  # (replication, product, month) demand lost after waiting too long
     scrap: np.ndarray  # (replication, product, month) vehicles scrapped
-    open_hours: np.ndarray  # (replication, line, month) hours the line's plant was open
+    open_hours: np.ndarray  # (replication, line, month) hours the line worked (its plant's open hours it works)
     down_hours: np.ndarray  # (replication, line, month) open hours lost to breakdowns
     busy_hours: np.ndarray  # (replication, line, month) hours building (rework included)
     changeover_hours: np.ndarray  # (replication, line, month)
     starved_hours: np.ndarray  # (replication, line, month) up hours idle for want of input (shops in series)
     blocked_hours: np.ndarray  # (replication, line, month) up hours idle for want of buffer space
+    closed_hours: np.ndarray  # (replication, line, month) working hours launch milestones took (tooling, pilots)
     line_built: np.ndarray  # (replication, line, month) good vehicles (vehicles through, before the last shop)
     line_scrap: np.ndarray  # (replication, line, month) vehicles scrapped
     milestone_start: np.ndarray  # (replication, milestone) clock hours
@@ -334,6 +336,7 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         Kind.CHANGEOVER: "changeover_hours",
         Kind.STARVED: "starved_hours",
         Kind.BLOCKED: "blocked_hours",
+        Kind.CLOSED: "closed_hours",
         Kind.THROUGH: "line_built",
     }
     built, scrap, milestone, sop, reserved = Kind.BUILT, Kind.SCRAP, Kind.MILESTONE, Kind.SOP, Kind.RESERVED

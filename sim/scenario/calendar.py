@@ -13,6 +13,7 @@ on that day, so hours are exact at a period's edge.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
@@ -48,10 +49,9 @@ class Pattern(NamedTuple):
         return max(0.0, self.first_hour + self.shifts * self.hours - 24.0)
 
 
-class Period(Section):
-    """From `first_day` on, the calendar's shift pattern changes in what this period gives."""
+class PatternChange(Section):
+    """What a change of the shift pattern gives; what it leaves out carries over."""
 
-    first_day: IsoDate = Field(description="First day of the new pattern (YYYY-MM-DD); it holds until the next period.")
     name: str = Field("", description="What changes (for example 'second shift').")
     working_weekdays: list[Weekday] | None = Field(None, min_length=1, description="Weekdays on which shifts run.")
     shifts_per_day: int | None = Field(None, ge=1, le=4, description="Number of shifts on a working day.")
@@ -61,12 +61,29 @@ class Period(Section):
     )
 
     @model_validator(mode="after")
-    def _changes_something(self) -> Period:
+    def _changes_something(self) -> PatternChange:
         if all(getattr(self, f) is None for f in _PATTERN_FIELDS):
-            field_error((), f"a period changes at least one of {', '.join(_PATTERN_FIELDS)}")
+            field_error((), f"a change of the shift pattern gives at least one of {', '.join(_PATTERN_FIELDS)}")
         if self.working_weekdays is not None and len(set(self.working_weekdays)) != len(self.working_weekdays):
             field_error(("working_weekdays",), "a weekday is listed twice")
         return self
+
+    def apply(self, pattern: Pattern) -> Pattern:
+        """`pattern` with what this change gives."""
+        return Pattern(
+            pattern.weekdays
+            if self.working_weekdays is None
+            else frozenset(WEEKDAYS.index(d) for d in self.working_weekdays),
+            pattern.shifts if self.shifts_per_day is None else self.shifts_per_day,
+            pattern.hours if self.hours_per_shift is None else self.hours_per_shift,
+            pattern.first_hour if self.first_shift_start_hour is None else self.first_shift_start_hour,
+        )
+
+
+class Period(PatternChange):
+    """From `first_day` on, the calendar's shift pattern changes in what this period gives."""
+
+    first_day: IsoDate = Field(description="First day of the new pattern (YYYY-MM-DD); it holds until the next period.")
 
 
 _PATTERN_FIELDS = ("working_weekdays", "shifts_per_day", "hours_per_shift", "first_shift_start_hour")
@@ -138,29 +155,33 @@ class Calendar(Section):
         )
         out: list[tuple[dt.date | None, Pattern]] = [(None, pattern)]
         for period in self.periods:
-            pattern = Pattern(
-                pattern.weekdays
-                if period.working_weekdays is None
-                else frozenset(WEEKDAYS.index(d) for d in period.working_weekdays),
-                pattern.shifts if period.shifts_per_day is None else period.shifts_per_day,
-                pattern.hours if period.hours_per_shift is None else period.hours_per_shift,
-                pattern.first_hour if period.first_shift_start_hour is None else period.first_shift_start_hour,
-            )
+            pattern = period.apply(pattern)
             out.append((period.first_day, pattern))
         return out
 
-    def days(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, Pattern]]:
-        """The days from `start` to `end` on which shifts start, each with its pattern."""
+    def days(
+        self, start: dt.date, end: dt.date, changes: Sequence[tuple[dt.date, PatternChange]] = ()
+    ) -> list[tuple[dt.date, Pattern]]:
+        """The days from `start` to `end` on which shifts start, each with its pattern.
+
+        `changes` are a line's own changes of the pattern, (first day, change) in the order they
+        apply: from its first day each overrides what it gives of the plant's pattern, whatever
+        the plant's periods change later (a line's third shift stays while the plant's other
+        lines go to two)."""
         closed = _dates(self.shutdowns)
         worked = _dates(self.working_days)
         patterns = self.patterns()
         out = []
-        k = 0
+        k = j = 0
         for n in range((end - start).days + 1):
             day = start + dt.timedelta(days=n)
             while k + 1 < len(patterns) and patterns[k + 1][0] <= day:  # type: ignore[operator]
                 k += 1
+            while j < len(changes) and changes[j][0] <= day:
+                j += 1
             pattern = patterns[k][1]
+            for _, change in changes[:j]:
+                pattern = change.apply(pattern)
             if day not in closed and (day.weekday() in pattern.weekdays or day in worked):
                 out.append((day, pattern))
         return out

@@ -13,8 +13,9 @@ import itertools
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Ident, IsoDate, Section, field_error, unique_ids
-from sim.scenario.calendar import Calendar
+from sim.scenario.calendar import Calendar, PatternChange
 from sim.scenario.distributions import Duration
+from sim.scenario.products import Ramp
 
 MIN_MEAN_HOURS_BETWEEN_FAILURES = 1.0
 
@@ -42,21 +43,45 @@ class Breakdowns(Section):
         return self
 
 
-class SpeedChange(Section):
+class Dated(Section):
+    """Something that happens on a day, or when a launch-program milestone completes."""
+
+    first_day: IsoDate | None = Field(None, description="Day on which it happens (YYYY-MM-DD); give it or milestone.")
+    milestone: Ident | None = Field(
+        None, description="Or: the launch-program milestone on whose completion it happens."
+    )
+
+    @model_validator(mode="after")
+    def _when(self) -> Dated:
+        if (self.first_day is None) == (self.milestone is None):
+            field_error(("first_day",), "give its first_day or its milestone, not both")
+        return self
+
+
+class SpeedChange(Dated):
     """From a day, or from a launch-program milestone's completion, the line runs at `jph`."""
 
     jph: float = Field(gt=0, le=300, description="The line's rated speed from then on, in jobs per hour.")
-    first_day: IsoDate | None = Field(None, description="Day from which it holds (YYYY-MM-DD); give it or milestone.")
-    milestone: Ident | None = Field(
-        None, description="Or: the launch-program milestone from whose completion it holds (a takt upgrade at SOP)."
-    )
     name: str = Field("", max_length=80, description="What changes (for example 'takt upgrade to 76 s').")
+    capex_rmb: float = Field(0.0, ge=0, le=1e12, description="What the owner invests in it, RMB, paid when it happens.")
 
-    @model_validator(mode="after")
-    def _when(self) -> SpeedChange:
-        if (self.first_day is None) == (self.milestone is None):
-            field_error(("first_day",), "give the speed change's first_day or its milestone, not both")
-        return self
+
+class ShiftChange(Dated, PatternChange):
+    """From a day, or from the day after a milestone completes, the line's own shift pattern
+    overrides the plant's in what this change gives (a third shift on the shared line from SOP)."""
+
+
+class Commissioning(Dated):
+    """When a new line starts building (before it, it builds nothing), its cost and its ramp-up."""
+
+    capex_rmb: float = Field(0.0, ge=0, le=1e12, description="What the owner invests in the line, RMB, paid then.")
+    ramp: Ramp | None = Field(
+        None, description="Ramp-up of the line's speed from commissioning (months from then); absent: full speed."
+    )
+
+
+class Retirement(Dated):
+    """When a line stops building for good."""
 
 
 class Line(Section):
@@ -75,6 +100,15 @@ class Line(Section):
     speed_changes: list[SpeedChange] = Field(
         [], description="Changes of the rated speed over the horizon, each from a day or a milestone on."
     )
+    shift_changes: list[ShiftChange] = Field(
+        [],
+        description="The line's own changes of its plant's shift pattern, in the order they come, each from a day "
+        "or a milestone on (the plant's shutdowns and make-up days still hold).",
+    )
+    commissioned: Commissioning | None = Field(
+        None, description="When the line starts building (a new line, a plant's phase 2); absent: from the start."
+    )
+    retired: Retirement | None = Field(None, description="When the line stops building for good; absent: never.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Line:
@@ -82,12 +116,23 @@ class Line(Section):
             field_error(("products",), "a product is listed twice on the same line")
         if self.changeover_hours > 0 and self.campaign_units is None:
             field_error(("campaign_units",), "a line with changeover_hours needs campaign_units (its run length)")
-        days = [(k, c.first_day) for k, c in enumerate(self.speed_changes) if c.first_day is not None]
-        for (_, before), (k, day) in itertools.pairwise(days):
-            if day <= before:  # type: ignore[operator]
-                field_error(
-                    ("speed_changes", k, "first_day"), f"dated speed changes in date order: {day} after {before}"
-                )
+        for field in ("speed_changes", "shift_changes"):
+            changes = getattr(self, field)
+            days = [(k, c.first_day) for k, c in enumerate(changes) if c.first_day is not None]
+            for (_, before), (k, day) in itertools.pairwise(days):
+                if day <= before:  # type: ignore[operator]
+                    field_error((field, k, "first_day"), f"dated changes in date order: {day} after {before}")
+        c, r = self.commissioned, self.retired
+        dated = c is not None and r is not None and c.first_day is not None and r.first_day is not None
+        if dated and r.first_day <= c.first_day:  # type: ignore[operator,union-attr]
+            field_error(
+                ("retired", "first_day"),
+                f"the line retires on {r.first_day}, not after its commissioning on {c.first_day}",
+            )
+        if c is not None and c.milestone is not None and r is not None and r.milestone == c.milestone:
+            field_error(
+                ("retired", "milestone"), f"the line is commissioned and retired at the same milestone '{c.milestone}'"
+            )
         return self
 
 

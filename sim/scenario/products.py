@@ -66,13 +66,13 @@ class Demand(Section):
 
 
 class Ramp(Section):
-    """Ramp-up of a new product's line speed after its start of production."""
+    """Ramp-up of a speed from a start: a new product's after its SOP, a new line's after its commissioning."""
 
-    months_to_full_rate: float = Field(gt=0, le=60, description="Months from SOP until the product runs at full rate.")
+    months_to_full_rate: float = Field(gt=0, le=60, description="Months from the start until full rate.")
     start_fraction: float = Field(
         gt=0,
         le=1,
-        description="Share of full rate at SOP (0.1 = the line builds it at a tenth of its speed).",
+        description="Share of full rate at the start (0.1 = a tenth of the line's speed).",
     )
     curve: Literal["s_curve", "linear"] = Field(
         "s_curve", description="Shape of the ramp: s_curve (slow, fast, slow) or linear."

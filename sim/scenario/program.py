@@ -17,6 +17,30 @@ from sim.scenario.base import Ident, IsoDate, Section, field_error, unique_ids
 from sim.scenario.distributions import Distribution
 
 
+class PilotBuild(Section):
+    """Line time a milestone's pilot builds take from a line, from the milestone's start."""
+
+    line: str = Field(
+        min_length=1, max_length=200, description="The line: its id, or plant.line (plant.shop.line) if ids repeat."
+    )
+    line_hours: float | None = Field(
+        None, gt=0, le=1e5, description="Working hours of the line the pilot builds take; or vehicles and jph."
+    )
+    vehicles: float | None = Field(None, gt=0, le=1e6, description="Pilot vehicles built (with jph).")
+    jph: float | None = Field(None, gt=0, le=300, description="The low rate at which they are built, jobs per hour.")
+
+    @model_validator(mode="after")
+    def _hours(self) -> PilotBuild:
+        if (self.line_hours is None) == (self.vehicles is None or self.jph is None):
+            field_error(("line_hours",), "give the pilot builds' line_hours, or their vehicles and jph (not both)")
+        return self
+
+    @property
+    def hours(self) -> float:
+        """Working hours of the line taken."""
+        return self.line_hours if self.line_hours is not None else self.vehicles / self.jph  # type: ignore[operator]
+
+
 class Milestone(Section):
     """One step of the launch program."""
 
@@ -25,6 +49,13 @@ class Milestone(Section):
     after: list[Ident] = Field([], description="Ids of the milestones that must finish before this one starts.")
     duration_days: Distribution = Field(description="Duration in calendar days, as a distribution.")
     assisted: bool = Field(True, description="Whether the plant owner's engineering assistance shortens it.")
+    shuts_line: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="A line the milestone shuts while it runs (tooling installation): its id, or plant.line.",
+    )
+    pilot_build: PilotBuild | None = Field(None, description="Line time the milestone's pilot builds take.")
 
 
 class Program(Section):

@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from sim.scenario.base import Section, field_error, unique_ids
 from sim.scenario.contract import Contract
 from sim.scenario.meta import Meta
-from sim.scenario.plant import Line, Plant
+from sim.scenario.plant import Dated, Line, Plant
 from sim.scenario.priority import OwnerPriority
 from sim.scenario.products import Product
 from sim.scenario.program import Program, _suggest
@@ -37,6 +37,7 @@ class Scenario(Section):
         self._check_plants()
         self._check_products()
         self._check_priority()
+        self._check_line_claims()
         if (self.contract is None) != (self.program is None):
             missing = "program" if self.program is None else "contract"
             present = "contract" if self.contract else "program"
@@ -96,13 +97,20 @@ class Scenario(Section):
                             )
 
     def _check_speed_changes(self, k: int, plant: Plant) -> None:
-        """A dated speed change inside the horizon; a milestone's in the launch program."""
+        """A line's dated changes (speed, shifts, commissioning, retirement) inside the horizon; a
+        milestone's in the launch program; a shift change that fits in a day."""
         known = {m.id for m in self.program.milestones} if self.program is not None else set()
         for s, (shop, lines) in enumerate(plant.stages()):
             at = ("plants", k, "lines") if shop is None else ("plants", k, "shops", s, "lines")
             for i, line in enumerate(lines):
-                for c, change in enumerate(line.speed_changes):
-                    where = (*at, i, "speed_changes", c)
+                dated: list[tuple[tuple[str | int, ...], Dated]] = [
+                    *((("speed_changes", c), x) for c, x in enumerate(line.speed_changes)),
+                    *((("shift_changes", c), x) for c, x in enumerate(line.shift_changes)),
+                    *((("commissioned",), x) for x in [line.commissioned] if x is not None),
+                    *((("retired",), x) for x in [line.retired] if x is not None),
+                ]
+                for sub, change in dated:
+                    where = (*at, i, *sub)
                     if (
                         change.first_day is not None
                         and not self.meta.start_date <= change.first_day <= self.meta.end_date
@@ -114,6 +122,43 @@ class Scenario(Section):
                     if change.milestone is not None and change.milestone not in known:
                         hint = _suggest(change.milestone, known) if known else " (the scenario has no launch program)"
                         field_error((*where, "milestone"), f"unknown milestone '{change.milestone}'{hint}")
+                for c in range(len(line.shift_changes)):
+                    for day, base in plant.calendar.patterns():
+                        pattern = base
+                        for earlier in line.shift_changes[: c + 1]:
+                            pattern = earlier.apply(pattern)
+                        if pattern.shifts * pattern.hours > 24:
+                            since = "" if day is None else f" (with the plant's period from {day})"
+                            field_error(
+                                (*at, i, "shift_changes", c),
+                                f"{pattern.shifts} shifts of {pattern.hours:g} h do not fit in 24 hours{since}",
+                            )
+
+    def _check_line_claims(self) -> None:
+        """Every line a launch milestone claims exists."""
+        if self.program is None:
+            return
+        for m, milestone in enumerate(self.program.milestones):
+            refs = [(("shuts_line",), milestone.shuts_line)]
+            if milestone.pilot_build is not None:
+                refs.append((("pilot_build", "line"), milestone.pilot_build.line))
+            for sub, ref in refs:
+                if ref is not None:
+                    self.line_index(ref, ("program", "milestones", m, *sub))
+
+    def line_index(self, ref: str, at: tuple[str | int, ...] = ()) -> int:
+        """Index (in `all_lines` order) of the line `ref` names: its dotted name, or its id if no
+        other line has it. Refuses, at field path `at`, a name that is not a line's or is ambiguous."""
+        names = self.line_names()
+        if ref in names:
+            return names.index(ref)
+        ids = [line.id for line in self.all_lines()]
+        if ids.count(ref) == 1:
+            return ids.index(ref)
+        if ids.count(ref) > 1:
+            options = ", ".join(n for n, i in zip(names, ids, strict=True) if i == ref)
+            field_error(at, f"line id '{ref}' is in several plants or shops; name one of {options}")
+        field_error(at, f"unknown line '{ref}'{_suggest(ref, set(names) | set(ids))}")
 
     def _check_open_time(self, k: int, plant: Plant) -> None:
         """Refuse a calendar change outside the horizon, and a plant that never opens in it: nothing

@@ -21,7 +21,7 @@ def test_periods_must_be_in_date_order_and_change_something():
     assert "periods must be in date order, one per day: 2024-01-01 comes after 2024-06-01" in problem(periods=periods)
     same = [{"first_day": "2024-06-01", "shifts_per_day": 3}, {"first_day": "2024-06-01", "shifts_per_day": 1}]
     assert "in date order, one per day" in problem(periods=same)
-    assert "a period changes at least one of" in problem(periods=[{"first_day": "2024-06-01"}])
+    assert "a change of the shift pattern gives at least one of" in problem(periods=[{"first_day": "2024-06-01"}])
 
 
 def test_a_period_must_fit_its_shifts_in_a_day_with_what_it_carries_over():

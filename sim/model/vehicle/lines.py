@@ -1,7 +1,7 @@
 """A line at vehicle level: one vehicle at a time, on the line's own axis of up hours.
 
 A line works only while its plant is open and it is up. Its failures are drawn before the
-run (`state.Line.down`, on the plant's open-hour axis) and come at their instants whatever
+run (`state.Line.off`, with the hours it is closed, on the plant's open-hour axis) and come at their instants whatever
 the line is doing, so the line's *up hours* (open hours less those its failures cover) are a
 known function of the clock, kept as the clock intervals in which the line is open and up. A
 pass of `1 / (jph x r_p)` hours started at up hour u ends where u plus that many up hours
@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Protocol
 
 import simpy
 
-from sim.model.breakdowns import Downtime
 from sim.model.calendar import Calendar, Month
 from sim.model.intervals import Intervals
 from sim.model.recorder import Kind, Sink
@@ -86,9 +85,8 @@ class Line:
         self.on_scrap = _nothing  # told when a vehicle is scrapped (the first shop may start another)
 
         # The up axis: the clock intervals in which the line is open and up.
-        self.down = spec.down
         self.open_until = calendar.open_until
-        self.up = up_intervals(calendar, spec.down)
+        self.up = up_intervals(calendar, spec.off)  # closed or down: not up
         self.month_starts = [m.start_hour for m in months]
         self.mu = [self.up_at(m.start_hour) for m in months] + [self.up_at(months[-1].end_hour)]
         n = len(months)
@@ -260,11 +258,18 @@ class Line:
         for k, m in enumerate(months):
             t = m.start_hour
             o0, o1 = self.open_until(m.start_hour), self.open_until(m.end_hour)
+            off, closed = self.spec.off, self.spec.closed
+            shut = closed.until(o1) - closed.until(o0) if closed is not None else 0.0
             if o1 > o0:
-                record(t, Kind.OPEN, name, "", o1 - o0)
-            down = self.down.until(o1) - self.down.until(o0)
+                record(t, Kind.OPEN, name, "", o1 - o0 - shut)
+            down = off.until(o1) - off.until(o0) - shut
+            if closed is not None and down < 1e-9:  # rounding of the difference
+                down = 0.0
             if down > 0:
                 record(t, Kind.DOWN, name, "", down)
+            for a, b, milestone in self.spec.claims:
+                if min(b, o1) > max(a, o0):
+                    record(t, Kind.CLOSED, name, milestone, min(b, o1) - max(a, o0))
             for kind, hours in ((Kind.BUSY, self.busy), (Kind.STARVED, self.starved), (Kind.BLOCKED, self.blocked)):
                 if hours is not None and hours[k] > 1e-12:
                     record(t, kind, name, "", hours[k])
@@ -284,7 +289,7 @@ def _nothing(p: int) -> None:
     pass
 
 
-def up_intervals(calendar: Calendar, down: Downtime) -> Intervals:
+def up_intervals(calendar: Calendar, down: Intervals) -> Intervals:
     """The clock intervals in which a line is open and up: its plant's shifts less its failures.
 
     The failures are kept on the open-hour axis; their complement there is mapped onto the

@@ -1,0 +1,220 @@
+"""A line's own working time (issue 13): shift changes, commissioning, retirement, and the time
+launch milestones claim (tooling shutdowns, pilot builds), counted by hand in both fidelities.
+
+The plant works 2 x 8 h, Monday to Friday (06:00-22:00), from Friday 1 July 2022. July has 21
+working days (336 h): 1 July, 4-8, 11-14 (10 days, 160 h, before Friday 15 July), then 15,
+18-22, 25-29 (11 days, 176 h). August has 23 working days (368 h), four Saturdays (6, 13, 20, 27).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from sim.scenario import Scenario
+
+CAR = {"id": "car", "brand": "Haval", "owner": "gwm", "demand": {"units_per_month": 100_000}}
+EV = {"id": "ev", "brand": "Xiaomi", "owner": "x", "demand": {"units_per_month": 50_000}}
+FIDELITIES = ["batch", "vehicle"]
+
+
+def fixed(days: float) -> dict:
+    return {"kind": "fixed", "value": days}
+
+
+def scenario(
+    lines: list[dict], milestones: list[dict] | None = None, products=(CAR,), policy="owner_first"
+) -> Scenario:
+    data = {
+        "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-08-31", "seed": 1},
+        "plants": [{"name": "p", "owner": "gwm", "calendar": {"shifts_per_day": 2}, "lines": lines}],
+        "products": list(products),
+    }
+    if milestones:
+        data["products"] = [*products, EV]
+        data["program"] = {"start_date": "2022-07-01", "target_launch": "2022-12-31", "milestones": milestones}
+        data["contract"] = {"customer": "x", "policy": policy}
+    return Scenario.model_validate(data)
+
+
+def run(s: Scenario, fidelity: str) -> sim.Results:
+    return sim.run(s, replications=1, fidelity=fidelity)
+
+
+def built(r: sim.Results, product: str = "car") -> list[float]:
+    return r.built[0, r.product_ids.index(product)].tolist()
+
+
+def tolerance(fidelity: str) -> float:
+    return 1e-6 if fidelity == "batch" else 2  # rounding; whole vehicles, a pass across an edge
+
+
+# -- time launch milestones claim --------------------------------------------------------------------
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_tooling_shutdown_costs_the_owner_the_line_rate_times_the_shut_hours(fidelity):
+    # The line is retooled from 1 July to 15 July 00:00 (14 days): its 10 working days, 160 h, are
+    # lost. Owner first and the owner's demand above capacity: the EV builds nothing, and the car
+    # builds (336 - 160) x 60 = 10,560 in July against 336 x 60 = 20,160 without the contract:
+    # 160 x 60 = 9,600 units lost to sharing. SOP (3 days after the retool) cannot come before it.
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    milestones = [
+        {"id": "retool", "duration_days": fixed(14), "shuts_line": "l1"},
+        {"id": "sop", "after": ["retool"], "duration_days": fixed(3)},
+    ]
+    r = run(scenario([line], milestones), fidelity)
+    assert built(r)[0] == pytest.approx(176 * 60, abs=tolerance(fidelity))
+    assert built(r)[1] == pytest.approx(368 * 60, abs=tolerance(fidelity))
+    lost = r.reference["without_contract"][0, 0] - r.built[0, 0]
+    assert lost[0] == pytest.approx(160 * 60, abs=tolerance(fidelity))
+    assert lost[1] == pytest.approx(0, abs=tolerance(fidelity))
+    assert r.closed_hours[0, 0].tolist() == pytest.approx([160.0, 0.0])
+    assert r.open_hours[0, 0].tolist() == pytest.approx([176.0, 368.0])  # the hours it worked
+    assert r.sop[0] >= r.milestone_finish[0, 0]
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+@pytest.mark.parametrize("pilot", [{"line_hours": 20}, {"vehicles": 100, "jph": 5}])
+def test_pilot_builds_take_their_working_hours_from_the_milestone_start(fidelity, pilot):
+    # Pilot builds start on Monday 4 July (after 3 days of preparation) and take 20 working hours:
+    # Monday's 16 and Tuesday's first 4 (100 vehicles at 5 JPH are 20 h too). The car loses 20 x 60.
+    line = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+    milestones = [
+        {"id": "prep", "duration_days": fixed(3)},
+        {"id": "pilot", "after": ["prep"], "duration_days": fixed(30), "pilot_build": {"line": "p.l1", **pilot}},
+    ]
+    r = run(scenario([line], milestones), fidelity)
+    assert built(r)[0] == pytest.approx((336 - 20) * 60, abs=tolerance(fidelity))
+    assert r.closed_hours[0, 0, 0] == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_closed_line_does_not_age_its_failures(fidelity):
+    # Failures every 20 running hours, repaired in 1 h; the line is retooled to 15 July. Counted on
+    # its own working time from then (176 h in July), it fails at working hours 20, 41, ..., 167:
+    # 8 failures, each repair inside a shift, 8 h down. (Had the closure aged it, failures drawn
+    # on the plant's open hours at 167, 188, ..., 335 would fall after it: 9 h.)
+    line = {
+        "id": "l1",
+        "jph": 60,
+        "products": ["car", "ev"],
+        "breakdowns": {"time_between_failures_hours": fixed(20), "time_to_repair_hours": fixed(1)},
+    }
+    milestones = [
+        {"id": "retool", "duration_days": fixed(14), "shuts_line": "l1"},
+        {"id": "sop", "after": ["retool"], "duration_days": fixed(3)},
+    ]
+    r = run(scenario([line], milestones), fidelity)
+    assert r.down_hours[0, 0, 0] == pytest.approx(8.0)
+    assert built(r)[0] == pytest.approx((176 - 8) * 60, abs=tolerance(fidelity))
+
+
+# -- a line's life -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_line_commissioned_and_retired_builds_only_in_between(fidelity):
+    # l2 (40 JPH) is commissioned on Monday 18 July and retired on 15 August: 160 h in July,
+    # 1-12 August (10 days, 160 h) in August. l1 (60 JPH) works throughout.
+    lines = [
+        {"id": "l1", "jph": 60, "products": ["car"]},
+        {
+            "id": "l2",
+            "jph": 40,
+            "products": ["car"],
+            "commissioned": {"first_day": "2022-07-18"},
+            "retired": {"first_day": "2022-08-15"},
+        },
+    ]
+    r = run(scenario(lines), fidelity)
+    assert built(r)[0] == pytest.approx(336 * 60 + 160 * 40, abs=tolerance(fidelity))
+    assert built(r)[1] == pytest.approx(368 * 60 + 160 * 40, abs=tolerance(fidelity))
+    assert r.open_hours[0, 1].tolist() == pytest.approx([160.0, 160.0])
+    assert r.closed_hours.sum() == 0  # not a milestone's claim
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_new_line_ramps_up_from_its_commissioning(fidelity):
+    # Commissioned on Monday 18 July at half speed, linear to full over one month (30.4375 days),
+    # held a week at a time at the curve's mid-week value: 0.5 + 0.5 x 3.5 / 30.4375 for 18-22
+    # July, 0.5 + 0.5 x 10.5 / 30.4375 for 25-29 July (80 h each at 40 JPH).
+    ramp = {"months_to_full_rate": 1, "start_fraction": 0.5, "curve": "linear"}
+    lines = [{"id": "l2", "jph": 40, "products": ["car"], "commissioned": {"first_day": "2022-07-18", "ramp": ramp}}]
+    share = [0.5 + 0.5 * mid / 30.4375 for mid in (3.5, 10.5)]
+    r = run(scenario(lines), fidelity)
+    assert built(r)[0] == pytest.approx(80 * 40 * sum(share), abs=tolerance(fidelity))
+    assert r.rated_jph[0, 0, 1] == 40  # the rated speed: the ramp is a loss of performance
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_line_commissioned_at_a_milestone_never_builds_without_the_contract(fidelity):
+    # The customer's own line is commissioned when its program completes (17 days: 18 July):
+    # 160 h x 40 of EVs in July; the counterfactual without the contract has no program, no line.
+    lines = [
+        {"id": "l1", "jph": 60, "products": ["car"]},
+        {"id": "l2", "jph": 40, "products": ["ev"], "commissioned": {"milestone": "sop"}},
+    ]
+    r = run(scenario(lines, [{"id": "sop", "duration_days": fixed(17)}]), fidelity)
+    assert built(r, "ev")[0] == pytest.approx(160 * 40, abs=tolerance(fidelity))
+    assert r.reference["without_contract"][0, 0].tolist() == pytest.approx(built(r))
+
+
+# -- a line's own shifts -----------------------------------------------------------------------------
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_a_third_shift_from_a_milestone_on_one_line_only(fidelity):
+    # The program completes on 17 July 12:00; l1 works three shifts from the next day, Monday 18
+    # July: 176 h before, 10 days x 24 h after = 416 h in July; 23 x 24 = 552 h in August less the
+    # 6 h of Wednesday 31 August's night shift after the horizon's end (midnight): 546 h. l2
+    # keeps the plant's two shifts, and its failures are the very ones it has without l1's change
+    # (to rounding: they are laid on the plant's axis through its own working time).
+    breakdowns = {"time_between_failures_hours": {"kind": "exponential", "mean": 20}, "time_to_repair_hours": fixed(1)}
+    lines = [
+        {
+            "id": "l1",
+            "jph": 60,
+            "products": ["car", "ev"],
+            "shift_changes": [{"milestone": "sop", "shifts_per_day": 3}],
+        },
+        {"id": "l2", "jph": 40, "products": ["car"], "breakdowns": breakdowns},
+    ]
+    milestones = [{"id": "sop", "duration_days": fixed(16.5)}]
+    r = run(scenario(lines, milestones), fidelity)
+    assert r.open_hours[0, 0].tolist() == pytest.approx([416.0, 546.0])
+    assert r.open_hours[0, 1].tolist() == pytest.approx([336.0, 368.0])
+    plain = run(scenario([lines[0] | {"shift_changes": []}, lines[1]], milestones), fidelity)
+    assert r.down_hours[0, 1].tolist() == pytest.approx(plain.down_hours[0, 1].tolist(), rel=1e-12)
+    assert r.down_hours[0, 1].sum() > 0
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_saturdays_from_a_day(fidelity):
+    # From 1 August l1 also works Saturdays: August's 23 weekdays and 4 Saturdays x 16 h = 432 h.
+    change = {"first_day": "2022-08-01", "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]}
+    lines = [{"id": "l1", "jph": 60, "products": ["car"], "shift_changes": [change]}]
+    r = run(scenario(lines), fidelity)
+    assert r.open_hours[0, 0].tolist() == pytest.approx([336.0, 432.0])
+    assert built(r)[1] == pytest.approx(432 * 60, abs=tolerance(fidelity))
+
+
+# -- what is refused ---------------------------------------------------------------------------------
+def problem(lines: list[dict], milestones: list[dict] | None = None) -> str:
+    with pytest.raises(Exception) as raised:
+        scenario(lines, milestones)
+    return str(raised.value)
+
+
+LINE = {"id": "l1", "jph": 60, "products": ["car", "ev"]}
+GO = {"id": "go", "duration_days": fixed(10)}
+
+
+def test_bad_working_time_is_refused_with_its_field():
+    assert "unknown milestone 'og'" in problem([LINE | {"commissioned": {"milestone": "og"}}], [GO])
+    assert "2023-01-01 is outside the horizon" in problem([LINE | {"retired": {"first_day": "2023-01-01"}}])
+    both = {"commissioned": {"first_day": "2022-08-01"}, "retired": {"first_day": "2022-07-20"}}
+    assert "retires on 2022-07-20, not after its commissioning on 2022-08-01" in problem([LINE | both])
+    assert "unknown line 'l2'" in problem([LINE], [GO | {"shuts_line": "l2"}])
+    assert "did you mean" in problem([LINE], [GO | {"pilot_build": {"line": "p.l", "line_hours": 5}}])
+    assert "give the pilot builds' line_hours, or their vehicles and jph" in problem(
+        [LINE], [GO | {"pilot_build": {"line": "l1", "vehicles": 5}}]
+    )
+    four = {"first_day": "2022-08-01", "shifts_per_day": 4}
+    assert "4 shifts of 8 h do not fit in 24 hours" in problem([LINE | {"shift_changes": [four]}])
+    order = [{"first_day": "2022-08-01", "shifts_per_day": 3}, {"first_day": "2022-07-15", "shifts_per_day": 1}]
+    assert "dated changes in date order: 2022-07-15 after 2022-08-01" in problem([LINE | {"shift_changes": order}])
