@@ -252,6 +252,20 @@ INDICATORS: dict[str, Indicator] = {
             headline=True,
         ),
         Indicator(
+            "contract_capacity_costs_rmb",
+            "Capacity costs the contract brings (capex tied to its milestones)",
+            "RMB",
+            lambda r, _: r.money.capacity.sum(axis=1),
+            lambda s, _: s.contract is not None and _milestone_capex(s),
+        ),
+        Indicator(
+            "capex_rmb",
+            "Capacity investment over the horizon (takt upgrades, new lines)",
+            "RMB",
+            lambda r, _: money.capex(r).sum(axis=1),
+            lambda s, _: any(c.capex_rmb for c in _capacity_changes(s)),
+        ),
+        Indicator(
             "owner_net_contribution_rmb",
             "Owner's net contribution of the contract",
             "RMB",
@@ -415,3 +429,14 @@ def measures(results: Results) -> dict[str, Measure]:
         key: Measure(ind.label_of(s, item), ind.unit, ind.values(results, item), ind)
         for key, ind, item in applicable(s)
     }
+
+
+def _capacity_changes(s: Scenario) -> list:
+    """Every speed change and commissioning of the scenario's lines (what may carry capex)."""
+    return [
+        c for line in s.all_lines() for c in [*line.speed_changes, *([line.commissioned] if line.commissioned else [])]
+    ]
+
+
+def _milestone_capex(s: Scenario) -> bool:
+    return any(c.capex_rmb and c.milestone is not None for c in _capacity_changes(s))

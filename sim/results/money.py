@@ -13,7 +13,11 @@ Everything follows from a run's arrays and the contract's terms, per replication
   its last-shop lines' open hours at its rate and yield, as the model reports them) less the
   vehicles built for it, counted only up to the orders it still had open at the month's end,
   x the penalty per vehicle;
-- net contribution = fees + one-offs + take-or-pay - margin lost - shortfall penalties;
+- capacity costs the contract brings: the capex of the owner's capacity changes tied to a
+  launch-program milestone (a takt upgrade, a line commissioned at one), in the month the
+  milestone completes; dated ones come with or without the contract, so they are not its cost;
+- net contribution = fees + one-offs + take-or-pay - margin lost - shortfall penalties -
+  capacity costs;
 - present values discount a month's flows to the horizon's start at the yearly rate, from the
   month's first day.
 """
@@ -40,11 +44,14 @@ class Flows:
     take_or_pay: np.ndarray
     penalties: np.ndarray
     margin_lost: np.ndarray  # (replication, product, month); 0 for the customer's products
+    capacity: np.ndarray  # capacity costs the contract brings (capex tied to its milestones)
 
     @property
     def net(self) -> np.ndarray:
         """The owner's net contribution of the contract, per (replication, month)."""
-        return self.fees + self.payments + self.take_or_pay - self.penalties - self.margin_lost.sum(axis=1)
+        return (
+            self.fees + self.payments + self.take_or_pay - self.penalties - self.margin_lost.sum(axis=1) - self.capacity
+        )
 
 
 def flows(r: Results) -> Flows:
@@ -53,11 +60,23 @@ def flows(r: Results) -> Flows:
     contract = r.scenario.contract
     if contract is None:
         zero = np.zeros(shape)
-        return Flows(zero, zero, zero, zero, np.zeros(r.built.shape))
+        return Flows(zero, zero, zero, zero, np.zeros(r.built.shape), zero)
     customer = r.customer_mask()
     fees = r.built[:, customer].sum(axis=1) * contract.fee_rmb_per_unit
     penalties = shortfall(r) * contract.shortfall_penalty_rmb_per_unit
-    return Flows(fees, _payments(r), _take_or_pay(r), penalties, margin_lost(r))
+    return Flows(fees, _payments(r), _take_or_pay(r), penalties, margin_lost(r), capex(r, dated=False))
+
+
+def capex(r: Results, dated: bool = True) -> np.ndarray:
+    """(replication, month) the owner's capacity investment (takt upgrades, commissioned lines) in
+    the month it happens inside the horizon: all of it, or (`dated=False`) only what a
+    launch-program milestone brings."""
+    out = np.zeros((r.replications, len(r.months)))
+    for line in r.scenario.all_lines():
+        for change in [*line.speed_changes, *([line.commissioned] if line.commissioned else [])]:
+            if change.capex_rmb and (dated or change.milestone is not None):
+                _pay(r, out, change.first_day, change.milestone, change.capex_rmb)
+    return out
 
 
 def shortfall(r: Results) -> np.ndarray:
@@ -120,17 +139,23 @@ def _take_or_pay(r: Results) -> np.ndarray:
 
 def _payments(r: Results) -> np.ndarray:
     out = np.zeros((r.replications, len(r.months)))
+    for payment in r.scenario.contract.payments:
+        _pay(r, out, payment.date, payment.milestone, payment.amount_rmb)
+    return out
+
+
+def _pay(r: Results, out: np.ndarray, day: dt.date | None, milestone: str | None, amount: float) -> None:
+    """Add `amount` to `out` (replication, month) in the month of `day`, or of `milestone`'s
+    completion in each replication (nothing when that is outside the horizon)."""
     starts = np.array([m.start_hour for m in r.months_])
     horizon = r.months_[-1].end_hour
-    for payment in r.scenario.contract.payments:
-        if payment.date is not None:
-            when = np.full(r.replications, (payment.date - r.scenario.meta.start_date).days * HOURS_PER_DAY)
-        else:
-            when = r.milestone_finish[:, r.milestone_ids.index(payment.milestone)]
-        for j, hour in enumerate(when):
-            if 0 <= hour < horizon:
-                out[j, np.searchsorted(starts, hour, side="right") - 1] += payment.amount_rmb
-    return out
+    if day is not None:
+        when = np.full(r.replications, (day - r.scenario.meta.start_date).days * HOURS_PER_DAY)
+    else:
+        when = r.milestone_finish[:, r.milestone_ids.index(milestone)]
+    for j, hour in enumerate(when):
+        if 0 <= hour < horizon:
+            out[j, np.searchsorted(starts, hour, side="right") - 1] += amount
 
 
 def _years(r: Results) -> list[int]:

@@ -218,3 +218,25 @@ def test_bad_working_time_is_refused_with_its_field():
     assert "4 shifts of 8 h do not fit in 24 hours" in problem([LINE | {"shift_changes": [four]}])
     order = [{"first_day": "2022-08-01", "shifts_per_day": 3}, {"first_day": "2022-07-15", "shifts_per_day": 1}]
     assert "dated changes in date order: 2022-07-15 after 2022-08-01" in problem([LINE | {"shift_changes": order}])
+
+
+# -- what it costs -----------------------------------------------------------------------------------
+def test_capex_counts_against_the_contract_only_when_a_milestone_brings_it():
+    # A takt upgrade at SOP (RMB 50 M) happens only with the contract: the contract's cost. A new
+    # line dated 1 August (RMB 200 M) comes either way: the owner's capex, not the contract's.
+    lines = [
+        {
+            "id": "l1",
+            "jph": 60,
+            "products": ["car", "ev"],
+            "speed_changes": [{"milestone": "sop", "jph": 70, "capex_rmb": 5e7}],
+        },
+        {"id": "l2", "jph": 40, "products": ["car"], "commissioned": {"first_day": "2022-08-01", "capex_rmb": 2e8}},
+    ]
+    r = run(scenario(lines, [{"id": "sop", "duration_days": fixed(10)}]), "batch")
+    assert r.money.capacity[0].tolist() == [5e7, 0.0]
+    kpis = {k.key: k.value for k in r.kpis()}
+    assert kpis["contract_capacity_costs_rmb"] == 5e7
+    assert kpis["capex_rmb"] == 5e7 + 2e8
+    flows = r.money
+    assert flows.net[0].sum() == pytest.approx(flows.fees[0].sum() - flows.margin_lost[0].sum() - 5e7)
