@@ -170,8 +170,9 @@ def _results(folder: Path, info: dict) -> Results:
     except (OSError, ValueError, ScenarioError) as exc:
         raise NotARunDir(f"{folder} is a damaged run directory ({exc})") from None
     reference = {k.removeprefix("reference:"): arrays.pop(k) for k in list(arrays) if k.startswith("reference:")}
-    if "closed_hours" not in arrays and "open_hours" in arrays:  # saved before lines had a working time of their own
-        arrays["closed_hours"] = np.zeros_like(arrays["open_hours"])
+    for key in ("closed_hours", "overtime_hours"):
+        if key not in arrays and "open_hours" in arrays:  # saved before lines had a working time of their own
+            arrays[key] = np.zeros_like(arrays["open_hours"])
     return Results(
         scenario=scenario,
         seed=info["seed"],

@@ -16,7 +16,7 @@ import numpy as np
 from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.model.recorder import Recorder
-from sim.results.results import fold, fold_built
+from sim.results.results import fold, fold_built, fold_overtime
 from sim.scenario import Scenario
 
 
@@ -58,6 +58,7 @@ def replicate(
     """Run the replications `indices` of `scenario`, calling `done` after each one."""
     setup = Setup.of(scenario)
     others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
+    overtime = any(line.overtime for line in scenario.all_lines())
     out = []
     for r in indices:
         try:
@@ -70,6 +71,8 @@ def replicate(
                 events += simulate(other, streams(seed, r), ref, other_setup, fidelity, drawn=drawn)
                 # Folded with the full scenario's indices, so products missing there stay zero.
                 reference[name] = fold_built(ref.records, scenario, setup.months)
+                if overtime:  # what the counterfactual's overtime costs: the contract's share is the difference
+                    reference[f"{name}.overtime_hours"] = fold_overtime(ref.records, scenario, setup.months)
             replication = Replication(r, fold(rec.records, scenario, setup.months), reference, events)
         except Exception as exc:
             raise ReplicationFailed(r, seed, exc) from exc

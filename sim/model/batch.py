@@ -93,6 +93,14 @@ class Batch:
         self.reserved_lines = [ln for ln in plant.lines if ln.last and ln.customer] if reserve else []
         # Lines that change over between families they build: their major family is the month's.
         self.changeovers = [ln for ln in plant.lines if ln.changeover and len(set(ln.families.values())) > 1]
+        # Lines with an overtime rule: whether it is on, and the hours left of the month's cap.
+        self.overtime = [
+            (ln, spec.overtime)
+            for ln, spec in zip(plant.lines, scenario.all_lines(), strict=True)
+            if ln.overtime is not None and spec.overtime is not None
+        ]
+        self.overtime_on = {ln.name: False for ln, _ in self.overtime}
+        self.overtime_left = {ln.name: 0.0 for ln, _ in self.overtime}
         self.month = 0
         self.last = 0.0  # clock hour of the last booking
         self.reserve = 0.0  # the customer's reserved share at the current booking
@@ -121,6 +129,9 @@ class Batch:
             if self.released[i]:
                 self._release(i, self.demand[i][k])
         self._resize()
+        for line, rule in self.overtime:
+            self.overtime_left[line.name] = rule.max_hours_per_month
+        self._decide_overtime()
         for line in self.changeovers:
             wants = [
                 self._want(line, i, self.backlog[i].total / self._good(line, i))
@@ -185,6 +196,25 @@ class Batch:
             for a, b in itertools.pairwise([t0, *inside, now]):
                 self._book(a, b)
 
+    def _decide_overtime(self) -> None:
+        """At a month's start, switch each line's overtime on for the month when the open demand
+        of its products exceeds `on_weeks` of its output, off below `off_weeks` (its output:
+        rated speed x the month's working hours, per week of the month). Only at month starts,
+        so that what the model builds does not depend on how often it books."""
+        month = self.setup.months[self.month]
+        for line, rule in self.overtime:
+            cal = self.setup.calendars[line.plant]
+            o0, o1 = cal.open_until(month.start_hour), cal.open_until(month.end_hour)
+            closed = line.closed
+            hours = o1 - o0 - (closed.until(o1) - closed.until(o0) if closed is not None else 0.0)
+            weekly = line.jph * hours * 7 / month.days
+            open_demand = sum(self.backlog[i].total for i in line.products if self.released[i])
+            weeks = open_demand / weekly if weekly > 0 else 0.0
+            if weeks > rule.on_weeks:
+                self.overtime_on[line.name] = True
+            elif weeks < rule.off_weeks:
+                self.overtime_on[line.name] = False
+
     def _book(self, t0: float, t1: float, inside: list[float] | None = None) -> bool:
         """Book every line's batch over clock hours [t0, t1]. With the deliveries `inside` it,
         only if the kits cover the plan up to each of them (returns whether it booked)."""
@@ -192,6 +222,7 @@ class Batch:
         spans = [(c.open_until(t0), c.open_until(t1)) for c in self.setup.calendars]
         self.reserve = self._reserve()
         hours: dict[str, tuple[float, float]] = {}  # line -> (open, down) hours
+        extra: dict[str, float] = {}  # line -> overtime hours worked
         downs: dict[str, list[tuple[float, float]]] = {}
         for line in self.state.lines:
             o0, o1 = spans[line.plant]
@@ -207,7 +238,13 @@ class Batch:
                     hours[line.name] = (o1 - o0, down)
                 else:  # a line with a working time of its own: it works the open hours not closed
                     shut = closed.until(o1) - closed.until(o0)
-                    hours[line.name] = (o1 - o0 - shut, down - shut)
+                    ot = line.overtime
+                    if ot is not None and self.overtime_on[line.name]:
+                        # Overtime: the first of its overtime hours in the batch, up to the month's cap
+                        # (up hours: its failures count its regular working time).
+                        extra[line.name] = min(ot.until(o1) - ot.until(o0), self.overtime_left[line.name])
+                        shut -= extra[line.name]
+                    hours[line.name] = (o1 - o0 - shut, down - shut - extra.get(line.name, 0.0))
         available = {name: max(o - d, 0.0) for name, (o, d) in hours.items()}
 
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
@@ -255,6 +292,10 @@ class Batch:
             ledger.hours(line, t0, open_h, down)
             if line.claims:
                 ledger.claimed(line, t0, *spans[line.plant])
+        for name, hours_worked in extra.items():
+            self.overtime_left[name] -= hours_worked
+            if hours_worked > 0:
+                self.record(t0, Kind.OVERTIME, name, "", hours_worked)
         if self.reserved_lines:
             self._entitled(hours, t0)
         for line in self.single:

@@ -40,8 +40,9 @@ class Calendar:
     """Open shifts and months of one scenario horizon.
 
     `changes` are a line's own changes of the pattern ((first day, change) in order: the line's
-    working shifts); `variants` are lists of such changes whose shifts are added to the plant's
-    (a plant whose lines change their own patterns is open whenever one of them may work).
+    working shifts), `then` a change on top of them every day (its overtime pattern);
+    `variants` are (changes, then) whose shifts are added to the plant's (a plant whose lines
+    change their own patterns is open whenever one of them may work).
     """
 
     def __init__(
@@ -50,11 +51,12 @@ class Calendar:
         start: dt.date,
         end: dt.date,
         changes: Sequence[tuple[dt.date, PatternChange]] = (),
-        variants: Sequence[Sequence[tuple[dt.date, PatternChange]]] = (),
+        variants: Sequence[tuple[Sequence[tuple[dt.date, PatternChange]], PatternChange | None]] = (),
+        then: PatternChange | None = None,
     ):
-        starts, lengths = _shifts(spec.days(start, end, changes), start)
-        for variant in variants:
-            more, more_lengths = _shifts(spec.days(start, end, variant), start)
+        starts, lengths = _shifts(spec.days(start, end, changes, then), start)
+        for variant, last in variants:
+            more, more_lengths = _shifts(spec.days(start, end, variant, last), start)
             starts, lengths = [*starts, *more], [*lengths, *more_lengths]
         begin = np.array(starts)  # floats: shifts start at k x 24.0 + the first shift's hour
         finish = begin + np.array(lengths)

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     SCRAP = "scrap"  # vehicles of a product scrapped on a line [vehicles]
     CHANGEOVER = "changeover"  # hours a line lost changing over, charged to the product changed to [h]
     DOWN = "down"  # open hours a line lost to breakdowns [h]
+    OVERTIME = "overtime"  # hours a line worked as overtime (counted in its open hours) [h]
     CLOSED = "closed"  # working hours a launch milestone took from a line (tooling, pilot builds) [h]
     THROUGH = "through"  # good vehicles of a product through a line of a shop before the last [vehicles]
     STARVED = "starved"  # up hours a line of shops in series stood idle for want of input [h]

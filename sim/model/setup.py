@@ -33,11 +33,13 @@ class Setup:
         start, end = scenario.meta.start_date, scenario.meta.end_date
         # A line's own shift changes may come from a milestone's day: its plant is open whenever
         # the line may work, with each prefix of its changes from the earliest day they may hold.
+        # A line's overtime pattern goes on top of each of them.
         variants = [
             [
-                [(c.first_day or start, c) for c in line.shift_changes[:n]]
+                ([(c.first_day or start, c) for c in line.shift_changes[:n]], then)
                 for line in p.all_lines()
-                for n in range(1, len(line.shift_changes) + 1)
+                for then in ([None, line.overtime] if line.overtime else [None])
+                for n in range(0 if then else 1, len(line.shift_changes) + 1)
             ]
             for p in scenario.plants
         ]

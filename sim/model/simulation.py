@@ -93,6 +93,7 @@ def simulate(
         line.off = worktime.off(work, line.down, calendar)
         line.closed = work.closed
         line.claims = work.claims
+        line.overtime = work.overtime
     model: Fidelity
     if fidelity == "batch":
         from sim.model.batch import Batch

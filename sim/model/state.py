@@ -33,6 +33,7 @@ class Line:
         "last",
         "name",
         "off",
+        "overtime",
         "owner",
         "plant",
         "products",
@@ -62,6 +63,7 @@ class Line:
         self.off: Intervals = self.down
         self.closed: Intervals | None = None
         self.claims: list[tuple[float, float, str]] = []
+        self.overtime: Intervals | None = None  # closed hours it may work as overtime
 
     def __repr__(self) -> str:
         return f"Line({self.name})"

@@ -39,6 +39,7 @@ class Worktime:
     closed: Intervals  # open hours of the plant the line does not work
     claims: list[tuple[float, float, str]]  # (from, to, milestone) open hours launch milestones take
     calendar: Calendar  # the line's own working time on the clock (its failures count it)
+    overtime: Intervals | None  # of the closed hours, those it may work as overtime (None: no overtime)
 
 
 def claimed(scenario: Scenario) -> set[int]:
@@ -81,16 +82,14 @@ def worktime(
             continue
         day = max(day, when)
         changes.append((day, change))
-    key = (plant, tuple((d, id(c)) for d, c in changes))
-    shifts = setup.shifts.get(key)
-    if shifts is None:
-        shifts = setup.shifts[key] = Calendar(scenario.plants[plant].calendar, start, end, changes)  # type: ignore[arg-type]
-    work: Spans = list(zip(shifts.shifts.starts, shifts.shifts.ends, strict=True))
+    work = _spans(scenario, setup, plant, changes, None)
 
     # Its life: from commissioning to retirement.
     begin = _hour(spec.commissioned, calendar, finished, 0.0)
     stop = _hour(spec.retired, calendar, finished, math.inf)
-    work = _cut(work, [(-math.inf, begin), (stop, math.inf)])
+    life = [(-math.inf, begin), (stop, math.inf)]
+    extra = _cut(_spans(scenario, setup, plant, changes, spec.overtime), work) if spec.overtime else None
+    work = _cut(work, life)
 
     # Time the launch milestones claim, in the order they start.
     claims: list[tuple[Spans, str]] = []
@@ -102,6 +101,7 @@ def worktime(
                 taken = _clip(work, t0, finished[m.id])
                 claims.append((taken, m.id))
                 work = _cut(work, taken)
+                life = sorted([*life, (t0, finished[m.id])])  # no overtime while it is shut
             if m.pilot_build is not None and scenario.line_index(m.pilot_build.line) == k:
                 taken = _first_hours(work, t0, m.pilot_build.hours)
                 claims.append((taken, m.id))
@@ -110,6 +110,10 @@ def worktime(
     own = Calendar.of_shifts(start, end, [a for a, _ in work], [b for _, b in work])
     on_axis = [(calendar.open_until(a), calendar.open_until(b)) for a, b in work]
     closed = _complement(on_axis, calendar.shifts.total)
+    overtime = None
+    if extra is not None:
+        extra = [(calendar.open_until(a), calendar.open_until(b)) for a, b in _cut(extra, life)]
+        overtime = Intervals([a for a, _ in extra], [b for _, b in extra])
     return Worktime(
         Intervals([a for a, _ in closed], [b for _, b in closed]),
         [
@@ -119,7 +123,18 @@ def worktime(
             if b > a and a < horizon
         ],
         own,
+        overtime,
     )
+
+
+def _spans(scenario: Scenario, setup: Setup, plant: int, changes: list, then: object) -> Spans:
+    """Clock intervals of the shifts of the plant's pattern with a line's `changes` (and `then` on top)."""
+    key = (plant, tuple((d, id(c)) for d, c in changes), id(then))
+    shifts = setup.shifts.get(key)
+    if shifts is None:
+        start, end = scenario.meta.start_date, scenario.meta.end_date
+        shifts = setup.shifts[key] = Calendar(scenario.plants[plant].calendar, start, end, changes, then=then)  # type: ignore[arg-type]
+    return list(zip(shifts.shifts.starts, shifts.shifts.ends, strict=True))
 
 
 def off(work: Worktime, down: breakdowns.Downtime, plant: Calendar) -> Intervals:

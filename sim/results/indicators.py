@@ -253,10 +253,16 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "contract_capacity_costs_rmb",
-            "Capacity costs the contract brings (capex tied to its milestones)",
+            "Capacity costs the contract brings (capex, overtime)",
             "RMB",
             lambda r, _: r.money.capacity.sum(axis=1),
-            lambda s, _: s.contract is not None and _milestone_capex(s),
+            lambda s, _: (
+                s.contract is not None
+                and (
+                    _milestone_capex(s)
+                    or any(line.overtime and line.overtime.cost_rmb_per_hour for line in s.all_lines())
+                )
+            ),
         ),
         Indicator(
             "capex_rmb",
@@ -264,6 +270,20 @@ INDICATORS: dict[str, Indicator] = {
             "RMB",
             lambda r, _: money.capex(r).sum(axis=1),
             lambda s, _: any(c.capex_rmb for c in _capacity_changes(s)),
+        ),
+        Indicator(
+            "overtime_hours",
+            "Overtime hours worked",
+            "hours",
+            lambda r, _: r.overtime_hours.sum(axis=(1, 2)),
+            lambda s, _: any(line.overtime for line in s.all_lines()),
+        ),
+        Indicator(
+            "overtime_cost_rmb",
+            "Overtime cost to the owner",
+            "RMB",
+            lambda r, _: money.overtime_cost(r).sum(axis=1),
+            lambda s, _: any(line.overtime and line.overtime.cost_rmb_per_hour for line in s.all_lines()),
         ),
         Indicator(
             "owner_net_contribution_rmb",

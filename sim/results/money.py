@@ -15,7 +15,9 @@ Everything follows from a run's arrays and the contract's terms, per replication
   x the penalty per vehicle;
 - capacity costs the contract brings: the capex of the owner's capacity changes tied to a
   launch-program milestone (a takt upgrade, a line commissioned at one), in the month the
-  milestone completes; dated ones come with or without the contract, so they are not its cost;
+  milestone completes (dated ones come with or without the contract, so they are not its
+  cost); and the overtime it makes the owner work: overtime cost with the contract less
+  without it (negative where the contract saves overtime);
 - net contribution = fees + one-offs + take-or-pay - margin lost - shortfall penalties -
   capacity costs;
 - present values discount a month's flows to the horizon's start at the yearly rate, from the
@@ -64,7 +66,18 @@ def flows(r: Results) -> Flows:
     customer = r.customer_mask()
     fees = r.built[:, customer].sum(axis=1) * contract.fee_rmb_per_unit
     penalties = shortfall(r) * contract.shortfall_penalty_rmb_per_unit
-    return Flows(fees, _payments(r), _take_or_pay(r), penalties, margin_lost(r), capex(r, dated=False))
+    capacity = capex(r, dated=False)
+    if "without_contract.overtime_hours" in r.reference:
+        capacity = capacity + overtime_cost(r) - overtime_cost(r, r.reference["without_contract.overtime_hours"])
+    return Flows(fees, _payments(r), _take_or_pay(r), penalties, margin_lost(r), capacity)
+
+
+def overtime_cost(r: Results, hours: np.ndarray | None = None) -> np.ndarray:
+    """(replication, month) what the lines' overtime costs the owner (`hours`: (replication, line,
+    month) overtime hours, the run's by default)."""
+    rates = np.array([line.overtime.cost_rmb_per_hour if line.overtime else 0.0 for line in r.scenario.all_lines()])
+    hours = r.overtime_hours if hours is None else hours
+    return (hours * rates[None, :, None]).sum(axis=1)
 
 
 def capex(r: Results, dated: bool = True) -> np.ndarray:

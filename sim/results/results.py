@@ -38,6 +38,7 @@ LINE_ARRAYS = (
     "starved_hours",
     "blocked_hours",
     "closed_hours",
+    "overtime_hours",
     "line_built",
     "line_scrap",
 )
@@ -61,13 +62,15 @@ class Results:
     starved_hours: np.ndarray  # (replication, line, month) up hours idle for want of input (shops in series)
     blocked_hours: np.ndarray  # (replication, line, month) up hours idle for want of buffer space
     closed_hours: np.ndarray  # (replication, line, month) working hours launch milestones took (tooling, pilots)
+    overtime_hours: np.ndarray  # (replication, line, month) hours worked as overtime (in open_hours)
     line_built: np.ndarray  # (replication, line, month) good vehicles (vehicles through, before the last shop)
     line_scrap: np.ndarray  # (replication, line, month) vehicles scrapped
     milestone_start: np.ndarray  # (replication, milestone) clock hours
     milestone_finish: np.ndarray  # (replication, milestone) clock hours
     sop: np.ndarray  # (replication,) clock hours; inf without a program
     reserved: np.ndarray  # (replication, month) good vehicles the customer's reserve promised
-    reference: dict[str, np.ndarray] = field(default_factory=dict)  # counterfactual -> built
+    # counterfactual -> built; "<counterfactual>.overtime_hours" -> its (replication, line, month) overtime
+    reference: dict[str, np.ndarray] = field(default_factory=dict)
     fidelity: str = "batch"  # "batch" or "vehicle"
     first: int = 0  # index of the first replication (tables number replications from it)
     events: int = 0  # SimPy events processed in all replications, counterfactuals included
@@ -188,7 +191,7 @@ class Results:
             "backlog": self.backlog,
             "lost_sales": self.lost,
             "scrapped": self.scrap,
-        } | {f"built_{name}": built for name, built in self.reference.items()}
+        } | {f"built_{name}": built for name, built in self.reference.items() if "." not in name}
         n = len(metrics)
         return Table(
             {
@@ -313,6 +316,18 @@ def fold_built(records: list[Record], scenario: Scenario, months: list[Month]) -
     return out
 
 
+def fold_overtime(records: list[Record], scenario: Scenario, months: list[Month]) -> np.ndarray:
+    """Overtime hours per (line, month) of one replication (a counterfactual's, for its cost)."""
+    lines = {name: i for i, name in enumerate(scenario.line_names())}
+    starts = [m.start_hour for m in months]
+    out = np.zeros((len(lines), len(months)))
+    overtime = Kind.OVERTIME
+    for time, kind, where, _, quantity in records:
+        if kind == overtime:
+            out[lines[where], bisect.bisect_right(starts, time) - 1] += quantity
+    return out
+
+
 def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict[str, np.ndarray]:
     """Per-month arrays of one replication from its records."""
     products = {p.id: i for i, p in enumerate(scenario.products)}
@@ -337,6 +352,7 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         Kind.STARVED: "starved_hours",
         Kind.BLOCKED: "blocked_hours",
         Kind.CLOSED: "closed_hours",
+        Kind.OVERTIME: "overtime_hours",
         Kind.THROUGH: "line_built",
     }
     built, scrap, milestone, sop, reserved = Kind.BUILT, Kind.SCRAP, Kind.MILESTONE, Kind.SOP, Kind.RESERVED

@@ -160,14 +160,18 @@ class Calendar(Section):
         return out
 
     def days(
-        self, start: dt.date, end: dt.date, changes: Sequence[tuple[dt.date, PatternChange]] = ()
+        self,
+        start: dt.date,
+        end: dt.date,
+        changes: Sequence[tuple[dt.date, PatternChange]] = (),
+        then: PatternChange | None = None,
     ) -> list[tuple[dt.date, Pattern]]:
         """The days from `start` to `end` on which shifts start, each with its pattern.
 
         `changes` are a line's own changes of the pattern, (first day, change) in the order they
         apply: from its first day each overrides what it gives of the plant's pattern, whatever
         the plant's periods change later (a line's third shift stays while the plant's other
-        lines go to two)."""
+        lines go to two). `then` applies on top of them every day (a line's overtime pattern)."""
         closed = _dates(self.shutdowns)
         worked = _dates(self.working_days)
         patterns = self.patterns()
@@ -182,6 +186,8 @@ class Calendar(Section):
             pattern = patterns[k][1]
             for _, change in changes[:j]:
                 pattern = change.apply(pattern)
+            if then is not None:
+                pattern = then.apply(pattern)
             if day not in closed and (day.weekday() in pattern.weekdays or day in worked):
                 out.append((day, pattern))
         return out

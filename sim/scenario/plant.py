@@ -71,6 +71,29 @@ class ShiftChange(Dated, PatternChange):
     overrides the plant's in what this change gives (a third shift on the shared line from SOP)."""
 
 
+class Overtime(PatternChange):
+    """Extra working time a line switches on while its orders run ahead of it: the pattern it
+    works then (Saturdays: working_weekdays with sat; longer shifts: hours_per_shift), decided at
+    every booking instant on the open demand of the line's products."""
+
+    on_weeks: float = Field(
+        gt=0,
+        le=52,
+        description="Switch on when the open demand of the line's products exceeds this many weeks of its output.",
+    )
+    off_weeks: float = Field(
+        ge=0, le=52, description="Switch off when it falls below this many weeks (at most on_weeks)."
+    )
+    max_hours_per_month: float = Field(gt=0, le=744, description="Overtime hours a month, at most.")
+    cost_rmb_per_hour: float = Field(0.0, ge=0, le=1e8, description="What an hour of overtime costs the owner, RMB.")
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> Overtime:
+        if self.off_weeks > self.on_weeks:
+            field_error(("off_weeks",), f"off_weeks {self.off_weeks:g} is above on_weeks {self.on_weeks:g}")
+        return self
+
+
 class Commissioning(Dated):
     """When a new line starts building (before it, it builds nothing), its cost and its ramp-up."""
 
@@ -109,6 +132,9 @@ class Line(Section):
         None, description="When the line starts building (a new line, a plant's phase 2); absent: from the start."
     )
     retired: Retirement | None = Field(None, description="When the line stops building for good; absent: never.")
+    overtime: Overtime | None = Field(
+        None, description="Extra working time switched on by a rule while orders run ahead (lines of one-shop plants)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Line:

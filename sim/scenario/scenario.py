@@ -122,6 +122,12 @@ class Scenario(Section):
                     if change.milestone is not None and change.milestone not in known:
                         hint = _suggest(change.milestone, known) if known else " (the scenario has no launch program)"
                         field_error((*where, "milestone"), f"unknown milestone '{change.milestone}'{hint}")
+                if line.overtime is not None and shop is not None:
+                    field_error(
+                        (*at, i, "overtime"),
+                        "overtime is modelled on lines of one-shop plants only (shops in series share "
+                        "their plant's open hours)",
+                    )
                 for c in range(len(line.shift_changes)):
                     for day, base in plant.calendar.patterns():
                         pattern = base

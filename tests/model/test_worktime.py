@@ -23,7 +23,7 @@ def fixed(days: float) -> dict:
 
 
 def scenario(
-    lines: list[dict], milestones: list[dict] | None = None, products=(CAR,), policy="owner_first"
+    lines: list[dict], milestones: list[dict] | None = None, products=(CAR,), policy="owner_first", ev=EV
 ) -> Scenario:
     data = {
         "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-08-31", "seed": 1},
@@ -31,7 +31,7 @@ def scenario(
         "products": list(products),
     }
     if milestones:
-        data["products"] = [*products, EV]
+        data["products"] = [*products, ev]
         data["program"] = {"start_date": "2022-07-01", "target_launch": "2022-12-31", "milestones": milestones}
         data["contract"] = {"customer": "x", "policy": policy}
     return Scenario.model_validate(data)
@@ -240,3 +240,70 @@ def test_capex_counts_against_the_contract_only_when_a_milestone_brings_it():
     assert kpis["capex_rmb"] == 5e7 + 2e8
     flows = r.money
     assert flows.net[0].sum() == pytest.approx(flows.fees[0].sum() - flows.margin_lost[0].sum() - 5e7)
+
+
+# -- overtime ----------------------------------------------------------------------------------------
+SATURDAYS = ["mon", "tue", "wed", "thu", "fri", "sat"]
+
+
+def overtime(**rule) -> dict:
+    base = {"working_weekdays": SATURDAYS, "on_weeks": 4, "off_weeks": 2, "max_hours_per_month": 40}
+    return base | {"cost_rmb_per_hour": 1000} | rule
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_overtime_switches_on_in_the_month_orders_exceed_its_weeks(fidelity):
+    # July's 10,000 orders are 10,000 / (60 x 336 x 7 / 31) = 2.2 weeks of l1's output: no overtime.
+    # August starts with 40,000 open: 40,000 / (60 x 368 x 7 / 31) = 8.0 weeks > 4: Saturdays, up
+    # to 40 h: 6 and 13 August (16 h each) and the first 8 h of the 20th. August builds
+    # (368 + 40) x 60 = 24,480, and overtime costs 40 x RMB 1,000.
+    car = CAR | {"demand": {"units_by_month": {"2022-07": 10_000, "2022-08": 40_000}}}
+    lines = [{"id": "l1", "jph": 60, "products": ["car"], "overtime": overtime()}]
+    r = run(scenario(lines, products=(car,)), fidelity)
+    assert r.overtime_hours[0, 0].tolist() == pytest.approx([0.0, 40.0])
+    assert r.open_hours[0, 0].tolist() == pytest.approx([336.0, 408.0])
+    assert built(r) == pytest.approx([10_000, 408 * 60], abs=tolerance(fidelity))
+    kpis = {k.key: k.value for k in r.kpis()}
+    assert kpis["overtime_cost_rmb"] == pytest.approx(40_000)
+
+
+@pytest.mark.parametrize("fidelity", FIDELITIES)
+def test_overtime_stays_on_between_the_thresholds_and_longer_shifts_extend_each_day(fidelity):
+    # 9-hour shifts when on (2 h more a day, 22:00-24:00). July starts 100,000 behind: on, capped at
+    # 30 h (15 days: 1-21 July). August starts with 100,000 - (336 + 30) x 60 + 16,000 = 94,040
+    # open, 18.9 weeks: still on (it would need to fall below 2), 30 h again.
+    car = CAR | {"demand": {"units_by_month": {"2022-07": 100_000, "2022-08": 16_000}}}
+    rule = overtime(working_weekdays=None, hours_per_shift=9, max_hours_per_month=30)
+    lines = [{"id": "l1", "jph": 60, "products": ["car"], "overtime": rule}]
+    r = run(scenario(lines, products=(car,)), fidelity)
+    assert r.overtime_hours[0, 0].tolist() == pytest.approx([30.0, 30.0])
+    assert built(r) == pytest.approx([366 * 60, 398 * 60], abs=tolerance(fidelity))
+
+
+def test_overtime_is_refused_on_shops_in_series_and_with_its_thresholds_reversed():
+    assert "off_weeks 5 is above on_weeks 4" in problem([LINE | {"overtime": overtime(off_weeks=5)}])
+    shops = [
+        {"id": "body", "lines": [{"id": "b1", "jph": 60, "products": ["car"], "overtime": overtime()}]},
+        {"id": "ga", "lines": [{"id": "g1", "jph": 60, "products": ["car"]}]},
+    ]
+    data = {
+        "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-08-31", "seed": 1},
+        "plants": [{"name": "p", "owner": "gwm", "calendar": {}, "shops": shops}],
+        "products": [CAR],
+    }
+    with pytest.raises(Exception, match="overtime is modelled on lines of one-shop plants"):
+        Scenario.model_validate(data)
+
+
+def test_the_contract_pays_for_the_overtime_it_brings():
+    # SOP on Sunday 31 July releases 10,000 / 31 EVs. August starts with 14,000 cars, 10,000 and
+    # 323 EVs open: 24,323 / (60 x 368 x 7 / 31) = 4.9 weeks > 4: 40 h of Saturdays. Without the
+    # contract, 14,000 are 2.8 weeks: no overtime. The contract brought 40 h x RMB 1,000.
+    car = CAR | {"demand": {"units_per_month": 14_000}}
+    ev = EV | {"demand": {"units_per_month": 10_000}}
+    lines = [{"id": "l1", "jph": 60, "products": ["car", "ev"], "overtime": overtime()}]
+    r = run(scenario(lines, [{"id": "sop", "duration_days": fixed(30)}], products=(car,), ev=ev), "batch")
+    assert r.overtime_hours[0, 0].tolist() == pytest.approx([0.0, 40.0])
+    assert r.reference["without_contract.overtime_hours"][0].sum() == 0
+    assert r.money.capacity[0].tolist() == pytest.approx([0.0, 40_000.0])
+    assert {k.key: k.value for k in r.kpis()}["contract_capacity_costs_rmb"] == pytest.approx(40_000)

@@ -49,6 +49,7 @@ def hand_results(scenario) -> Results:
         starved_hours=np.zeros_like(hours),
         blocked_hours=np.zeros_like(hours),
         closed_hours=np.zeros_like(hours),
+        overtime_hours=np.zeros_like(hours),
         line_built=line,
         line_scrap=np.zeros_like(hours),
         milestone_start=np.zeros((2, 2)),

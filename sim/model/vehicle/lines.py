@@ -85,14 +85,20 @@ class Line:
         self.on_scrap = _nothing  # told when a vehicle is scrapped (the first shop may start another)
 
         # The up axis: the clock intervals in which the line is open and up.
+        self.calendar = calendar
         self.open_until = calendar.open_until
-        self.up = up_intervals(calendar, spec.off)  # closed or down: not up
+        self.off = spec.off  # closed or down: not up (less the overtime it works)
+        self.up = up_intervals(calendar, spec.off)
+        self.version = 0  # how many times overtime changed the up axis
         self.month_starts = [m.start_hour for m in months]
+        self.month_ends = [m.end_hour for m in months]
         self.mu = [self.up_at(m.start_hour) for m in months] + [self.up_at(months[-1].end_hour)]
         n = len(months)
         self.busy = [0.0] * n
         self.starved = [0.0] * n if self.stage > 0 else None  # a first shop waits for orders or kits: not starved
         self.blocked = [0.0] * n
+        self.overtime_on = False
+        self.overtime = [0.0] * n  # hours worked as overtime, per month
         self.stuck = False  # it waits because nothing it could take can move on (blocked, not starved)
         n_products = len(orders.ids)
         # Vehicles per product and month: good ones out of the line (built, or through to the next
@@ -161,7 +167,13 @@ class Line:
         kb, lo, hi = 0, mu[0], mu[1]  # month of the last busy hour booked, and its bounds on the up axis
         km, next_month = 0, starts[0]  # month of the last vehicle out, and when the next one starts
         now = env.now
+        version = self.version
         while True:
+            if self.version != version:  # overtime added up hours ahead: read the axis again
+                version = self.version
+                up_ends, up_starts, up_stops, up_before = self.up.upto, self.up.starts, self.up.ends, self.up.before
+                n_up, mu = len(up_ends), self.mu
+                end, lo, hi = mu[-1], mu[kb], mu[kb + 1]
             p = pick()
             if p < 0:
                 yield from self._idle(wait(self), self.blocked if self.stuck else self.starved)
@@ -248,6 +260,41 @@ class Line:
         if u > self.u:
             self.u = u
 
+    def work_overtime(self, k: int, t: float, cap: float) -> None:
+        """Work the first `cap` hours of the line's overtime in month k (which starts now, at t)."""
+        ot = self.spec.overtime
+        assert ot is not None
+        o0, o1 = self.open_until(t), self.open_until(self.month_ends[k])
+        u0 = ot.until(o0)
+        u1 = min(ot.until(o1), u0 + cap)
+        if u1 <= u0:
+            return
+        worked = [
+            (a + max(u0 - before, 0.0), a + min(u1, upto) - before)
+            for a, before, upto in zip(ot.starts, ot.before, ot.upto, strict=True)
+            if upto > u0 and before < u1
+        ]
+        self.overtime[k] += u1 - u0
+        starts, ends = [], []
+        j = 0
+        for a, b in zip(self.off.starts, self.off.ends, strict=True):  # off, less the hours worked
+            while j < len(worked) and worked[j][1] <= a:
+                j += 1
+            i = j
+            while i < len(worked) and worked[i][0] < b:
+                if worked[i][0] > a:
+                    starts.append(a)
+                    ends.append(worked[i][0])
+                a = max(a, worked[i][1])
+                i += 1
+            if b > a:
+                starts.append(a)
+                ends.append(b)
+        self.off = Intervals(starts, ends)
+        self.up = up_intervals(self.calendar, self.off)
+        self.mu = [self.up_at(m) for m in self.month_starts] + [self.up_at(self.month_ends[-1])]
+        self.version += 1
+
     # -- records ---------------------------------------------------------------------------------
     def report(self, record: Sink, months: list[Month], ids: list[str]) -> None:
         """Record the line's hours and vehicles per month (at each month's start hour)."""
@@ -258,8 +305,10 @@ class Line:
         for k, m in enumerate(months):
             t = m.start_hour
             o0, o1 = self.open_until(m.start_hour), self.open_until(m.end_hour)
-            off, closed = self.spec.off, self.spec.closed
-            shut = closed.until(o1) - closed.until(o0) if closed is not None else 0.0
+            off, closed = self.off, self.spec.closed
+            shut = closed.until(o1) - closed.until(o0) - self.overtime[k] if closed is not None else 0.0
+            if self.overtime[k] > 0:
+                record(t, Kind.OVERTIME, name, "", self.overtime[k])
             if o1 > o0:
                 record(t, Kind.OPEN, name, "", o1 - o0 - shut)
             down = off.until(o1) - off.until(o0) - shut

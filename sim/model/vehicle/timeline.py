@@ -139,10 +139,33 @@ class Timeline:
         self.orders.month_start(k, t)
         self.contract.month = k
         self.contract.update(self.orders)
+        self._overtime(k, t)
         for line in self.lines:
             line.customer_hours = 0.0
             line.reserve_from = line.up_at(t)
         self._released(t, k)
+
+    def _overtime(self, k: int, t: float) -> None:
+        """At month k's start, each line with an overtime rule works overtime this month while the
+        open demand of its products is over `on_weeks` of a week's output, until it falls under
+        `off_weeks` (a week's output: its speed over the month's working hours, per 7 days)."""
+        month = self.setup.months[k]
+        for line, spec in zip(self.lines, self.scenario.all_lines(), strict=True):
+            rule = spec.overtime
+            if rule is None or line.spec.overtime is None:
+                continue
+            working = line.spec.closed
+            o0, o1 = line.open_until(month.start_hour), line.open_until(month.end_hour)
+            hours = o1 - o0 - (working.until(o1) - working.until(o0) if working is not None else 0.0)
+            per_week = line.jph * hours * 7 / month.days
+            behind = sum(self.orders.backlog[p].total for p in line.products if self.orders.released[p])
+            weeks = behind / per_week if per_week > 0 else 0.0
+            if weeks > rule.on_weeks:
+                line.overtime_on = True
+            elif weeks < rule.off_weeks:
+                line.overtime_on = False
+            if line.overtime_on:
+                line.work_overtime(k, t, rule.max_hours_per_month)
 
     def _sop(self, sop: float, t: float) -> None:
         self.record(sop, Kind.SOP, "", "", 0.0)
