@@ -228,3 +228,35 @@ def test_lanes_conserve_good_vehicles_and_targets_are_never_passed(stages, buffe
         assert f.processed[s] <= target + 1e-9 and f.processed[s] <= rate * 18 + 1e-6
         # Idle for want of input or space never exceeds the up hours.
         assert 0 <= f.starved[s] + f.blocked[s] <= 18 + 1e-9
+
+
+def test_a_middle_stage_between_an_empty_lane_and_a_full_one_is_starved_by_the_lower_limit():
+    # 80, 80, 30 JPH with good shares 0.5, 0.5, 1; lane 1 empty, lane 2 full (10 of 10). Stage 2
+    # may take 80 x 0.5 = 40 an hour from its empty lane in; its full lane out would let it pass
+    # 30 / 0.5 = 60 an hour: input is the lower limit, so it runs at 40 and is starved, not
+    # blocked. Lane 2 drains at 30 - 40 x 0.5 = 10 an hour: empty after 1 h; stage 3 then gets
+    # 20 an hour. Stage 2 starved 10 x (1 - 40/80) = 5 h; stage 3 9 x (1 - 20/30) = 3 h and
+    # builds 30 + 9 x 20 = 210; lane 1 stays empty (40 in, 40 out).
+    f = flow([80, 80, 30], [[], [], []], [0, 10], [10, 10], 0, 10, [0.5, 0.5, 1.0])
+    assert f.processed == pytest.approx([800.0, 400.0, 210.0]) and f.levels == pytest.approx([0.0, 0.0])
+    assert f.starved == pytest.approx([0.0, 5.0, 3.0]) and f.blocked == [0.0, 0.0, 0.0]
+
+
+def test_a_middle_stage_held_equally_by_both_lanes_counts_as_starved():
+    # 30, 60, 30 JPH; lane 1 empty, lane 2 full: stage 2 may take 30 an hour in and pass 30 out,
+    # a tie, which counts as starved: 10 x (1 - 30/60) = 5 h. Both lanes stay where they are.
+    f = flow([30, 60, 30], [[], [], []], [0, 10], [10, 10], 0, 10)
+    assert f == Flow([300.0, 300.0, 300.0], [0.0, 5.0, 0.0], [0.0, 0.0, 0.0], [0.0, 10.0])
+
+
+def test_a_lane_within_eps_of_a_bound_is_at_it_for_the_idle_hours_too():
+    # A lane at exactly 1e-9 (EPS) is empty for the rates and for the idle split: 40 an hour reach
+    # the 60-JPH stage, starved 10 x (1 - 40/60) h, and the lane stays at 1e-9.
+    f = flow([40, 60], [[], []], [1e-9], [10], 0, 10)
+    assert f.processed == pytest.approx([400.0, 400.0]) and f.levels == [1e-9]
+    assert f.starved == pytest.approx([0.0, 10 / 3]) and f.blocked == [0.0, 0.0]
+    # 60, 80, 30 with lane 1 empty and lane 2 at exactly 10 - 1e-9 of 10 (full): stage 2 may take
+    # 60 in but pass only 30 out, so it is blocked, 10 x (1 - 30/80) = 6.25 h, from the start.
+    f = flow([60, 80, 30], [[], [], []], [0, 10 - 1e-9], [10, 10], 0, 10)
+    assert f.processed == pytest.approx([310.0, 300.0, 300.0])
+    assert f.starved == [0.0, 0.0, 0.0] and f.blocked == pytest.approx([(10 - 1 / 3) * 0.5, 6.25, 0.0])

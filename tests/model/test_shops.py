@@ -586,3 +586,64 @@ def test_a_line_blocked_on_two_routes_adds_up_both():
     assert out[("p.body.b1", 0)][0] == pytest.approx(220.0) and out[("p.body.b1", 1)][0] == pytest.approx(220.0)
     assert shops.idle["p.body.b1"] == [pytest.approx(440 / 60), 0.0, pytest.approx(2 * 8 / 3 / 2)]
     assert shops.wip == {0: [pytest.approx(20.0)], 1: [pytest.approx(20.0)]}
+
+
+def test_each_products_lanes_gain_what_it_passed_good_and_lose_what_the_next_shop_took():
+    # Body, paint and assembly at 60 JPH on one route of products 0 and 1; good shares 0.5 at
+    # body, 0.8 at paint. Lanes: body's 20 + 10 (products 0, 1), paint's 10 + 20, both far
+    # from their 100. Plans of 40 vehicles a shop (body 20 + 20, paint 30 + 10, assembly 20 +
+    # 20): every stage runs at 60 for 2/3 h, no lane reaching a bound (body's drains at
+    # 60 x 0.5 - 60 = 30 an hour, to 10; paint's at 60 x 0.8 - 60 = 12, to 22). Per product:
+    # body's lane 20 + 20 x 0.5 - 30 = 0 and 10 + 20 x 0.5 - 10 = 10; paint's 10 + 30 x 0.8 - 20
+    # = 14 and 20 + 10 x 0.8 - 20 = 8.
+    b1, p1 = shop_line("body", "b1", 0, [0, 1]), shop_line("paint", "p1", 1, [0, 1])
+    a1 = shop_line("assembly", "a1", 2, [0, 1])
+    shops = Shops(Plant(0, [[b1], [p1], [a1]], [100.0, 100.0], {0: [b1, p1, a1], 1: [b1, p1, a1]}, [[0, 1]]))
+    shops.wip = {0: [20.0, 10.0], 1: [10.0, 20.0]}
+    plans = {
+        "p.body.b1": [Item(0, 20.0, 1 / 60, 0.0, 0.5), Item(1, 20.0, 1 / 60, 0.0, 0.5)],
+        "p.paint.p1": [Item(0, 30.0, 1 / 60, 0.0, 0.8), Item(1, 10.0, 1 / 60, 0.0, 0.8)],
+        "p.assembly.a1": [Item(0, 20.0, 1 / 60, 0.0, 1.0), Item(1, 20.0, 1 / 60, 0.0, 1.0)],
+    }
+    downs = {"p.body.b1": [], "p.paint.p1": [], "p.assembly.a1": []}
+    out = shops.run(plans, None, {}, downs, lambda i: [0.5, 0.8, 1.0], 0.0, 10.0)
+    assert {k: v[0] for k, v in out.items()} == pytest.approx(
+        {
+            ("p.body.b1", 0): 20.0,
+            ("p.body.b1", 1): 20.0,
+            ("p.paint.p1", 0): 30.0,
+            ("p.paint.p1", 1): 10.0,
+            ("p.assembly.a1", 0): 20.0,
+            ("p.assembly.a1", 1): 20.0,
+        }
+    )
+    assert shops.wip == {
+        0: [pytest.approx(0.0, abs=1e-9), pytest.approx(14.0)],
+        1: [pytest.approx(10.0), pytest.approx(8.0)],
+    }
+
+
+def test_a_product_taken_beyond_what_its_lane_held_leaves_it_empty_and_the_rest_to_the_others():
+    # Products on a route flow as one mix: assembly (40 JPH) takes 10 of product 0 and 20 of
+    # product 1 from a lane holding 30 of product 0 only, while body (60 JPH) adds 10 of product
+    # 1 (done at 1/6 h). The route's lane ends at 30 + 10 - 30 = 10; by product, 30 - 10 = 20
+    # and 10 - 20 = -10: product 1 holds none and product 0 the lane's 10.
+    shops = Shops(one_route())
+    shops.wip = {0: [30.0], 1: [0.0]}
+    plans = {
+        "p.body.b1": [Item(1, 10.0, 1 / 60, 0.0, 1.0)],
+        "p.assembly.a1": [Item(0, 10.0, 1 / 40, 0.0, 1.0), Item(1, 20.0, 1 / 40, 0.0, 1.0)],
+    }
+    out = shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
+    assert {k: v[0] for k, v in out.items()} == pytest.approx(
+        {("p.body.b1", 1): 10.0, ("p.assembly.a1", 0): 10.0, ("p.assembly.a1", 1): 20.0}
+    )
+    assert shops.wip == {0: [pytest.approx(10.0)], 1: [0.0]}
+
+
+def test_a_lane_holding_under_one_vehicle_keeps_it():
+    # Body starts 0.75 of product 0 and assembly takes 0.5 (both done at 0.0125 h): 0.25 stay.
+    shops = Shops(one_route())
+    plans = {"p.body.b1": [Item(0, 0.75, 1 / 60, 0.0, 1.0)], "p.assembly.a1": [Item(0, 0.5, 1 / 40, 0.0, 1.0)]}
+    shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
+    assert shops.wip == {0: [pytest.approx(0.25)], 1: [0.0]}
