@@ -41,8 +41,8 @@ class Ledger:
 
     def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
         """Book the working hours launch milestones took from the line between open hours o0 and o1."""
-        for a, b, milestone in line.claims:
-            hours = min(b, o1) - max(a, o0)
+        for taken, milestone in line.claims:
+            hours = taken.until(o1) - taken.until(o0)
             if hours > 0:
                 self.record(t0, CLOSED, line.name, milestone, hours)
 

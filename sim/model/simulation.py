@@ -21,7 +21,6 @@ from sim.model.recorder import Kind, Sink
 from sim.model.setup import Setup
 from sim.model.streams import Streams, child
 from sim.scenario import Scenario
-from sim.scenario.plant import Breakdowns
 
 FIDELITIES = ("batch", "vehicle")
 
@@ -41,7 +40,7 @@ def simulate(
     setup: Setup | None = None,
     fidelity: str = "batch",
     book_every_hours: float | None = None,
-    drawn: dict[tuple[str, Breakdowns], breakdowns.Downtime] | None = None,
+    drawn: dict[tuple, breakdowns.Downtime] | None = None,
 ) -> int:
     """Run one replication, reporting to `record`; returns the number of SimPy events processed.
 
@@ -89,7 +88,10 @@ def simulate(
         # A line with a working time of its own: its failures count that time.
         work = worktime.worktime(scenario, setup, line.plant, k, spec, started, finished)
         if spec.breakdowns is not None:
-            line.down = breakdowns.failures(spec.breakdowns, work.calendar, child(streams.breakdowns, line.name))
+            key = (line.name, spec.breakdowns, work.key)
+            if key not in drawn:
+                drawn[key] = breakdowns.failures(spec.breakdowns, work.calendar, child(streams.breakdowns, line.name))
+            line.down = drawn[key]
         line.off = worktime.off(work, line.down, calendar)
         line.closed = work.closed
         line.claims = work.claims

@@ -58,11 +58,11 @@ class Line:
         self.yields: dict[int, float] = {}  # first-pass yield of each product here, in a shop before the last
         # On its plant's open-hour axis (`sim.model.worktime`): the hours it does not build,
         # closed or down (`off`), and of them those it does not work at all (`closed`, None when it
-        # works every open hour) and those launch milestones claim, (from, to, milestone).
+        # works every open hour) and those each launch milestone claims.
         self.down = breakdowns.NONE  # its breakdowns over the horizon, as drawn
         self.off: Intervals = self.down
         self.closed: Intervals | None = None
-        self.claims: list[tuple[float, float, str]] = []
+        self.claims: list[tuple[Intervals, str]] = []
         self.overtime: Intervals | None = None  # closed hours it may work as overtime
 
     def __repr__(self) -> str:

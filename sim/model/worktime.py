@@ -18,15 +18,19 @@ the plant's axis for its failures too, as before any of this.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from sim.model import breakdowns
 from sim.model.calendar import HOURS_PER_DAY, Calendar
 from sim.model.intervals import Intervals
 from sim.model.setup import Setup
 from sim.scenario import Scenario
+from sim.scenario.calendar import PatternChange
 from sim.scenario.plant import Line as LineSpec
 
 Spans = list[tuple[float, float]]
@@ -37,9 +41,10 @@ class Worktime:
     """A line's working time in one replication, on its plant's open-hour axis."""
 
     closed: Intervals  # open hours of the plant the line does not work
-    claims: list[tuple[float, float, str]]  # (from, to, milestone) open hours launch milestones take
+    claims: list[tuple[Intervals, str]]  # the open hours each launch milestone takes
     calendar: Calendar  # the line's own working time on the clock (its failures count it)
     overtime: Intervals | None  # of the closed hours, those it may work as overtime (None: no overtime)
+    key: tuple  # what it was computed from: the same key, the same working time
 
 
 def claimed(scenario: Scenario) -> set[int]:
@@ -68,10 +73,9 @@ def worktime(
     """Line k's working time given each milestone's start and finish (clock hours; empty without a program)."""
     calendar = setup.calendars[plant]
     start, end = scenario.meta.start_date, scenario.meta.end_date
-    horizon = calendar.horizon_hours
 
     # Its shifts: the plant's pattern with its own changes, each from its day (in order).
-    changes: list[tuple[dt.date, object]] = []
+    changes: list[tuple[dt.date, PatternChange]] = []
     day = start
     for change in spec.shift_changes:
         if change.first_day is not None:
@@ -82,69 +86,126 @@ def worktime(
             continue
         day = max(day, when)
         changes.append((day, change))
-    work = _spans(scenario, setup, plant, changes, None)
-
-    # Its life: from commissioning to retirement.
-    begin = _hour(spec.commissioned, calendar, finished, 0.0)
+    begin = _hour(spec.commissioned, calendar, finished, 0.0)  # its life: from commissioning to retirement
     stop = _hour(spec.retired, calendar, finished, math.inf)
-    life = [(-math.inf, begin), (stop, math.inf)]
-    extra = _cut(_spans(scenario, setup, plant, changes, spec.overtime), work) if spec.overtime else None
-    work = _cut(work, life)
-
-    # Time the launch milestones claim, in the order they start.
-    claims: list[tuple[Spans, str]] = []
     program = scenario.program
+    claiming = []  # (start, finish, milestone, shuts or pilot hours) of the milestones that claim its time
     if program is not None:
-        ordered = sorted((started[m.id], n, m) for n, m in enumerate(program.milestones) if m.id in started)
-        for t0, _, m in ordered:
+        for n, m in enumerate(program.milestones):
+            if m.id not in started:
+                continue
             if m.shuts_line is not None and scenario.line_index(m.shuts_line) == k:
-                taken = _clip(work, t0, finished[m.id])
-                claims.append((taken, m.id))
-                work = _cut(work, taken)
-                life = sorted([*life, (t0, finished[m.id])])  # no overtime while it is shut
+                claiming.append((started[m.id], n, finished[m.id], m.id, 0.0))
             if m.pilot_build is not None and scenario.line_index(m.pilot_build.line) == k:
-                taken = _first_hours(work, t0, m.pilot_build.hours)
-                claims.append((taken, m.id))
-                work = _cut(work, taken)
+                claiming.append((started[m.id], n, finished[m.id], m.id, m.pilot_build.hours))
+    claiming.sort()
+    # Lines without a milestone's changes have the same working time in every replication.
+    key = ("work", k, tuple(d for d, _ in changes), begin, stop, tuple(claiming))
+    cached = setup.shifts.get(key)
+    if isinstance(cached, Worktime):
+        return cached
+
+    work = _spans(scenario, setup, plant, changes, None)
+    life = [(-math.inf, begin), (stop, math.inf)]
+    extra = _spans(scenario, setup, plant, changes, spec.overtime) if spec.overtime else None
+    work = _cut(work, life)
+    claims: list[tuple[Spans, str]] = []  # time the launch milestones claim, in the order they start
+    for t0, _, t1, milestone, pilot in claiming:
+        taken = _first_hours(work, t0, pilot) if pilot else _clip(work, t0, t1)
+        claims.append((taken, milestone))
+        work = _cut(work, taken)
+        if not pilot:
+            life = sorted([*life, (t0, t1)])  # no overtime while it is shut
 
     own = Calendar.of_shifts(start, end, [a for a, _ in work], [b for _, b in work])
-    on_axis = [(calendar.open_until(a), calendar.open_until(b)) for a, b in work]
-    closed = _complement(on_axis, calendar.shifts.total)
+    closed = _complement(_on_axis(calendar, work), calendar.shifts.total)
     overtime = None
     if extra is not None:
-        extra = [(calendar.open_until(a), calendar.open_until(b)) for a, b in _cut(extra, life)]
-        overtime = Intervals([a for a, _ in extra], [b for _, b in extra])
-    return Worktime(
+        worked = _on_axis(calendar, _cut(extra, life))
+        overtime = Intervals([a for a, _ in worked], [b for _, b in worked])
+    out = Worktime(
         Intervals([a for a, _ in closed], [b for _, b in closed]),
-        [
-            (calendar.open_until(a), calendar.open_until(b), m)
-            for taken, m in claims
-            for a, b in taken
-            if b > a and a < horizon
-        ],
+        [(Intervals([a for a, _ in on], [b for _, b in on]), m) for on, m in _claimed(calendar, claims)],
         own,
         overtime,
+        key,
     )
+    setup.shifts[key] = out
+    return out
 
 
-def _spans(scenario: Scenario, setup: Setup, plant: int, changes: list, then: object) -> Spans:
-    """Clock intervals of the shifts of the plant's pattern with a line's `changes` (and `then` on top)."""
-    key = (plant, tuple((d, id(c)) for d, c in changes), id(then))
-    shifts = setup.shifts.get(key)
-    if shifts is None:
-        start, end = scenario.meta.start_date, scenario.meta.end_date
-        shifts = setup.shifts[key] = Calendar(scenario.plants[plant].calendar, start, end, changes, then=then)  # type: ignore[arg-type]
-    return list(zip(shifts.shifts.starts, shifts.shifts.ends, strict=True))
+def _claimed(calendar: Calendar, claims: list[tuple[Spans, str]]) -> list[tuple[Spans, str]]:
+    """Each claim's clock intervals as open hours of the calendar (inside the horizon)."""
+    horizon = calendar.shifts.total
+    return [([(a, b) for a, b in _on_axis(calendar, taken) if b > a and a < horizon], m) for taken, m in claims]
+
+
+def _spans(scenario: Scenario, setup: Setup, plant: int, changes: list, overtime: PatternChange | None) -> Spans:
+    """Clock intervals of the shifts of the plant's pattern with a line's `changes` (or, with
+    `overtime`, of the time that pattern adds to them): those of day d from the calendar with the
+    changes in force on d applied throughout (one per number of changes in force, kept for the run)."""
+    out: Spans = []
+    hour = setup.calendars[plant].hour
+    for j in range(len(changes) + 1):
+        key = (plant, tuple(id(c) for _, c in changes[:j]), id(overtime))
+        spans = setup.shifts.get(key)
+        if spans is None:
+            start, end = scenario.meta.start_date, scenario.meta.end_date
+            prefix = [(start, c) for _, c in changes[:j]]
+            spec = scenario.plants[plant].calendar
+            shifts = Calendar(spec, start, end, prefix).shifts
+            spans = list(zip(shifts.starts, shifts.ends, strict=True))
+            if overtime is not None:
+                more = Calendar(spec, start, end, prefix, then=overtime).shifts
+                spans = _cut(list(zip(more.starts, more.ends, strict=True)), spans)
+            setup.shifts[key] = spans
+        starts = [a for a, _ in spans]
+        lo = bisect.bisect_left(starts, hour(changes[j - 1][0])) if j else 0
+        hi = bisect.bisect_left(starts, hour(changes[j][0])) if j < len(changes) else len(starts)
+        out += spans[lo:hi]
+    return out
+
+
+def _on_axis(calendar: Calendar, spans: Spans) -> Spans:
+    """Clock intervals as intervals of the calendar's open hours."""
+    if not spans:
+        return []
+    ends = _until(calendar, np.array(spans).ravel())
+    return list(zip(ends[0::2].tolist(), ends[1::2].tolist(), strict=True))
+
+
+def _until(calendar: Calendar, t: np.ndarray) -> np.ndarray:
+    """`calendar.open_until` of every point of t at once."""
+    starts, ends, before, _ = _arrays(calendar)
+    i = np.searchsorted(starts, t, side="right") - 1
+    inside = np.minimum(t, ends[i]) - starts[i] + before[i]
+    return np.where(i >= 0, inside, 0.0)
+
+
+def _arrays(calendar: Calendar) -> tuple[np.ndarray, ...]:
+    """(starts, ends, before, upto) of a calendar's shifts as arrays, kept with the calendar."""
+    arrays = calendar.__dict__.get("arrays")
+    if arrays is None:
+        shifts = calendar.shifts
+        arrays = calendar.__dict__["arrays"] = tuple(
+            np.asarray(x) for x in (shifts.starts, shifts.ends, shifts.before, shifts.upto)
+        )
+    return arrays
 
 
 def off(work: Worktime, down: breakdowns.Downtime, plant: Calendar) -> Intervals:
     """The open hours of the plant in which the line does not build: closed, or down with a
     failure drawn on its own working time (`down`, on its open-hour axis)."""
-    own = work.calendar
-    failed = [
-        (plant.open_until(own.time_at(a)), plant.open_until(own.time_at(b)))
-        for a, b in zip(down.starts, down.ends, strict=True)
-    ]
+    if down.starts:
+        starts, _, before, upto = _arrays(work.calendar)
+        points = np.array([down.starts, down.ends]).T.ravel()
+        # The clock at each amount of the line's working hours (Intervals.at, at once).
+        i = np.minimum(np.searchsorted(upto, points, side="left"), len(upto) - 1)
+        clock = starts[i] + points - before[i]
+        on = _until(plant, clock)
+        failed = list(zip(on[0::2].tolist(), on[1::2].tolist(), strict=True))
+    else:
+        failed = []
     union = _union([*zip(work.closed.starts, work.closed.ends, strict=True), *failed])
     return Intervals([a for a, _ in union], [b for _, b in union])
 
@@ -179,9 +240,24 @@ def _first_hours(spans: Spans, t0: float, hours: float) -> Spans:
 
 def _cut(spans: Spans, holes: Spans) -> Spans:
     """`spans` less the `holes` (both sorted by start, `spans` not overlapping)."""
-    out = []
+    if len(holes) <= 8:  # a few holes: find what each touches by bisection
+        for h0, h1 in holes:
+            lo = bisect.bisect_right([b for _, b in spans], h0)  # the first span ending after the hole starts
+            hi = bisect.bisect_left([a for a, _ in spans], h1)  # ... and the first starting after it ends
+            kept = []
+            if lo < hi:  # only the first can start before the hole, only the last end after it
+                if spans[lo][0] < h0:
+                    kept.append((spans[lo][0], h0))
+                if spans[hi - 1][1] > h1:
+                    kept.append((h1, spans[hi - 1][1]))
+            spans = [*spans[:lo], *kept, *spans[hi:]]
+        return spans
+    # Many holes: walk only the spans between the first hole's start and the last one's end.
+    lo = bisect.bisect_right([b for _, b in spans], holes[0][0])
+    hi = bisect.bisect_left([a for a, _ in spans], max(h1 for _, h1 in holes))
+    out = spans[:lo]
     j = 0
-    for a, b in spans:
+    for a, b in spans[lo:hi]:
         while j < len(holes) and holes[j][1] <= a:
             j += 1
         i = j
@@ -195,7 +271,7 @@ def _cut(spans: Spans, holes: Spans) -> Spans:
             i += 1
         if b > a:
             out.append((a, b))
-    return out
+    return out + spans[hi:]
 
 
 def _complement(spans: Spans, total: float) -> Spans:
@@ -213,12 +289,16 @@ def _complement(spans: Spans, total: float) -> Spans:
 
 def _union(spans: Spans) -> Spans:
     """The union of `spans`, sorted, touching ones merged."""
-    out: Spans = []
-    for a, b in sorted(spans):
-        if b <= a:
-            continue
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
+    if not spans:
+        return []
+    a = np.array(spans)
+    a = a[a[:, 1] > a[:, 0]]
+    if not len(a):
+        return []
+    a = a[np.argsort(a[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(a[:, 1])  # the furthest end so far
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = a[1:, 0] > reach[:-1]  # a span starts a new run where it begins after all before end
+    first = np.flatnonzero(new)
+    last = np.append(first[1:] - 1, len(a) - 1)
+    return list(zip(a[first, 0].tolist(), reach[last].tolist(), strict=True))

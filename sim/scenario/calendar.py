@@ -177,17 +177,21 @@ class Calendar(Section):
         patterns = self.patterns()
         out = []
         k = j = 0
+        memo: dict[tuple[int, int], Pattern] = {}  # the pattern of (period, changes in force)
         for n in range((end - start).days + 1):
             day = start + dt.timedelta(days=n)
             while k + 1 < len(patterns) and patterns[k + 1][0] <= day:  # type: ignore[operator]
                 k += 1
             while j < len(changes) and changes[j][0] <= day:
                 j += 1
-            pattern = patterns[k][1]
-            for _, change in changes[:j]:
-                pattern = change.apply(pattern)
-            if then is not None:
-                pattern = then.apply(pattern)
+            pattern = memo.get((k, j))
+            if pattern is None:
+                pattern = patterns[k][1]
+                for _, change in changes[:j]:
+                    pattern = change.apply(pattern)
+                if then is not None:
+                    pattern = then.apply(pattern)
+                memo[k, j] = pattern
             if day not in closed and (day.weekday() in pattern.weekdays or day in worked):
                 out.append((day, pattern))
         return out

@@ -316,9 +316,9 @@ class Line:
                 down = 0.0
             if down > 0:
                 record(t, Kind.DOWN, name, "", down)
-            for a, b, milestone in self.spec.claims:
-                if min(b, o1) > max(a, o0):
-                    record(t, Kind.CLOSED, name, milestone, min(b, o1) - max(a, o0))
+            for taken, milestone in self.spec.claims:
+                if taken.until(o1) > taken.until(o0):
+                    record(t, Kind.CLOSED, name, milestone, taken.until(o1) - taken.until(o0))
             for kind, hours in ((Kind.BUSY, self.busy), (Kind.STARVED, self.starved), (Kind.BLOCKED, self.blocked)):
                 if hours is not None and hours[k] > 1e-12:
                     record(t, kind, name, "", hours[k])
