@@ -244,7 +244,11 @@ class Batch:
                         # (up hours: its failures count its regular working time).
                         extra[line.name] = min(ot.until(o1) - ot.until(o0), self.overtime_left[line.name])
                         shut -= extra[line.name]
-                    hours[line.name] = (o1 - o0 - shut, down - shut - extra.get(line.name, 0.0))
+                    worked = o1 - o0 - shut
+                    if worked < 1e-9:  # closed throughout, to rounding
+                        hours[line.name] = (0.0, 0.0)
+                    else:
+                        hours[line.name] = (worked, max(down - shut - extra.get(line.name, 0.0), 0.0))
         available = {name: max(o - d, 0.0) for name, (o, d) in hours.items()}
 
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
