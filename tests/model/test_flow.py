@@ -260,3 +260,18 @@ def test_a_lane_within_eps_of_a_bound_is_at_it_for_the_idle_hours_too():
     f = flow([60, 80, 30], [[], [], []], [0, 10 - 1e-9], [10, 10], 0, 10)
     assert f.processed == pytest.approx([310.0, 300.0, 300.0])
     assert f.starved == [0.0, 0.0, 0.0] and f.blocked == pytest.approx([(10 - 1 / 3) * 0.5, 6.25, 0.0])
+
+
+def test_a_crumb_of_a_target_is_met_in_a_segment_shorter_than_eps():
+    # 5e-8 vehicles (more than EPS, so not done before the start) at 60 JPH take 8.3e-10 h, less
+    # than EPS: the segment still runs and the stage meets its target.
+    f = flow([60], [[]], [], [], 0, 10, targets=[5e-8])
+    assert f == Flow([5e-8], [0.0], [0.0], [])
+
+
+def test_a_stage_done_with_its_plan_is_not_restarted_by_a_repair():
+    # Two 60-JPH stages, both planned 300, done at 5 h; the second fails 8-9. Repaired at 9 it
+    # stays stopped: no input comes (the first is done too), yet it idles for want of demand,
+    # not of input: no starved hours.
+    f = flow([60, 60], [[], [(8, 9)]], [0], [INF], 0, 10, targets=[300, 300])
+    assert f == Flow([300.0, 300.0], [0.0, 0.0], [0.0, 0.0], [0.0])
