@@ -57,6 +57,12 @@ CASES: dict[str, tuple[int, list[str]]] = {
     "replications_zero": (6, ["meta.replications", "greater than or equal to 1"]),
     "seasonality_eleven_months": (46, ["products[0].demand.seasonality", "at least 12 items"]),
     "empty_lines_list": (16, ["plants[0].lines", "at least 1 item"]),
+    # capacity over time
+    "retired_before_commissioned": (21, ["plants[0].lines[0].retired.first_day", "not after its commissioning"]),
+    "shuts_unknown_line": (37, ["program.milestones[1].shuts_line", "unknown line 'ga9'", "did you mean 'ga1'"]),
+    "shift_change_unknown_milestone": (21, ["plants[0].lines[0].shift_changes[0].milestone", "unknown milestone"]),
+    "overtime_thresholds_reversed": (23, ["plants[0].lines[0].overtime.off_weeks", "above on_weeks"]),
+    "period_outside_horizon": (15, ["plants[0].calendar.periods[0].first_day", "outside the horizon"]),
     # enormous and non-finite numbers
     "enormous_jph": (17, ["plants[0].lines[0].jph", "less than or equal to 300", "1e300"]),
     "enormous_seed": (5, ["meta.seed", "less than", "99999999999999999999999999"]),
