@@ -182,16 +182,19 @@ class Calendar(Section):
             day = start + dt.timedelta(days=n)
             while k + 1 < len(patterns) and patterns[k + 1][0] <= day:  # type: ignore[operator]
                 k += 1
-            while j < len(changes) and changes[j][0] <= day:
-                j += 1
-            pattern = memo.get((k, j))
-            if pattern is None:
-                pattern = patterns[k][1]
-                for _, change in changes[:j]:
-                    pattern = change.apply(pattern)
-                if then is not None:
-                    pattern = then.apply(pattern)
-                memo[k, j] = pattern
+            pattern = patterns[k][1]
+            if changes or then is not None:  # a line's own pattern
+                while j < len(changes) and changes[j][0] <= day:
+                    j += 1
+                own = memo.get((k, j))
+                if own is None:
+                    own = pattern
+                    for _, change in changes[:j]:
+                        own = change.apply(own)
+                    if then is not None:
+                        own = then.apply(own)
+                    memo[k, j] = own
+                pattern = own
             if day not in closed and (day.weekday() in pattern.weekdays or day in worked):
                 out.append((day, pattern))
         return out

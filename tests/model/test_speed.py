@@ -68,9 +68,7 @@ def bad(line: dict, **extra) -> str:
 
 def test_speed_changes_are_checked_as_written():
     base = {"id": "l1", "jph": 60, "products": ["car"]}
-    assert "give its first_day or its milestone, not both" in bad(
-        base | {"speed_changes": [{"jph": 90}]}
-    )
+    assert "give its first_day or its milestone, not both" in bad(base | {"speed_changes": [{"jph": 90}]})
     late = bad(base | {"speed_changes": [{"first_day": "2023-01-01", "jph": 90}]})
     assert "2023-01-01 is outside the horizon 2022-07-01 to 2022-08-31" in late
     order = [{"first_day": "2022-08-01", "jph": 90}, {"first_day": "2022-07-15", "jph": 70}]
