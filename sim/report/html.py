@@ -75,6 +75,7 @@ TIME_COLOURS = {
     "starved": "#8e6cc0",
     "blocked": "#5b8fd1",
     "idle": "#a9b4c2",
+    "retooling": "#c9a0dc",  # working hours launch milestones took (tooling, pilot builds)
     "closed": "#e6e6e6",
 }
 
@@ -321,7 +322,8 @@ def utilisation(results: Results) -> go.Figure:
 
 
 def time_use(results: Results) -> go.Figure:
-    """Each line's calendar hours by month, stacked: producing, changeover, down, starved, blocked, idle, closed."""
+    """Each line's calendar hours by month, stacked: producing, changeover, down, starved, blocked, idle,
+    retooling (time launch milestones took), closed."""
     x = month_dates(results)
     hours = _time_use(results)
     names = results.line_names
@@ -697,7 +699,8 @@ def _time_use(results: Results) -> dict[str, np.ndarray]:
         "starved": mean["starved_hours"],
         "blocked": mean["blocked_hours"],
         "idle": (mean["open_hours"] - used).clip(min=0),
-        "closed": (calendar - mean["open_hours"]).clip(min=0),
+        "retooling": results.closed_hours.mean(axis=0),
+        "closed": (calendar - mean["open_hours"] - results.closed_hours.mean(axis=0)).clip(min=0),
     }
 
 
