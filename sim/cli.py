@@ -12,25 +12,43 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 import sim
-from sim import rundir
-from sim.experiment.compare import PairingError
-from sim.experiment.executors import ClusterLost, ExecutorError
-from sim.experiment.replication import ReplicationFailed
-from sim.experiment.study import StudyError
-from sim.experiment.sweep import SweepError
-from sim.output import Output, OutputError, OutputExists
-from sim.results.table import MissingExtra, optional
-from sim.scenario import Scenario, ScenarioError
+from sim.version import __version__
 
-#: Errors in what the user gave (scenario, options, files, a missing optional extra): exit 2, message only.
-USER_ERRORS = (
-    ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra, PairingError
-)  # fmt: skip
+if TYPE_CHECKING:
+    from sim.output import Output
+    from sim.scenario import Scenario
+
+#: Errors in what the user gave (scenario, options, files, a missing optional extra): exit 2, message
+#: only. Filled, with the names the commands use, by `_load` when a command runs: `sim --help`
+#: imports none of the model, numpy or pydantic.
+USER_ERRORS: tuple[type[Exception], ...] = ()
+
+
+def _load() -> None:
+    """Import what the commands use (once, when the first one runs)."""
+    global USER_ERRORS, rundir, PairingError, ClusterLost, ExecutorError, ReplicationFailed, StudyError
+    global SweepError, Output, OutputError, OutputExists, MissingExtra, optional, Scenario, ScenarioError
+    if USER_ERRORS:
+        return
+    from sim import rundir
+    from sim.experiment.compare import PairingError
+    from sim.experiment.executors import ClusterLost, ExecutorError
+    from sim.experiment.replication import ReplicationFailed
+    from sim.experiment.study import StudyError
+    from sim.experiment.sweep import SweepError
+    from sim.output import Output, OutputError, OutputExists
+    from sim.results.table import MissingExtra, optional
+    from sim.scenario import Scenario, ScenarioError
+
+    USER_ERRORS = (
+        ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra,
+        PairingError,
+    )  # fmt: skip
 
 
 class InvalidInput(click.ClickException):
@@ -42,6 +60,16 @@ class InvalidInput(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
+def _is_input_error(exc: Exception) -> bool:
+    """Whether `exc` is a scenario's or a study's problem (what `validate` reports and counts)."""
+    from sim.scenario import ScenarioError
+
+    if isinstance(exc, ScenarioError):
+        return True
+    study = sys.modules.get("sim.experiment.study")  # only loaded for a study file
+    return study is not None and isinstance(exc, study.StudyError)
+
+
 def guarded(command: Callable) -> Callable:
     """Turn scenario errors into exit 2 and unexpected ones into exit 1 (traceback with --debug)."""
 
@@ -49,16 +77,17 @@ def guarded(command: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except USER_ERRORS as exc:
-            raise InvalidInput(str(exc)) from None
-        except OutputError as exc:
-            if exc.exit_code == 2:
-                raise InvalidInput(str(exc)) from None
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
+            _load()
+            if isinstance(exc, USER_ERRORS):
+                raise InvalidInput(str(exc)) from None
+            if isinstance(exc, OutputError):
+                if exc.exit_code == 2:
+                    raise InvalidInput(str(exc)) from None
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(exc.exit_code)
             if click.get_current_context().find_root().params.get("debug"):
                 traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", err=True)
@@ -68,7 +97,7 @@ def guarded(command: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(sim.__version__, prog_name="sim")
+@click.version_option(__version__, prog_name="sim")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def main(debug: bool) -> None:
     """Contract-manufacturing scenario simulator: write a scenario, run it, read the report."""
@@ -79,18 +108,22 @@ def main(debug: bool) -> None:
 @guarded
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario (or study) FILES; exit 2 if any is invalid."""
-    from sim.experiment.study import is_study_file, load_study
+    from sim.scenario.loader import is_study_file
 
     bad = 0
     for path in files:
         try:
             if is_study_file(path):
+                from sim.experiment.study import load_study  # numpy and the indicators: only for a study
+
                 study = load_study(path)
                 click.echo(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
                 continue
             scenario = sim.load(path)
             click.echo(f"ok: {path} ({scenario.meta.name})")
-        except (ScenarioError, StudyError) as exc:
+        except Exception as exc:
+            if not _is_input_error(exc):
+                raise
             bad += 1
             click.echo(str(exc), err=True)
     if bad:
@@ -105,6 +138,8 @@ def schema() -> None:
 
 def json_schema() -> dict:
     """The scenario's JSON Schema, with the loader's `extends` key that the model never sees."""
+    from sim.scenario import Scenario
+
     out = Scenario.model_json_schema()
     out["properties"] = {
         "extends": {"type": "string", "description": "Scenario file this one builds on (deep merge; lists replace)."},
@@ -246,6 +281,7 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
         fidelity: str, first: int, parquet: bool, xlsx: bool, plotly: str) -> None:  # fmt: skip
     """Run scenario FILE and write a run directory with tables, KPIs and report.html."""
+    _load()
     for wanted, module, what in ((parquet, "pyarrow", "--parquet"), (xlsx, "openpyxl", "--xlsx (an Excel workbook)")):
         if wanted:
             optional(module, what)  # before any work
@@ -284,6 +320,7 @@ def compare(files: tuple[Path, ...], replications: int | None, seed: int | None,
     A FILE may also be a run folder (of `sim run`): its replications are used as they are, and the
     scenarios run the same ones (same seed, count and first replication) beside them.
     """
+    _load()
     from sim.experiment.compare import compare_with
     from sim.report.compare import write as write_report
 
@@ -342,6 +379,7 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
           force: bool, workers: int, executor: str, scheduler: str | None, no_cache: bool, quiet: bool,
           kpi: str | None, max_points: int | None, plotly: str) -> None:  # fmt: skip
     """Sweep FILE over a grid: a scenario with --set PATH=V1,V2,... (repeatable), or a sweep file."""
+    _load()
     from sim.experiment import sweep as sweeps
     from sim.report.sweep import write as write_report
 
@@ -402,6 +440,7 @@ def optimize(file: Path, replications: int | None, seed: int | None, overrides: 
 
     -n sets the replications per candidate in the search; --set overrides every candidate.
     """
+    _load()
     import dataclasses
 
     import yaml
@@ -471,6 +510,7 @@ def _full(progress: Progress, result: Any) -> Any:
 @guarded
 def report(run_dir: Path, out: Path | None, plotly: str) -> None:
     """Draw the report of RUN_DIR (a run, comparison or sweep folder) again from its saved results."""
+    _load()
     click.echo(f"report: {rundir.redraw(run_dir, out, plotly_js(plotly, out or run_dir / 'report.html'))}")
 
 
@@ -480,6 +520,7 @@ def report(run_dir: Path, out: Path | None, plotly: str) -> None:
 @guarded
 def new(name: str, folder: Path) -> None:
     """Write NAME.yaml: a fully commented starter scenario (the baseline) that validates as written."""
+    _load()
     from sim.scenario.starter import write as write_starter
 
     path = write_starter(name, folder)

@@ -65,7 +65,6 @@ from sim.scenario.loader import (
     read_extended,
     read_text,
     read_yaml,
-    top_level_keys,
     unknown_field,
     validate,
 )
@@ -531,15 +530,6 @@ def load_study(path: str | Path, extra_overrides: Sequence[str] = ()) -> Study:
         description=spec.description,
         source=path,
     )
-
-
-def is_study_file(path: str | Path) -> bool:
-    """Whether `path` looks like a study file (top-level decide:), not a scenario or sweep.
-
-    Sniffed with the loader's guarded reader: a FIFO, a device or a hostile YAML file is left to the
-    scenario loader to refuse, never read here unguarded."""
-    keys = top_level_keys(path)
-    return "meta" not in keys and "decide" in keys
 
 
 def _variables(

@@ -647,3 +647,12 @@ def _dotted(loc: Loc) -> str:
 def _show(value: Any) -> str:
     text = str(value) if isinstance(value, dt.date) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def is_study_file(path: str | Path) -> bool:
+    """Whether `path` looks like a study file (top-level decide:), not a scenario or sweep.
+
+    Sniffed with the guarded reader: a FIFO, a device or a hostile YAML file is left to the
+    scenario loader to refuse, never read here unguarded."""
+    keys = top_level_keys(path)
+    return "meta" not in keys and "decide" in keys
