@@ -348,3 +348,36 @@ def test_kits_cut_the_first_shop_and_the_lane_carries_the_rest():
         (408.0, Kind.BLOCKED, pytest.approx(42.5 / 3)),
         (408.0, Kind.STARVED, pytest.approx(30.0)),
     ]
+
+
+# -- shops in series: what each line's want costs in hours and yields in good vehicles -----------
+TWO_SHOPS = [
+    {"id": "body", "lines": [{"id": "b1", "jph": 60, "products": ["car"]}]},
+    {"id": "assembly", "lines": [{"id": "a1", "jph": 60, "products": ["car"]}]},
+]
+
+
+def test_rework_in_the_last_shop_costs_its_passes_and_builds_good_vehicles():
+    # Assembly passes 80% first time and reworks every failure: each vehicle takes 1.2 passes,
+    # so a1 builds 60 / 1.2 = 50 an hour, all good; body (all good) feeds it 50 an hour through an
+    # unlimited buffer. July 2022 has 336 open hours: 16,800 built, none scrapped.
+    car = CAR | {"first_pass_yield": 0.8, "rework_share": 1.0}
+    records = run(scenario([car], shops=TWO_SHOPS, end="2022-07-31"))
+    assert total(records, Kind.BUILT) == pytest.approx(50 * 336)
+    assert total(records, Kind.SCRAP) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_ramp_rate_slows_every_shop_of_the_route():
+    # The customer's EV alone on body and assembly lines of 60 JPH, SOP on 11 July (hour 240); a
+    # linear ramp from 0.5 over one month in one step holds its midpoint, 0.75, until 10 August:
+    # both shops run at 45 an hour. July's last 240 open hours build 45 x 240 = 10,800 of the
+    # 20,000 x 21 / 31 = 13,548 released at SOP.
+    ev = EV | {"ramp": {"months_to_full_rate": 1, "start_fraction": 0.5, "curve": "linear", "step_days": 31}}
+    shops = [
+        {"id": "body", "lines": [{"id": "b1", "jph": 60, "products": ["ev"]}]},
+        {"id": "assembly", "lines": [{"id": "a1", "jph": 60, "products": ["ev"]}]},
+    ]
+    contract = {"customer": "x", "policy": "owner_first"}
+    records = run(scenario([ev], shops=shops, contract=contract, sop_days=10, end="2022-07-31"))
+    assert total(records, Kind.BUILT) == pytest.approx(45 * 240)
+    assert total(records, Kind.THROUGH, "p.body.b1") == pytest.approx(45 * 240)

@@ -255,6 +255,11 @@ def test_a_lane_within_eps_of_a_bound_is_at_it_for_the_idle_hours_too():
     f = flow([40, 60], [[], []], [1e-9], [10], 0, 10)
     assert f.processed == pytest.approx([400.0, 400.0]) and f.levels == [1e-9]
     assert f.starved == pytest.approx([0.0, 10 / 3]) and f.blocked == [0.0, 0.0]
+    # The mirror: a lane at exactly 10 - 1e-9 of 10 is full: the 60-JPH stage is held to 40 from
+    # the start, blocked 10 x (1 - 40/60) h, and the lane stays where it is.
+    f = flow([60, 40], [[], []], [10 - 1e-9], [10], 0, 10)
+    assert f.processed == pytest.approx([400.0, 400.0]) and f.levels == [10 - 1e-9]
+    assert f.starved == [0.0, 0.0] and f.blocked == pytest.approx([10 / 3, 0.0])
     # 60, 80, 30 with lane 1 empty and lane 2 at exactly 10 - 1e-9 of 10 (full): stage 2 may take
     # 60 in but pass only 30 out, so it is blocked, 10 x (1 - 30/80) = 6.25 h, from the start.
     f = flow([60, 80, 30], [[], [], []], [0, 10 - 1e-9], [10, 10], 0, 10)
