@@ -43,9 +43,13 @@ class Setup:
             ]
             for p in scenario.plants
         ]
-        calendars = [
-            Calendar(p.calendar, start, end, variants=v) for p, v in zip(scenario.plants, variants, strict=True)
-        ]
+        built: dict[str, Calendar] = {}  # plants with the same calendar share it (a network of copies)
+        calendars = []
+        for p, v in zip(scenario.plants, variants, strict=True):
+            key = p.calendar.model_dump_json() + repr(v)
+            if key not in built:
+                built[key] = Calendar(p.calendar, start, end, variants=v)
+            calendars.append(built[key])
         months = calendars[0].months
         supply = scenario.supply.chips if scenario.supply else None
         return cls(
