@@ -381,3 +381,38 @@ def test_a_ramp_rate_slows_every_shop_of_the_route():
     records = run(scenario([ev], shops=shops, contract=contract, sop_days=10, end="2022-07-31"))
     assert total(records, Kind.BUILT) == pytest.approx(45 * 240)
     assert total(records, Kind.THROUGH, "p.body.b1") == pytest.approx(45 * 240)
+
+
+def test_a_route_booked_every_half_hour_builds_what_it_builds_booked_monthly():
+    # Body and assembly at 60 JPH through an unlimited buffer: both run at 60 all July's 336 open
+    # hours, 20,160 built, whether booked once a month or every half hour (most half hours of
+    # the night are closed throughout, and some batches hold under an hour of work).
+    s = scenario([CAR], shops=TWO_SHOPS, end="2022-07-31")
+    for every in (None, 0.5):
+        assert total(run(s, every), Kind.BUILT) == pytest.approx(60 * 336)
+    # So does a plant of one line, which builds its plan: 30 in each open half hour.
+    s = scenario([CAR], [{"id": "l1", "jph": 60, "products": ["car"]}], end="2022-07-31")
+    assert total(run(s, 0.5), Kind.BUILT) == pytest.approx(60 * 336)
+
+
+def test_two_plants_with_shops_each_book_their_own_routes():
+    # Plant p builds cars and plant q vans, each through body and assembly at 60 JPH (unlimited
+    # buffers): each builds 60 x 336 = 20,160 in July.
+    plant = {"owner": "gwm", "calendar": {"shifts_per_day": 2, "hours_per_shift": 8}}
+    s = Scenario.model_validate(
+        {
+            "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-07-31", "seed": 1},
+            "plants": [
+                plant
+                | {
+                    "name": name,
+                    "shops": [{**shop, "lines": [{**shop["lines"][0], "products": [product]}]} for shop in TWO_SHOPS],
+                }
+                for name, product in (("p", "car"), ("q", "van"))
+            ],
+            "products": [CAR, CAR | {"id": "van"}],
+        }
+    )
+    records = run(s)
+    assert total(records, Kind.BUILT, "p.assembly.a1", "car") == pytest.approx(60 * 336)
+    assert total(records, Kind.BUILT, "q.assembly.a1", "van") == pytest.approx(60 * 336)
