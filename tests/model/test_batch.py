@@ -397,22 +397,40 @@ def test_a_route_booked_every_half_hour_builds_what_it_builds_booked_monthly():
 
 def test_two_plants_with_shops_each_book_their_own_routes():
     # Plant p builds cars and plant q vans, each through body and assembly at 60 JPH (unlimited
-    # buffers): each builds 60 x 336 = 20,160 in July.
-    plant = {"owner": "gwm", "calendar": {"shifts_per_day": 2, "hours_per_shift": 8}}
+    # buffers). p works 2 x 8 h Monday to Friday: 60 x 336 = 20,160 in July; q around the clock
+    # every day: 60 x 24 x 31 = 44,640, also when booked every half hour, when p is closed.
+    always = {
+        "shifts_per_day": 3,
+        "hours_per_shift": 8,
+        "first_shift_start_hour": 0,
+        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
     s = Scenario.model_validate(
         {
             "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-07-31", "seed": 1},
             "plants": [
-                plant
-                | {
+                {
                     "name": name,
+                    "owner": "gwm",
+                    "calendar": calendar,
                     "shops": [{**shop, "lines": [{**shop["lines"][0], "products": [product]}]} for shop in TWO_SHOPS],
                 }
-                for name, product in (("p", "car"), ("q", "van"))
+                for name, product, calendar in (
+                    ("p", "car", {"shifts_per_day": 2, "hours_per_shift": 8}),
+                    ("q", "van", always),
+                )
             ],
             "products": [CAR, CAR | {"id": "van"}],
         }
     )
-    records = run(s)
-    assert total(records, Kind.BUILT, "p.assembly.a1", "car") == pytest.approx(60 * 336)
-    assert total(records, Kind.BUILT, "q.assembly.a1", "van") == pytest.approx(60 * 336)
+    for every in (None, 0.5):
+        records = run(s, every)
+        assert total(records, Kind.BUILT, "p.assembly.a1", "car") == pytest.approx(60 * 336)
+        assert total(records, Kind.BUILT, "q.assembly.a1", "van") == pytest.approx(60 * 24 * 31)
+
+
+def test_half_a_vehicle_through_shops_is_built():
+    # August's demand of half a car goes through body and assembly: 0.5 built.
+    car = CAR | {"demand": {"units_by_month": {"2022-07": 0, "2022-08": 0.5}}}
+    records = run(scenario([car], shops=TWO_SHOPS))
+    assert total(records, Kind.THROUGH, "p.body.b1") == 0.5 and total(records, Kind.BUILT) == 0.5
