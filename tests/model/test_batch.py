@@ -434,3 +434,23 @@ def test_half_a_vehicle_through_shops_is_built():
     car = CAR | {"demand": {"units_by_month": {"2022-07": 0, "2022-08": 0.5}}}
     records = run(scenario([car], shops=TWO_SHOPS))
     assert total(records, Kind.THROUGH, "p.body.b1") == 0.5 and total(records, Kind.BUILT) == 0.5
+
+
+def test_changeovers_in_shops_are_carried_by_the_minor_family_on_each_line():
+    # Body and assembly at 60 JPH each change over in 2 h, campaigns of 100: a vehicle of a minor
+    # family carries 2 x 2 / 100 = 0.04 h (a changeover into its campaign and one back). July's
+    # demand, 1,000 of A (family a, 16.7 h) and 500 of B (family b, 8.3 h), is all built; family
+    # a is the month's major one on both lines, so B's 500 carry 20 h on each line and A's none.
+    a = CAR | {"id": "a", "family": "a", "demand": {"units_per_month": 1000}}
+    b = CAR | {"id": "b", "family": "b", "demand": {"units_per_month": 500}}
+    line = {"jph": 60, "products": ["a", "b"], "changeover_hours": 2, "campaign_units": 100}
+    shops = [
+        {"id": "body", "lines": [{"id": "b1", **line}]},
+        {"id": "assembly", "lines": [{"id": "a1", **line}]},
+    ]
+    records = run(scenario([a, b], shops=shops, end="2022-07-31"))
+    assert total(records, Kind.BUILT, what="a") == pytest.approx(1000.0)
+    assert total(records, Kind.BUILT, what="b") == pytest.approx(500.0)
+    for name in ("p.body.b1", "p.assembly.a1"):
+        assert total(records, Kind.CHANGEOVER, name, "a") == 0.0
+        assert total(records, Kind.CHANGEOVER, name, "b") == pytest.approx(500 * 0.04)
