@@ -26,7 +26,9 @@ class Setup:
     month_open_hours: np.ndarray  # (plant, month)
     deliveries: list[tuple[float, float]]  # (clock hour, kits) of every chip delivery
     varies: list[bool]  # per plant: whether its lines change their own shift patterns
-    shifts: dict[tuple, Calendar] = field(default_factory=dict)  # a line's shifts by its resolved changes (cache)
+    # What `worktime` computes once per run: a line's shifts by its changes in force, and the
+    # working time of a line no milestone moves.
+    shifts: dict[tuple, object] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario) -> Setup:

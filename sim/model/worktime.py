@@ -58,7 +58,13 @@ def claimed(scenario: Scenario) -> set[int]:
 
 def plain(setup: Setup, plant: int, spec: LineSpec, claimed: set[int], k: int) -> bool:
     """Whether line k works every open hour of its plant, whatever the launch program does."""
-    return not (setup.varies[plant] or spec.commissioned or spec.retired or spec.shift_changes or k in claimed)
+    return not (
+        setup.varies[plant]  # its plant is open when one of its lines may work: overtime, own shifts
+        or spec.commissioned
+        or spec.retired
+        or spec.shift_changes
+        or k in claimed
+    )
 
 
 def worktime(
@@ -99,8 +105,12 @@ def worktime(
             if m.pilot_build is not None and scenario.line_index(m.pilot_build.line) == k:
                 claiming.append((started[m.id], n, finished[m.id], m.id, m.pilot_build.hours))
     claiming.sort()
-    # Lines without a milestone's changes have the same working time in every replication.
     key = ("work", k, tuple(d for d, _ in changes), begin, stop, tuple(claiming))
+    # A working time no milestone moves is the same in every replication: kept for the run. One
+    # a milestone moves is a replication's own (kept, it would grow with the replications).
+    moved = bool(claiming) or any(
+        c.milestone in finished for c in [*spec.shift_changes, spec.commissioned, spec.retired] if c is not None
+    )
     cached = setup.shifts.get(key)
     if isinstance(cached, Worktime):
         return cached
@@ -130,7 +140,8 @@ def worktime(
         overtime,
         key,
     )
-    setup.shifts[key] = out
+    if not moved:
+        setup.shifts[key] = out
     return out
 
 
