@@ -210,6 +210,8 @@ def test_the_months_major_family_runs_and_the_others_carry_their_campaigns():
     assert total(records, Kind.CHANGEOVER, what="a") == 0.0
     assert total(records, Kind.CHANGEOVER, what="b") == pytest.approx(60.0)
     assert total(records, Kind.CHANGEOVER, what="ev") == pytest.approx(210 * 0.04)
+    # Busy building: 2,000 + 1,500 + 210 vehicles at 60 an hour, the changeovers left out.
+    assert total(records, Kind.BUSY) == pytest.approx(3710 / 60)
 
 
 # -- buffers' lanes follow the month's released demand ---------------------------------------------
@@ -392,7 +394,10 @@ def test_a_route_booked_every_half_hour_builds_what_it_builds_booked_monthly():
         assert total(run(s, every), Kind.BUILT) == pytest.approx(60 * 336)
     # So does a plant of one line, which builds its plan: 30 in each open half hour.
     s = scenario([CAR], [{"id": "l1", "jph": 60, "products": ["car"]}], end="2022-07-31")
-    assert total(run(s, 0.5), Kind.BUILT) == pytest.approx(60 * 336)
+    records = run(s, 0.5)
+    assert total(records, Kind.BUILT) == pytest.approx(60 * 336)
+    # A line of a plant without shops is never starved nor blocked.
+    assert total(records, Kind.STARVED) == 0.0 and total(records, Kind.BLOCKED) == 0.0
 
 
 def test_two_plants_with_shops_each_book_their_own_routes():
@@ -454,3 +459,21 @@ def test_changeovers_in_shops_are_carried_by_the_minor_family_on_each_line():
     for name in ("p.body.b1", "p.assembly.a1"):
         assert total(records, Kind.CHANGEOVER, name, "a") == 0.0
         assert total(records, Kind.CHANGEOVER, name, "b") == pytest.approx(500 * 0.04)
+        # Busy building: 1,500 vehicles at 60 an hour, the changeovers left out.
+        assert total(records, Kind.BUSY, name) == pytest.approx(1500 / 60)
+
+
+def test_lines_sharing_a_product_plan_what_the_lines_before_left_open():
+    # Two 60-JPH lines build cars; July's 5,000 fit on the first (83.3 of its 336 h), which plans
+    # them all: the second plans and builds none.
+    car = CAR | {"demand": {"units_per_month": 5000}}
+    lines = [{"id": "l1", "jph": 60, "products": ["car"]}, {"id": "l2", "jph": 60, "products": ["car"]}]
+    records = run(scenario([car], lines, end="2022-07-31"))
+    assert total(records, Kind.BUILT, "p.l1") == pytest.approx(5000.0) and total(records, Kind.BUILT, "p.l2") == 0.0
+    assert total(records, Kind.BUSY, "p.l2") == 0.0
+    # Half the cars scrapped, 25,000 wanted: l1 starts its 336 h x 60 = 20,160, 10,080 good; l2
+    # wants the other 14,920 good, 29,840 starts, and has room for 20,160: 10,080 more.
+    car = CAR | {"first_pass_yield": 0.5, "rework_share": 0.0, "demand": {"units_per_month": 25_000}}
+    records = run(scenario([car], lines, end="2022-07-31"))
+    assert total(records, Kind.BUILT, "p.l1") == pytest.approx(10_080.0)
+    assert total(records, Kind.BUILT, "p.l2") == pytest.approx(10_080.0)
