@@ -150,6 +150,9 @@ def test_scrapped_vehicles_do_not_feed_the_next_stage():
     # Into a full lane drained at 20: 40 started an hour pass 20; blocked 10 x (1 - 40/60).
     f = flow([60, 20], [[], []], [10], [10], 0, 10, [0.5, 1.0])
     assert f == Flow([400.0, 200.0], [0.0, 0.0], [pytest.approx(10 / 3), 0.0], [10.0])
+    # The same over 9 h: the lane stays full throughout (held to 20 / 0.5 = 40 started an hour).
+    f = flow([60, 20], [[], []], [10], [10], 0, 9, [0.5, 1.0])
+    assert f == Flow([360.0, 180.0], [0.0, 0.0], [pytest.approx(3.0), 0.0], [10.0])
 
 
 @pytest.mark.parametrize(
