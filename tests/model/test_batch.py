@@ -477,3 +477,24 @@ def test_lines_sharing_a_product_plan_what_the_lines_before_left_open():
     records = run(scenario([car], lines, end="2022-07-31"))
     assert total(records, Kind.BUILT, "p.l1") == pytest.approx(10_080.0)
     assert total(records, Kind.BUILT, "p.l2") == pytest.approx(10_080.0)
+
+
+def test_a_route_with_nothing_through_does_not_stop_the_other_routes_booking():
+    # Body b1 (cars, 60 JPH, down one open hour a day) and b2 (vans, 60 JPH) feed assembly a1
+    # (300 JPH, both) with no buffer between. Booked every half hour, some batches fall inside
+    # b1's repairs: a1's cars then get nothing through. a1 gives each route its planned share of
+    # its time, in proportion to the open demand (about 100,000 each): about 150 an hour, more
+    # than b2's 60, so vans go at 60 an hour all July's 336 h: 20,160 built.
+    shops = [
+        {
+            "id": "body",
+            "buffer_after_units": 0,
+            "lines": [
+                {"id": "b1", "jph": 60, "products": ["car"], "breakdowns": FIXED},
+                {"id": "b2", "jph": 60, "products": ["van"]},
+            ],
+        },
+        {"id": "assembly", "lines": [{"id": "a1", "jph": 300, "products": ["car", "van"]}]},
+    ]
+    records = run(scenario([CAR, CAR | {"id": "van"}], shops=shops, end="2022-07-31"), 0.5)
+    assert total(records, Kind.BUILT, what="van") == pytest.approx(60 * 336)
