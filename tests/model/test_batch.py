@@ -477,6 +477,12 @@ def test_lines_sharing_a_product_plan_what_the_lines_before_left_open():
     records = run(scenario([car], lines, end="2022-07-31"))
     assert total(records, Kind.BUILT, "p.l1") == pytest.approx(10_080.0)
     assert total(records, Kind.BUILT, "p.l2") == pytest.approx(10_080.0)
+    # A third line: l1 and l2 make 10,080 good each, so l3 wants the last 25,000 - 20,160 =
+    # 4,840 good, 9,680 starts: 161.3 of its 336 h busy.
+    lines = [*lines, {"id": "l3", "jph": 60, "products": ["car"]}]
+    records = run(scenario([car], lines, end="2022-07-31"))
+    assert total(records, Kind.BUILT, "p.l3") == pytest.approx(4840.0)
+    assert total(records, Kind.BUSY, "p.l3") == pytest.approx(9680 / 60)
 
 
 def test_a_route_with_nothing_through_does_not_stop_the_other_routes_booking():
@@ -498,3 +504,38 @@ def test_a_route_with_nothing_through_does_not_stop_the_other_routes_booking():
     ]
     records = run(scenario([CAR, CAR | {"id": "van"}], shops=shops, end="2022-07-31"), 0.5)
     assert total(records, Kind.BUILT, what="van") == pytest.approx(60 * 336)
+
+
+def test_two_one_line_plants_on_their_own_calendars_booked_every_half_hour():
+    # Plant p (2 x 8 h, Monday to Friday) and plant q (around the clock) each build cars on a
+    # 60-JPH line: 60 x 336 = 20,160 and 60 x 744 = 44,640 in July, also when booked every half
+    # hour, when p is closed for most of them.
+    always = {
+        "shifts_per_day": 3,
+        "hours_per_shift": 8,
+        "first_shift_start_hour": 0,
+        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    }
+    s = Scenario.model_validate(
+        {
+            "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-07-31", "seed": 1},
+            "plants": [
+                {
+                    "name": "p",
+                    "owner": "gwm",
+                    "calendar": {"shifts_per_day": 2, "hours_per_shift": 8},
+                    "lines": [{"id": "l1", "jph": 60, "products": ["car"]}],
+                },
+                {
+                    "name": "q",
+                    "owner": "gwm",
+                    "calendar": always,
+                    "lines": [{"id": "l1", "jph": 60, "products": ["van"]}],
+                },
+            ],
+            "products": [CAR, CAR | {"id": "van"}],
+        }
+    )
+    records = run(s, 0.5)
+    assert total(records, Kind.BUILT, "p.l1") == pytest.approx(60 * 336)
+    assert total(records, Kind.BUILT, "q.l1") == pytest.approx(60 * 744)
