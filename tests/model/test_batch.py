@@ -539,3 +539,19 @@ def test_two_one_line_plants_on_their_own_calendars_booked_every_half_hour():
     records = run(s, 0.5)
     assert total(records, Kind.BUILT, "p.l1") == pytest.approx(60 * 336)
     assert total(records, Kind.BUILT, "q.l1") == pytest.approx(60 * 744)
+
+
+def test_kits_are_shared_by_every_first_line_that_starts_the_product():
+    # Two 60-JPH lines build cars, 4-31 July: four weeks of 80 h, 9,600 cars a week planned on
+    # the two. 4,800 kits each Monday (one a car) cover half of both lines' plan: each builds
+    # 2,400 a week, 19,200 in all.
+    s = scenario(
+        [CAR],
+        [{"id": "l1", "jph": 60, "products": ["car"]}, {"id": "l2", "jph": 60, "products": ["car"]}],
+        end="2022-07-31",
+        supply={"chips": {"kits_per_week": 4800}},
+    )
+    s = s.model_copy(update={"meta": s.meta.model_copy(update={"start_date": s.meta.start_date.replace(day=4)})})
+    records = run(s)
+    assert total(records, Kind.BUILT, "p.l1") == pytest.approx(4 * 2400)
+    assert total(records, Kind.BUILT, "p.l2") == pytest.approx(4 * 2400)
