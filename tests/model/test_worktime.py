@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.model import Setup
+from sim.experiment.seeding import streams
+from sim.model import Setup, simulate
+from sim.model.recorder import Kind, Recorder
 from sim.scenario import Scenario
 
 CAR = {"id": "car", "brand": "Haval", "owner": "gwm", "demand": {"units_per_month": 100_000}}
@@ -429,3 +431,29 @@ def test_both_fidelities_agree_with_every_capability_on():
     assert vehicle.overtime_hours.sum() == pytest.approx(batch.overtime_hours.sum(), rel=0.02)
     assert batch.overtime_hours.sum() > 0 and batch.closed_hours.sum() > 0  # the capabilities were used
     assert vehicle.closed_hours.sum() == pytest.approx(batch.closed_hours.sum())
+
+
+def records(s: Scenario, every: float | None = None) -> list:
+    rec = Recorder()
+    simulate(s, streams(1, 0), rec, Setup.of(s), book_every_hours=every)
+    return rec.named()
+
+
+def total(recs: list, kind: Kind, where: str | None = None) -> float:
+    return sum(r.quantity for r in recs if r.kind == kind and where in (None, r.where))
+
+
+def test_working_time_and_overtime_do_not_depend_on_how_often_the_model_books():
+    # Booked every half hour, a line commissioned mid-July with Saturdays builds and works what it
+    # does booked monthly: batches of under an hour count, and so does the overtime in each.
+    car = CAR | {"demand": {"units_by_month": {"2022-07": 60_000, "2022-08": 60_000}}}
+    lines = [
+        {"id": "l1", "jph": 60, "products": ["car"], "overtime": overtime(max_hours_per_month=500)},
+        {"id": "l2", "jph": 40, "products": ["car"], "commissioned": {"first_day": "2022-07-18"}},
+    ]
+    s = scenario(lines, products=(car,))
+    monthly, fine = records(s), records(s, every=0.5)
+    for kind in (Kind.BUILT, Kind.OVERTIME, Kind.OPEN):
+        assert total(fine, kind) == pytest.approx(total(monthly, kind), rel=1e-9)
+    # Saturdays uncapped: July's five (2, 9, 16, 23, 30) and August's four, 16 h each.
+    assert total(monthly, Kind.OVERTIME) == pytest.approx((5 + 4) * 16)
