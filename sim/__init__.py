@@ -14,13 +14,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sim.version import __version__
-
 if TYPE_CHECKING:
     from sim.experiment.compare import compare
     from sim.experiment.runner import run
     from sim.experiment.sweep import sweep
     from sim.scenario import Scenario, ScenarioError, load
+    from sim.version import __version__
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "compare", "load", "run", "sweep"]
 
@@ -33,6 +32,7 @@ _WHERE = {
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load": "sim.scenario",
+    "__version__": "sim.version",
 }
 
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 import sim
-from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.output import Output
@@ -70,6 +69,16 @@ def _is_input_error(exc: Exception) -> bool:
     return study is not None and isinstance(exc, study.StudyError)
 
 
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: read from the package's metadata only when asked (importlib.metadata is slow to import)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from sim.version import __version__
+
+    click.echo(f"sim, version {__version__}")
+    ctx.exit()
+
+
 def guarded(command: Callable) -> Callable:
     """Turn scenario errors into exit 2 and unexpected ones into exit 1 (traceback with --debug)."""
 
@@ -97,7 +106,9 @@ def guarded(command: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="sim")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, help="Show the version and exit."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def main(debug: bool) -> None:
     """Contract-manufacturing scenario simulator: write a scenario, run it, read the report."""

@@ -299,3 +299,17 @@ def test_docs_cli_reference_is_up_to_date():
 
     # Regenerate with: python -m sim.cli_reference > docs/cli.md
     assert (ROOT / "docs" / "cli.md").read_text() == markdown()
+
+
+def test_help_and_version_import_neither_the_model_nor_pydantic():
+    # Start-up (issue 14): `sim --help` must not pay for numpy, pydantic, plotly or the model.
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from sim.cli import main\n"
+        "out = CliRunner().invoke(main, ['--help']).output + CliRunner().invoke(main, ['--version']).output\n"
+        "heavy = [m for m in ('numpy', 'pydantic', 'plotly', 'simpy', 'sim.model', 'sim.scenario') if m in sys.modules]\n"
+        "print(heavy, 'Usage' in out, 'sim, version' in out)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] True True"
