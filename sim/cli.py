@@ -59,16 +59,6 @@ class InvalidInput(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-def _is_input_error(exc: Exception) -> bool:
-    """Whether `exc` is a scenario's or a study's problem (what `validate` reports and counts)."""
-    from sim.scenario import ScenarioError
-
-    if isinstance(exc, ScenarioError):
-        return True
-    study = sys.modules.get("sim.experiment.study")  # only loaded for a study file
-    return study is not None and isinstance(exc, study.StudyError)
-
-
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     """--version: read from the package's metadata only when asked (importlib.metadata is slow to import)."""
     if not value or ctx.resilient_parsing:
@@ -119,22 +109,23 @@ def main(debug: bool) -> None:
 @guarded
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario (or study) FILES; exit 2 if any is invalid."""
+    from sim.scenario import ScenarioError
     from sim.scenario.loader import is_study_file
 
     bad = 0
+    refused: tuple[type[Exception], ...] = (ScenarioError,)  # a study's errors too, once one is read
     for path in files:
         try:
             if is_study_file(path):
-                from sim.experiment.study import load_study  # numpy and the indicators: only for a study
+                from sim.experiment.study import StudyError, load_study  # numpy and the indicators: only here
 
+                refused = (ScenarioError, StudyError)
                 study = load_study(path)
                 click.echo(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
                 continue
             scenario = sim.load(path)
             click.echo(f"ok: {path} ({scenario.meta.name})")
-        except Exception as exc:
-            if not _is_input_error(exc):
-                raise
+        except refused as exc:
             bad += 1
             click.echo(str(exc), err=True)
     if bad:

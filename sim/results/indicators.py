@@ -256,20 +256,14 @@ INDICATORS: dict[str, Indicator] = {
             "Capacity costs the contract brings (capex, overtime)",
             "RMB",
             lambda r, _: r.money.capacity.sum(axis=1),
-            lambda s, _: (
-                s.contract is not None
-                and (
-                    _milestone_capex(s)
-                    or any(line.overtime and line.overtime.cost_rmb_per_hour for line in s.all_lines())
-                )
-            ),
+            lambda s, _: s.contract is not None and (_milestone_capex(s) or _priced_overtime(s)),
         ),
         Indicator(
             "capex_rmb",
             "Capacity investment over the horizon (takt upgrades, new lines)",
             "RMB",
             lambda r, _: money.capex(r).sum(axis=1),
-            lambda s, _: any(c.capex_rmb for c in _capacity_changes(s)),
+            lambda s, _: any(c.capex_rmb for c in money.capacity_changes(s)),
         ),
         Indicator(
             "overtime_hours",
@@ -283,7 +277,7 @@ INDICATORS: dict[str, Indicator] = {
             "Overtime cost to the owner",
             "RMB",
             lambda r, _: money.overtime_cost(r).sum(axis=1),
-            lambda s, _: any(line.overtime and line.overtime.cost_rmb_per_hour for line in s.all_lines()),
+            lambda s, _: _priced_overtime(s),
         ),
         Indicator(
             "owner_net_contribution_rmb",
@@ -451,12 +445,9 @@ def measures(results: Results) -> dict[str, Measure]:
     }
 
 
-def _capacity_changes(s: Scenario) -> list:
-    """Every speed change and commissioning of the scenario's lines (what may carry capex)."""
-    return [
-        c for line in s.all_lines() for c in [*line.speed_changes, *([line.commissioned] if line.commissioned else [])]
-    ]
-
-
 def _milestone_capex(s: Scenario) -> bool:
-    return any(c.capex_rmb and c.milestone is not None for c in _capacity_changes(s))
+    return any(c.capex_rmb and c.milestone is not None for c in money.capacity_changes(s))
+
+
+def _priced_overtime(s: Scenario) -> bool:
+    return any(line.overtime and line.overtime.cost_rmb_per_hour for line in s.all_lines())

@@ -33,6 +33,8 @@ import numpy as np
 
 from sim.model.calendar import HOURS_PER_DAY
 from sim.results.results import Results
+from sim.scenario import Scenario
+from sim.scenario.plant import Commissioning, SpeedChange
 
 DAYS_PER_YEAR = 365.25
 
@@ -85,11 +87,19 @@ def capex(r: Results, dated: bool = True) -> np.ndarray:
     the month it happens inside the horizon: all of it, or (`dated=False`) only what a
     launch-program milestone brings."""
     out = np.zeros((r.replications, len(r.months)))
-    for line in r.scenario.all_lines():
-        for change in [*line.speed_changes, *([line.commissioned] if line.commissioned else [])]:
-            if change.capex_rmb and (dated or change.milestone is not None):
-                _pay(r, out, change.first_day, change.milestone, change.capex_rmb)
+    for change in capacity_changes(r.scenario):
+        if change.capex_rmb and (dated or change.milestone is not None):
+            _pay(r, out, change.first_day, change.milestone, change.capex_rmb)
     return out
+
+
+def capacity_changes(scenario: Scenario) -> list[SpeedChange | Commissioning]:
+    """Every speed change and commissioning of the scenario's lines: what may carry capex."""
+    return [
+        c
+        for line in scenario.all_lines()
+        for c in [*line.speed_changes, *([line.commissioned] if line.commissioned else [])]
+    ]
 
 
 def shortfall(r: Results) -> np.ndarray:

@@ -400,16 +400,19 @@ def test_a_route_booked_every_half_hour_builds_what_it_builds_booked_monthly():
     assert total(records, Kind.STARVED) == 0.0 and total(records, Kind.BLOCKED) == 0.0
 
 
+#: A calendar open around the clock, every day.
+ALWAYS = {
+    "shifts_per_day": 3,
+    "hours_per_shift": 8,
+    "first_shift_start_hour": 0,
+    "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+}
+
+
 def test_two_plants_with_shops_each_book_their_own_routes():
     # Plant p builds cars and plant q vans, each through body and assembly at 60 JPH (unlimited
     # buffers). p works 2 x 8 h Monday to Friday: 60 x 336 = 20,160 in July; q around the clock
     # every day: 60 x 24 x 31 = 44,640, also when booked every half hour, when p is closed.
-    always = {
-        "shifts_per_day": 3,
-        "hours_per_shift": 8,
-        "first_shift_start_hour": 0,
-        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-    }
     s = Scenario.model_validate(
         {
             "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-07-31", "seed": 1},
@@ -422,7 +425,7 @@ def test_two_plants_with_shops_each_book_their_own_routes():
                 }
                 for name, product, calendar in (
                     ("p", "car", {"shifts_per_day": 2, "hours_per_shift": 8}),
-                    ("q", "van", always),
+                    ("q", "van", ALWAYS),
                 )
             ],
             "products": [CAR, CAR | {"id": "van"}],
@@ -510,12 +513,6 @@ def test_two_one_line_plants_on_their_own_calendars_booked_every_half_hour():
     # Plant p (2 x 8 h, Monday to Friday) and plant q (around the clock) each build cars on a
     # 60-JPH line: 60 x 336 = 20,160 and 60 x 744 = 44,640 in July, also when booked every half
     # hour, when p is closed for most of them.
-    always = {
-        "shifts_per_day": 3,
-        "hours_per_shift": 8,
-        "first_shift_start_hour": 0,
-        "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-    }
     s = Scenario.model_validate(
         {
             "meta": {"name": "t", "start_date": "2022-07-01", "end_date": "2022-07-31", "seed": 1},
@@ -529,7 +526,7 @@ def test_two_one_line_plants_on_their_own_calendars_booked_every_half_hour():
                 {
                     "name": "q",
                     "owner": "gwm",
-                    "calendar": always,
+                    "calendar": ALWAYS,
                     "lines": [{"id": "l1", "jph": 60, "products": ["van"]}],
                 },
             ],
