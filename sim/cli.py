@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -78,6 +79,9 @@ def guarded(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`sim run ... | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            sys.exit(0)
         except Exception as exc:
             _load()
             if isinstance(exc, USER_ERRORS):
@@ -133,6 +137,7 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@guarded
 def schema() -> None:
     """Print the scenario JSON Schema (for editor autocompletion)."""
     click.echo(json.dumps(json_schema(), indent=2))

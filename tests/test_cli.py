@@ -313,3 +313,11 @@ def test_help_and_version_import_neither_the_model_nor_pydantic():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[] True True"
+
+
+def test_output_cut_short_by_its_reader_ends_quietly():
+    # `sim schema | head -c 10`: the reader goes away mid-output; no traceback, no "internal error".
+    done = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -m sim schema | head -c 10 > /dev/null"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr == ""
