@@ -316,8 +316,21 @@ def test_help_and_version_import_neither_the_model_nor_pydantic():
 
 
 def test_output_cut_short_by_its_reader_ends_quietly():
-    # `sim schema | head -c 10`: the reader goes away mid-output; no traceback, no "internal error".
-    done = subprocess.run(
-        ["sh", "-c", f"'{sys.executable}' -m sim schema | head -c 10 > /dev/null"], capture_output=True, text=True
+    # `sim run ... | head`: the reader goes away mid-output (more than a pipe's buffer); a guarded
+    # command ends with exit 0, no traceback and no "internal error".
+    code = (
+        "import click\n"
+        "from sim.cli import guarded\n"
+        "@click.command()\n"
+        "@guarded\n"
+        "def big():\n"
+        "    for _ in range(20_000):\n"
+        "        click.echo('x' * 100)\n"
+        "big()\n"
     )
-    assert done.returncode == 0 and done.stderr == ""
+    done = subprocess.run(
+        ["sh", "-c", f"'{sys.executable}' -c \"$0\" | head -c 10 > /dev/null", code],
+        capture_output=True,
+        text=True,
+    )
+    assert done.stderr == ""
