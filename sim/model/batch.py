@@ -358,8 +358,19 @@ class Batch:
                 o0 = spans[line.plant][0]
                 kits = sum(it.started * per_vehicle[it.product] for it in items)
                 first.append((line, o0, line.off.until(o0), items, kits))
-        calendars = self.setup.calendars
         exact = any(pool.held)  # held kits count per product; without any, only totals matter
+        # Kits in the pool at the start that cover the whole plan cover every part of it (with a
+        # margin for a part's share of its line's hours rounding above 1): no delivery can matter.
+        if exact:
+            whole = [0.0] * len(self.backlog)
+            for _, _, _, items, _ in first:
+                for item in items:
+                    whole[item.product] += item.started * (1 + 1e-9)
+            if pool.covers(whole):
+                return True
+        elif sum(f[4] for f in first) * (1 + 1e-9) <= pool.pool:
+            return True
+        calendars = self.setup.calendars
         delivered = 0.0
         for d in inside:
             at = [c.open_until(d) for c in calendars]

@@ -57,7 +57,10 @@ class Pool:
 
     def delivered(self, when: float) -> float:
         """Kits of the delivery at clock hour `when` (not yet received)."""
-        return next(k for t, k in self.deliveries[self.received :] if t == when)
+        deliveries, k = self.deliveries, self.received
+        while deliveries[k][0] != when:  # (no slice: this is asked for every delivery in a batch)
+            k += 1
+        return deliveries[k][1]
 
     def covers(self, planned: list[float], more: float = 0.0) -> bool:
         """Whether the kits in hand (the pool and those held), and `more` in the pool, cover

@@ -54,9 +54,13 @@ class Ledger:
         if backlog.total <= made * (1 + 1e-12):  # the whole open demand was met: clear it exactly
             made = backlog.total
         backlog.take(made)
-        pid = self.products[i]
-        self.record(t0, BUILT, line.name, pid, made)
-        self._losses(line, pid, started, started - made, changeover, t0)
+        pid, name, record = self.products[i], line.name, self.record
+        record(t0, BUILT, name, pid, made)
+        # (the losses written out here, not in `_losses`: this is the model's most frequent call)
+        if started - made > 1e-12:
+            record(t0, SCRAP, name, pid, started - made)
+        if changeover:
+            record(t0, CHANGEOVER, name, pid, started * changeover)
 
     def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of a shop before the last."""

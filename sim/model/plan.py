@@ -56,25 +56,43 @@ def plan(
     """
     if not wants:
         return []
-    switch = [0.0] * len(wants)
-    if line.changeover and len({line.families[w.product] for w in wants}) > 1:
-        switch = [2 * line.changeover if line.families[w.product] != major else 0.0 for w in wants]
+    # The hot path of the batch model: plain loops, and no changeover terms unless families mix.
+    switch = None
+    if line.changeover:
+        families = line.families
+        first = families[wants[0].product]
+        if any(families[w.product] != first for w in wants):
+            switch = [2 * line.changeover if families[w.product] != major else 0.0 for w in wants]
     need_o = need_c = 0.0
-    for w, extra in zip(wants, switch, strict=True):
-        if customer[w.product]:
-            need_c += w.vehicles * (w.each + extra)
-        else:
-            need_o += w.vehicles * (w.each + extra)
+    if switch is None:  # (x + 0.0 is x: the same sums as with zero changeover terms)
+        for w in wants:
+            if customer[w.product]:
+                need_c += w.vehicles * w.each
+            else:
+                need_o += w.vehicles * w.each
+    else:
+        for w, extra in zip(wants, switch, strict=True):
+            if customer[w.product]:
+                need_c += w.vehicles * (w.each + extra)
+            else:
+                need_o += w.vehicles * (w.each + extra)
     h_o, h_c = split(hours, need_o, need_c, reserve)
     fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
     fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
-    fills = _levels(wants, switch, customer, level, h_o) if level is not None and 0 < fill_o < 1 else None
+    fills = None
+    if level is not None and 0 < fill_o < 1:
+        fills = _levels(wants, switch or [0.0] * len(wants), customer, level, h_o)
     out = []
-    for k, (w, extra) in enumerate(zip(wants, switch, strict=True)):
+    for k, w in enumerate(wants):
         fill = fill_c if customer[w.product] else (fill_o if fills is None else fills[k])
         if fill > 0:
-            out.append(Item(w.product, w.vehicles * fill, w.each + extra, extra, w.good))
+            extra = switch[k] if switch is not None else 0.0
+            # tuple.__new__ skips the named tuple's Python-level constructor (a third of this loop)
+            out.append(_new(Item, (w.product, w.vehicles * fill, w.each + extra, extra, w.good)))
     return out
+
+
+_new = tuple.__new__
 
 
 def _levels(

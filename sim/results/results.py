@@ -306,26 +306,26 @@ class Results:
 
 def fold_built(records: list[Record], scenario: Scenario, months: list[Month]) -> np.ndarray:
     """Vehicles built per (product, month) of one replication: all a counterfactual needs."""
-    products = {p.id: i for i, p in enumerate(scenario.products)}
-    starts = [m.start_hour for m in months]
-    out = np.zeros((len(products), len(months)))
-    built = Kind.BUILT  # read once: an enum member's lookup costs ten times a local's
-    for time, kind, _, what, quantity in records:
-        if kind == built:
-            out[products[what], bisect.bisect_right(starts, time) - 1] += quantity
-    return out
+    return _fold_one(records, Kind.BUILT, {p.id: i for i, p in enumerate(scenario.products)}, months, 3)
 
 
 def fold_overtime(records: list[Record], scenario: Scenario, months: list[Month]) -> np.ndarray:
     """Overtime hours per (line, month) of one replication (a counterfactual's, for its cost)."""
-    lines = {name: i for i, name in enumerate(scenario.line_names())}
+    return _fold_one(records, Kind.OVERTIME, {name: i for i, name in enumerate(scenario.line_names())}, months, 2)
+
+
+def _fold_one(records: list[Record], kind: Kind, index: dict[str, int], months: list[Month], by: int) -> np.ndarray:
+    """The quantities of the records of one `kind` per (row, month), the row named by the
+    record's field `by` (2: where, 3: what)."""
     starts = [m.start_hour for m in months]
-    out = np.zeros((len(lines), len(months)))
-    overtime = Kind.OVERTIME
-    for time, kind, where, _, quantity in records:
-        if kind == overtime:
-            out[lines[where], bisect.bisect_right(starts, time) - 1] += quantity
-    return out
+    # Plain lists while adding: a numpy element's += costs ten times a list's; the sums (in
+    # record order, from 0.0) are the same floats.
+    out = [[0.0] * len(months) for _ in index]
+    right = bisect.bisect_right
+    for record in records:
+        if record[1] == kind:
+            out[index[record[by]]][right(starts, record[0]) - 1] += record[4]
+    return np.array(out).reshape(len(index), len(months))
 
 
 def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict[str, np.ndarray]:
@@ -334,17 +334,13 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
     lines = {name: i for i, name in enumerate(scenario.line_names())}
     milestones = {m.id: i for i, m in enumerate(scenario.program.milestones)} if scenario.program else {}
     starts = [m.start_hour for m in months]
-    out = {name: np.zeros((len(products), len(months))) for name in PRODUCT_ARRAYS}
-    out |= {name: np.zeros((len(lines), len(months))) for name in LINE_ARRAYS}
-    out |= {
-        "milestone_start": np.full(len(milestones), np.inf),
-        "milestone_finish": np.full(len(milestones), np.inf),
-        "sop": np.array(np.inf),
-        "reserved": np.zeros(len(months)),
-    }
-    # Record kind -> (array, index by `where` (line) or `what` (product)).
-    by_product = {Kind.BUILT: "built", Kind.DEMAND: "demand", Kind.LOST: "lost", Kind.SCRAP: "scrap"}
-    by_line = {
+    n = len(months)
+    # Plain lists while adding (see _fold_one), made arrays at the end.
+    sums = {name: [[0.0] * n for _ in products] for name in PRODUCT_ARRAYS}
+    sums |= {name: [[0.0] * n for _ in lines] for name in LINE_ARRAYS}
+    # Record kind -> (rows, index of `where` (line) or `what` (product), the field that names the row,
+    # and the line's rows it also adds to).
+    line_rows: dict[Kind, str] = {
         Kind.OPEN: "open_hours",
         Kind.DOWN: "down_hours",
         Kind.BUSY: "busy_hours",
@@ -355,23 +351,42 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         Kind.OVERTIME: "overtime_hours",
         Kind.THROUGH: "line_built",
     }
-    built, scrap, milestone, sop, reserved = Kind.BUILT, Kind.SCRAP, Kind.MILESTONE, Kind.SOP, Kind.RESERVED
-    # (kinds read once: see fold_built)
-    for time, kind, where, what, quantity in records:
-        month = bisect.bisect_right(starts, time) - 1
-        if kind in by_product:
-            out[by_product[kind]][products[what], month] += quantity
-            if kind == built:
-                out["line_built"][lines[where], month] += quantity
-            elif kind == scrap:
-                out["line_scrap"][lines[where], month] += quantity
-        elif kind in by_line:
-            out[by_line[kind]][lines[where], month] += quantity
+    routes: dict[Kind, tuple[list[list[float]], dict[str, int], int, list[list[float]] | None]] = {
+        kind: (sums[name], lines, 2, None) for kind, name in line_rows.items()
+    }
+    routes |= {
+        Kind.BUILT: (sums["built"], products, 3, sums["line_built"]),
+        Kind.DEMAND: (sums["demand"], products, 3, None),
+        Kind.LOST: (sums["lost"], products, 3, None),
+        Kind.SCRAP: (sums["scrap"], products, 3, sums["line_scrap"]),
+    }
+    milestone_start = np.full(len(milestones), np.inf)
+    milestone_finish = np.full(len(milestones), np.inf)
+    sop = np.inf
+    reserved = [0.0] * n
+    right = bisect.bisect_right
+    milestone, sop_kind, reserved_kind = Kind.MILESTONE, Kind.SOP, Kind.RESERVED  # (read once: see fold_built)
+    for record in records:
+        time, kind = record[0], record[1]
+        month = right(starts, time) - 1
+        route = routes.get(kind)
+        if route is not None:
+            rows, index, by, also = route
+            rows[index[record[by]]][month] += record[4]
+            if also is not None:
+                also[lines[record[2]]][month] += record[4]
         elif kind == milestone:
-            out["milestone_start"][milestones[what]] = time
-            out["milestone_finish"][milestones[what]] = time + quantity
-        elif kind == sop:
-            out["sop"] = np.array(time)
-        elif kind == reserved:
-            out["reserved"][month] += quantity
+            milestone_start[milestones[record[3]]] = time
+            milestone_finish[milestones[record[3]]] = time + record[4]
+        elif kind == sop_kind:
+            sop = time
+        elif kind == reserved_kind:
+            reserved[month] += record[4]
+    out = {name: np.array(rows).reshape(len(rows), n) for name, rows in sums.items()}
+    out |= {
+        "milestone_start": milestone_start,
+        "milestone_finish": milestone_finish,
+        "sop": np.array(sop),
+        "reserved": np.array(reserved),
+    }
     return out
