@@ -128,7 +128,8 @@ class Batch:
                     self.record(now, Kind.LOST, "", self.ledger.products[i], lost)
             if self.released[i]:
                 self._release(i, self.demand[i][k])
-        self._resize()
+        if self.shops:
+            self._resize()
         for line, rule in self.overtime:
             self.overtime_left[line.name] = rule.max_hours_per_month
         self._decide_overtime()
@@ -269,7 +270,8 @@ class Batch:
                     good = y + (1 - y) * r
                     vehicles = (backlog[i].total - planned_good[i]) / good
                     if vehicles > 1e-12:
-                        wants.append(Want(i, vehicles, (1 + (1 - y) * r) / (line.jph * rate[i]), good))
+                        # (tuple.__new__: the named tuple's Python-level constructor costs as much as the rest)
+                        wants.append(_new(Want, (i, vehicles, (1 + (1 - y) * r) / (line.jph * rate[i]), good)))
             items = self._plan(line, available[line.name], wants, True) if wants else []
             plans[line.name] = items
             for item in items:
@@ -452,6 +454,9 @@ class Batch:
         for line in self.reserved_lines:
             if line.name in hours:
                 self.record(t0, Kind.RESERVED, line.name, "", share * hours[line.name][0] * line.jph * per_hour)
+
+
+_new = tuple.__new__
 
 
 def _good(y: float, r: float) -> float:
