@@ -125,7 +125,7 @@ class Batch:
             if keep is not None:
                 lost = self.backlog[i].expire(k - keep)
                 if lost > 0:
-                    self.record(now, Kind.LOST, "", self.ledger.products[i], lost)
+                    self.record((now, Kind.LOST, "", self.ledger.products[i], lost))
             if self.released[i]:
                 self._release(i, self.demand[i][k])
         if self.shops:
@@ -142,7 +142,7 @@ class Batch:
             self.major[line.name] = major_family(line, wants)
 
     def sop(self, k: int, share_left: float) -> None:
-        self.record(self.env.now, Kind.SOP, "", "", 0.0)
+        self.record((self.env.now, Kind.SOP, "", "", 0.0))
         for i, c in enumerate(self.customer):
             if c:
                 self.released[i] = True
@@ -171,7 +171,7 @@ class Batch:
     def _release(self, i: int, quantity: float) -> None:
         if quantity > 0:
             self.backlog[i].add(self.month, quantity)
-            self.record(self.env.now, Kind.DEMAND, "", self.ledger.products[i], quantity)
+            self.record((self.env.now, Kind.DEMAND, "", self.ledger.products[i], quantity))
 
     # -- booking -------------------------------------------------------------------------------
     def book(self) -> None:
@@ -301,7 +301,7 @@ class Batch:
         for name, hours_worked in extra.items():
             self.overtime_left[name] -= hours_worked
             if hours_worked > 0:
-                self.record(t0, Kind.OVERTIME, name, "", hours_worked)
+                self.record((t0, Kind.OVERTIME, name, "", hours_worked))
         if self.reserved_lines:
             self._entitled(hours, t0)
         for line in self.single:
@@ -453,7 +453,7 @@ class Batch:
         per_hour = self._good_per_hour()
         for line in self.reserved_lines:
             if line.name in hours:
-                self.record(t0, Kind.RESERVED, line.name, "", share * hours[line.name][0] * line.jph * per_hour)
+                self.record((t0, Kind.RESERVED, line.name, "", share * hours[line.name][0] * line.jph * per_hour))
 
 
 _new = tuple.__new__

@@ -41,7 +41,7 @@ class Pool:
         while self.received < len(deliveries) and deliveries[self.received][0] <= upto:
             when, kits = deliveries[self.received]
             self.pool += kits
-            self.record(when, Kind.KITS, "", "", kits)
+            self.record((when, Kind.KITS, "", "", kits))
             self.received += 1
 
     def between(self, t0: float, t1: float) -> list[float]:

@@ -34,9 +34,9 @@ class Ledger:
 
     def hours(self, line: Line, t0: float, open_h: float, down: float) -> float:
         """Book the line's open hours and the `down` hours in them; returns its available hours."""
-        self.record(t0, OPEN, line.name, "", open_h)
+        self.record((t0, OPEN, line.name, "", open_h))
         if down:
-            self.record(t0, DOWN, line.name, "", down)
+            self.record((t0, DOWN, line.name, "", down))
         return max(open_h - down, 0.0)
 
     def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
@@ -44,7 +44,7 @@ class Ledger:
         for taken, milestone in line.claims:
             hours = taken.until(o1) - taken.until(o0)
             if hours > 0:
-                self.record(t0, CLOSED, line.name, milestone, hours)
+                self.record((t0, CLOSED, line.name, milestone, hours))
 
     def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of the last shop, `good` of each of
@@ -55,30 +55,30 @@ class Ledger:
             made = backlog.total
         backlog.take(made)
         pid, name, record = self.products[i], line.name, self.record
-        record(t0, BUILT, name, pid, made)
+        record((t0, BUILT, name, pid, made))
         # (the losses written out here, not in `_losses`: this is the model's most frequent call)
         if started - made > 1e-12:
-            record(t0, SCRAP, name, pid, started - made)
+            record((t0, SCRAP, name, pid, started - made))
         if changeover:
-            record(t0, CHANGEOVER, name, pid, started * changeover)
+            record((t0, CHANGEOVER, name, pid, started * changeover))
 
     def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of a shop before the last."""
         pid = self.products[i]
-        self.record(t0, THROUGH, line.name, pid, started * good)
+        self.record((t0, THROUGH, line.name, pid, started * good))
         self._losses(line, pid, started, started * (1 - good), changeover, t0)
 
     def _losses(self, line: Line, pid: str, started: float, scrap: float, changeover: float, t0: float) -> None:
         if scrap > 1e-12:
-            self.record(t0, SCRAP, line.name, pid, scrap)
+            self.record((t0, SCRAP, line.name, pid, scrap))
         if changeover:
-            self.record(t0, CHANGEOVER, line.name, pid, started * changeover)
+            self.record((t0, CHANGEOVER, line.name, pid, started * changeover))
 
     def idle(self, line: Line, busy: float, starved: float, blocked: float, t0: float) -> None:
         """Book how the line's up hours went: building, starved of input, blocked by a full lane."""
         if busy:
-            self.record(t0, BUSY, line.name, "", busy)
+            self.record((t0, BUSY, line.name, "", busy))
         if starved > 1e-9:
-            self.record(t0, STARVED, line.name, "", starved)
+            self.record((t0, STARVED, line.name, "", starved))
         if blocked > 1e-9:
-            self.record(t0, BLOCKED, line.name, "", blocked)
+            self.record((t0, BLOCKED, line.name, "", blocked))

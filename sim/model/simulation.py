@@ -67,11 +67,11 @@ def simulate(
         origin = setup.calendars[0].hour(scenario.program.start_date)
         for m in scenario.program.milestones:
             started[m.id] = origin + plan.start_days[m.id] * HOURS_PER_DAY
-            record(started[m.id], Kind.MILESTONE, "", m.id, durations[m.id] * HOURS_PER_DAY)
+            record((started[m.id], Kind.MILESTONE, "", m.id, durations[m.id] * HOURS_PER_DAY))
             finished[m.id] = started[m.id] + durations[m.id] * HOURS_PER_DAY
         sop = origin + plan.sop_days * HOURS_PER_DAY
         if sop >= setup.months[-1].end_hour:
-            record(sop, Kind.SOP, "", "", 0.0)  # after the horizon: no contract production
+            record((sop, Kind.SOP, "", "", 0.0))  # after the horizon: no contract production
             sop = None
     drawn = {} if drawn is None else drawn
     claimed = worktime.claimed(scenario)

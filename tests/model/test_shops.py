@@ -104,7 +104,7 @@ def test_conservation_started_equals_finished_plus_buffers_plus_scrapped():
         end="2022-03-31",
     )
     records = []
-    simulate(s, streams(5, 0), lambda *r: records.append(r), Setup.of(s))
+    simulate(s, streams(5, 0), records.append, Setup.of(s))
     started = sum(q for _, kind, where, _, q in records if kind == "through" and where == "p.body.b1")
     built = sum(q for _, kind, *_, q in records if kind == "built")
     scrap = sum(q for _, kind, *_, q in records if kind == "scrap")

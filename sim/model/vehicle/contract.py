@@ -103,7 +103,7 @@ class Contract:
         for line, b in zip(self.last_lines, best, strict=True):
             promised = share * (line.open_until(t1) - line.open_until(t0)) * line.jph * b
             if promised > 0:
-                record(t0, Kind.RESERVED, line.name, "", promised)
+                record((t0, Kind.RESERVED, line.name, "", promised))
 
     def customer_next(self, line: Line, owner_can: bool, customer_can: bool, orders: Orders) -> bool:
         """Whether `line` takes the customer's vehicle next (given which sides can go)."""

@@ -74,7 +74,7 @@ class Kits:
     def deliver(self, time: float, kits: float, until: float) -> None:
         """Kits arrive at `time`; share the pool for the window up to the next delivery."""
         self.pool += kits
-        self.record(time, Kind.KITS, "", "", kits)
+        self.record((time, Kind.KITS, "", "", kits))
         self.share(time, until)
 
     def share(self, time: float, until: float) -> None:

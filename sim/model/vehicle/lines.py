@@ -308,20 +308,20 @@ class Line:
             off, closed = self.off, self.spec.closed
             shut = closed.until(o1) - closed.until(o0) - self.overtime[k] if closed is not None else 0.0
             if self.overtime[k] > 0:
-                record(t, Kind.OVERTIME, name, "", self.overtime[k])
+                record((t, Kind.OVERTIME, name, "", self.overtime[k]))
             if o1 > o0:
-                record(t, Kind.OPEN, name, "", o1 - o0 - shut)
+                record((t, Kind.OPEN, name, "", o1 - o0 - shut))
             down = off.until(o1) - off.until(o0) - shut
             if closed is not None and down < 1e-9:  # rounding of the difference
                 down = 0.0
             if down > 0:
-                record(t, Kind.DOWN, name, "", down)
+                record((t, Kind.DOWN, name, "", down))
             for taken, milestone in self.spec.claims:
                 if taken.until(o1) > taken.until(o0):
-                    record(t, Kind.CLOSED, name, milestone, taken.until(o1) - taken.until(o0))
+                    record((t, Kind.CLOSED, name, milestone, taken.until(o1) - taken.until(o0)))
             for kind, hours in ((Kind.BUSY, self.busy), (Kind.STARVED, self.starved), (Kind.BLOCKED, self.blocked)):
                 if hours is not None and hours[k] > 1e-12:
-                    record(t, kind, name, "", hours[k])
+                    record((t, kind, name, "", hours[k]))
         out = Kind.BUILT if self.last else Kind.THROUGH
         for kind, table in (
             (out, self.good_count),
@@ -331,7 +331,7 @@ class Line:
             for p, months_of_p in enumerate(table):
                 for k, quantity in enumerate(months_of_p):
                     if quantity > 0:
-                        record(months[k].start_hour, kind, name, ids[p], quantity)
+                        record((months[k].start_hour, kind, name, ids[p], quantity))
 
 
 def _nothing(p: int) -> None:

@@ -107,7 +107,7 @@ class Orders:
             if keep is not None:
                 lost = self.backlog[p].expire(k - keep)
                 if lost > 0:
-                    record(time, Kind.LOST, "", self.ids[p], lost)
+                    record((time, Kind.LOST, "", self.ids[p], lost))
             if self.released[p]:
                 self._release(p, k, self.demand[p][k], time)
 
@@ -121,7 +121,7 @@ class Orders:
     def _release(self, p: int, k: int, quantity: float, time: float) -> None:
         if quantity > 0:
             self.backlog[p].add(k, quantity)
-            self.record(time, Kind.DEMAND, "", self.ids[p], quantity)
+            self.record((time, Kind.DEMAND, "", self.ids[p], quantity))
 
     def snapshot(self) -> None:
         """Note every product's need: equal fill is counted from here."""

@@ -168,7 +168,7 @@ class Timeline:
                 line.work_overtime(k, t, rule.max_hours_per_month)
 
     def _sop(self, sop: float, t: float) -> None:
-        self.record(sop, Kind.SOP, "", "", 0.0)
+        self.record((sop, Kind.SOP, "", "", 0.0))
         months = self.setup.months
         k = max(bisect.bisect_right([m.start_hour for m in months], t) - 1, 0)
         m = months[k]
