@@ -400,7 +400,7 @@ class Batch:
     def _want(self, line: Line, i: int, vehicles: float) -> Want:
         """Product i wants `vehicles` started on `line`."""
         y, r = (self.yield_[i] if line.last else line.yields[i]), self.rework[i]
-        return Want(i, vehicles, (1 + (1 - y) * r) / (line.jph * self.rate[i]), y + (1 - y) * r)
+        return _new(Want, (i, vehicles, (1 + (1 - y) * r) / (line.jph * self.rate[i]), y + (1 - y) * r))
 
     def _good(self, line: Line, i: int) -> float:
         return _good(self.yield_[i] if line.last else line.yields[i], self.rework[i])
