@@ -48,17 +48,32 @@ def counterfactuals(scenario: Scenario) -> dict[str, Scenario]:
     return out
 
 
+@dataclass
+class Prepared:
+    """What every replication of a scenario shares: its set-up and its counterfactuals' (built once)."""
+
+    scenario: Scenario
+    setup: Setup
+    others: dict[str, tuple[Scenario, Setup]]  # counterfactual name -> (its scenario, its set-up)
+    overtime: bool  # whether a line has an overtime rule (then the counterfactuals' overtime is kept)
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Prepared:
+        others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
+        overtime = any(line.overtime for line in scenario.all_lines())
+        return cls(scenario, Setup.of(scenario), others, overtime)
+
+
 def replicate(
-    scenario: Scenario,
+    scenario: Scenario | Prepared,
     seed: int,
     indices: list[int],
     fidelity: str = "batch",
     done: Callable[[Replication], None] | None = None,
 ) -> list[Replication]:
-    """Run the replications `indices` of `scenario`, calling `done` after each one."""
-    setup = Setup.of(scenario)
-    others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
-    overtime = any(line.overtime for line in scenario.all_lines())
+    """Run the replications `indices` of `scenario` (or of one prepared), calling `done` after each one."""
+    prepared = scenario if isinstance(scenario, Prepared) else Prepared.of(scenario)
+    scenario, setup = prepared.scenario, prepared.setup
     out = []
     for r in indices:
         try:
@@ -66,14 +81,16 @@ def replicate(
             drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
             events = simulate(scenario, streams(seed, r), rec, setup, fidelity, drawn=drawn)
             reference = {}
-            for name, (other, other_setup) in others.items():
+            for name, (other, other_setup) in prepared.others.items():
                 ref = Recorder()
                 events += simulate(other, streams(seed, r), ref, other_setup, fidelity, drawn=drawn)
                 # Folded with the full scenario's indices, so products missing there stay zero.
-                reference[name] = fold_built(ref.records, scenario, setup.months)
-                if overtime:  # what the counterfactual's overtime costs: the contract's share is the difference
-                    reference[f"{name}.overtime_hours"] = fold_overtime(ref.records, scenario, setup.months)
-            replication = Replication(r, fold(rec.records, scenario, setup.months), reference, events)
+                reference[name] = fold_built(ref, scenario, setup.months)
+                if (
+                    prepared.overtime
+                ):  # what the counterfactual's overtime costs: the contract's share is the difference
+                    reference[f"{name}.overtime_hours"] = fold_overtime(ref, scenario, setup.months)
+            replication = Replication(r, fold(rec, scenario, setup.months), reference, events)
         except Exception as exc:
             raise ReplicationFailed(r, seed, exc) from exc
         out.append(replication)

@@ -4,20 +4,27 @@ Replications are looked up in the result cache first; only the missing ones run,
 process or spread over an executor (a local process pool, a Dask cluster), and each is
 cached as soon as it finishes, so an interrupted run keeps its work and resumes on the next
 call. Results are merged in index order: identical whatever ran them.
+
+A scenario goes to the workers pickled once, with its digest: a worker prepares it (its
+set-up and its counterfactuals') the first time it sees it and keeps the last few, so the
+chunks after the first cost only their replications.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import pickle
+import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from sim.experiment.cache import Cache
 from sim.experiment.executors import completed
-from sim.experiment.replication import Replication, counterfactuals, replicate
+from sim.experiment.replication import Prepared, Replication, counterfactuals, replicate
 from sim.model.calendar import months
 from sim.model.simulation import FIDELITIES
 from sim.results.results import Results
@@ -79,8 +86,7 @@ def run(
         # small enough to keep every worker busy to the end and the progress bar moving.
         size = max(1, math.ceil(len(missing) / (workers * 8)))
         chunks = [missing[a : a + size] for a in range(0, len(missing), size)]
-        work = functools.partial(replicate, fidelity=fidelity)
-        for part in completed(work, chunks, (scenario, seed), workers, executor, scheduler):
+        for part in completed(_chunk, chunks, (ship(scenario), seed, fidelity), workers, executor, scheduler):
             for replication in part:
                 finished(replication)
     results = assemble(scenario, seed, [done[i] for i in indices], fidelity, time.perf_counter() - began)
@@ -150,10 +156,13 @@ def run_many(
                 replicate(scenario, seed, indices, fidelity, functools.partial(finished, j))
     elif total:
         size = max(1, math.ceil(total / (workers * 8)))  # as `run`: a few chunks per worker
+        shipments = {
+            j: ship(scenario) for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True)) if indices
+        }
         tasks = [
-            (j, scenario, seed, indices[a : a + size], fidelity)
-            for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True))
-            for a in range(0, len(indices), size)
+            (j, shipment, seed, missing[j][a : a + size], fidelity)
+            for j, shipment in shipments.items()
+            for a in range(0, len(missing[j]), size)
         ]
         for j, part in completed(_job, tasks, (), workers, executor, scheduler):
             for replication in part:
@@ -161,7 +170,41 @@ def run_many(
     return done
 
 
-def _job(task: tuple[int, Scenario, int, list[int], str]) -> tuple[int, list[Replication]]:
-    """One chunk of one job of `run_many` (module level, so a process pool can send it)."""
-    j, scenario, seed, indices, fidelity = task
-    return j, replicate(scenario, seed, indices, fidelity)
+class Shipment(NamedTuple):
+    """A scenario on its way to a worker: pickled once, and named by its content's digest."""
+
+    key: str
+    scenario: bytes
+
+
+def ship(scenario: Scenario) -> Shipment:
+    return Shipment(scenario.digest(), pickle.dumps(scenario))
+
+
+_KEEP = 8  # scenarios a worker keeps prepared (a study's stage sends many, each in a few chunks)
+_received: dict[str, Prepared] = {}  # in a worker: the scenarios prepared, the most recent last
+_lock = threading.Lock()  # a Dask worker may run chunks in several threads
+
+
+def receive(shipment: Shipment) -> Prepared:
+    """The shipped scenario, prepared: kept from an earlier chunk, or prepared now."""
+    with _lock:
+        prepared = _received.pop(shipment.key, None)
+    if prepared is None:
+        prepared = Prepared.of(pickle.loads(shipment.scenario))
+    with _lock:
+        _received[shipment.key] = prepared
+        while len(_received) > _KEEP:
+            del _received[next(iter(_received))]
+    return prepared
+
+
+def _chunk(shipment: Shipment, seed: int, fidelity: str, indices: list[int]) -> list[Replication]:
+    """One chunk of `run` (module level, so a process pool can send it)."""
+    return replicate(receive(shipment), seed, indices, fidelity)
+
+
+def _job(task: tuple[int, Shipment, int, list[int], str]) -> tuple[int, list[Replication]]:
+    """One chunk of one job of `run_many`."""
+    j, shipment, seed, indices, fidelity = task
+    return j, replicate(receive(shipment), seed, indices, fidelity)

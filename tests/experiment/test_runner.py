@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.experiment import runner
 from tests.conftest import DATA, build, small_data
 
 ARRAYS = [
@@ -75,3 +76,24 @@ def test_results_are_identical_for_one_and_two_workers():
 def test_workers_must_be_positive(small):
     with pytest.raises(ValueError, match="workers"):
         sim.run(small, replications=1, workers=0)
+
+
+def test_a_worker_prepares_a_shipped_scenario_once_and_keeps_the_last_few(small, monkeypatch):
+    prepared = []
+    real = runner.Prepared.of
+    monkeypatch.setattr(runner, "_received", {})
+    monkeypatch.setattr(runner.Prepared, "of", lambda s: prepared.append(s) or real(s))
+    shipment = runner.ship(small)
+    first = runner.receive(shipment)
+    assert runner.receive(runner.ship(small)) is first  # the same content: kept, by its digest
+    assert len(prepared) == 1 and first.scenario == small
+    others = [build(small_data(), contract__reserved_share=0.1 + 0.01 * k) for k in range(runner._KEEP)]
+    for other in others:
+        runner.receive(runner.ship(other))
+    assert len(prepared) == 1 + runner._KEEP
+    assert runner.receive(shipment) is not first  # the oldest was let go
+    assert len(prepared) == 2 + runner._KEEP
+    # A prepared scenario's replications are those of the scenario itself.
+    a, b = runner._chunk(shipment, 3, "batch", [0, 1]), runner.replicate(small, 3, [0, 1])
+    for x, y in zip(a, b, strict=True):
+        assert all(np.array_equal(x.arrays[k], y.arrays[k]) for k in x.arrays)
