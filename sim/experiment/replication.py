@@ -59,9 +59,11 @@ class Prepared:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Prepared:
-        others = {name: (s, Setup.of(s)) for name, s in counterfactuals(scenario).items()}
+        calendars: dict = {}  # the counterfactuals' plants have the same calendars: built once
+        setup = Setup.of(scenario, calendars)
+        others = {name: (s, Setup.of(s, calendars)) for name, s in counterfactuals(scenario).items()}
         overtime = any(line.overtime for line in scenario.all_lines())
-        return cls(scenario, Setup.of(scenario), others, overtime)
+        return cls(scenario, setup, others, overtime)
 
 
 def replicate(

@@ -31,7 +31,9 @@ class Setup:
     shifts: dict[tuple, object] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, scenario: Scenario) -> Setup:
+    def of(cls, scenario: Scenario, built: dict[str, Calendar] | None = None) -> Setup:
+        """`scenario`'s set-up; `built` keeps the calendars built, by what they are built from, to
+        share with other scenarios' set-ups (a replication's counterfactuals have the same plants)."""
         start, end = scenario.meta.start_date, scenario.meta.end_date
         # A line's own shift changes may come from a milestone's day: its plant is open whenever
         # the line may work, with each prefix of its changes from the earliest day they may hold.
@@ -45,10 +47,10 @@ class Setup:
             ]
             for p in scenario.plants
         ]
-        built: dict[str, Calendar] = {}  # plants with the same calendar share it (a network of copies)
+        built = {} if built is None else built  # plants with the same calendar share it (a network of copies)
         calendars = []
         for p, v in zip(scenario.plants, variants, strict=True):
-            key = p.calendar.model_dump_json() + repr(v)
+            key = f"{start} {end} {p.calendar.model_dump_json()} {v!r}"
             if key not in built:
                 built[key] = Calendar(p.calendar, start, end, variants=v)
             calendars.append(built[key])
