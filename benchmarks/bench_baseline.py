@@ -12,7 +12,9 @@ machine):
   breakdown draws, and the rest (SimPy's event loop, demand and program draws), and the SimPy
   events it schedules;
 - the batch model against the vehicle-level model on the scenario's first year, same seeds:
-  wall time per replication of each, their ratio, and their mean output.
+  wall time per replication of each, their ratio, and their mean output;
+- the whole commands a planner types, each in a fresh process (start-up included): `sim run`
+  of N replications writing its run directory and report, `sim validate`, `sim --help`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,6 +87,25 @@ def per_replication(scenario: sim.Scenario, replications: int, fidelity: str) ->
     return (time.perf_counter() - began) / replications, results.built.sum(axis=(1, 2)).mean()
 
 
+def command(*args: str) -> float:
+    """Wall seconds of `sim ARGS` in a fresh process."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sim", *args], check=True, capture_output=True)
+    return time.perf_counter() - began
+
+
+def commands(scenario: str, replications: int, repeats: int) -> dict[str, float]:
+    """Median wall seconds of each whole command."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run = ["run", scenario, "-n", str(replications), "--no-cache", "-q", "--force", "--out", f"{tmp}/run"]
+        wanted = {
+            f"sim run, {replications} replications": run,
+            "sim validate": ["validate", scenario],
+            "sim --help": ["--help"],
+        }
+        return {name: statistics.median(command(*args) for _ in range(repeats)) for name, args in wanted.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.yaml"))
@@ -122,6 +145,9 @@ def main() -> int:
     print(
         f"  mean output over {nv}: batch {batch_out:,.0f}, vehicle {vehicle_out:,.0f} ({vehicle_out / batch_out - 1:+.2%})"
     )
+    print("whole commands, each in a fresh process (start-up and the run directory included):")
+    for name, seconds in commands(args.scenario, n, args.repeats).items():
+        print(f"  {name + ':':<40} {seconds:>10.2f} s")
     return 0
 
 
