@@ -73,7 +73,8 @@ def replicate(
     fidelity: str = "batch",
     done: Callable[[Replication], None] | None = None,
 ) -> list[Replication]:
-    """Run the replications `indices` of `scenario` (or of one prepared), calling `done` after each one."""
+    """Run the replications `indices` of `scenario` (or of one prepared): hand each to `done` as it
+    finishes, or return them all."""
     prepared = scenario if isinstance(scenario, Prepared) else Prepared.of(scenario)
     scenario, setup = prepared.scenario, prepared.setup
     out = []
@@ -95,7 +96,8 @@ def replicate(
             replication = Replication(r, fold(rec, scenario, setup.months), reference, events)
         except Exception as exc:
             raise ReplicationFailed(r, seed, exc) from exc
-        out.append(replication)
         if done is not None:
             done(replication)
+        else:
+            out.append(replication)
     return out

@@ -64,16 +64,22 @@ def run(
         cache = Cache(scenario, seed, fidelity)
     began = time.perf_counter()
     indices = range(first, first + n)
-    done: dict[int, Replication] = {}
-    if cache:
-        done = {i: hit for i in indices if (hit := cache.get(i)) is not None}
-        if progress is not None and done:
-            progress(len(done))
-    missing = [i for i in indices if i not in done]
-    cached = len(done)
+    # Each replication is copied into the run's arrays as it arrives and then let go, so a
+    # long run holds its arrays once (not also every replication's until the end).
+    stack = Stack(indices)
+    missing = []
+    for i in indices:
+        hit = cache.get(i) if cache else None
+        if hit is None:
+            missing.append(i)
+        else:
+            stack.add(hit)
+    cached = n - len(missing)
+    if progress is not None and cached:
+        progress(cached)
 
     def finished(replication: Replication) -> None:
-        done[replication.index] = replication
+        stack.add(replication)
         if cache:
             cache.put(replication)
         if progress is not None:
@@ -89,26 +95,57 @@ def run(
         for part in completed(_chunk, chunks, (ship(scenario), seed, fidelity), workers, executor, scheduler):
             for replication in part:
                 finished(replication)
-    results = assemble(scenario, seed, [done[i] for i in indices], fidelity, time.perf_counter() - began)
+    results = stack.results(scenario, seed, fidelity, time.perf_counter() - began)
     results.cached = cached
     return results
+
+
+class Stack:
+    """The arrays of replications `indices` (rows in that order), each filled in as its
+    replication arrives, in any order."""
+
+    def __init__(self, indices: Sequence[int]):
+        self.indices = indices
+        self.row = {index: row for row, index in enumerate(indices)}
+        self.arrays: dict[str, np.ndarray] = {}
+        self.reference: dict[str, np.ndarray] = {}
+        self.events = 0
+        self.filled = 0
+
+    def add(self, replication: Replication) -> None:
+        row = self.row[replication.index]
+        for into, arrays in ((self.arrays, replication.arrays), (self.reference, replication.reference)):
+            for key, values in arrays.items():
+                if key not in into:
+                    into[key] = np.empty((len(self.indices), *np.shape(values)), np.result_type(values))
+                into[key][row] = values
+        self.events += replication.events
+        self.filled += 1
+
+    def results(self, scenario: Scenario, seed: int, fidelity: str = "batch", wall_seconds: float = 0.0) -> Results:
+        if self.filled != len(self.indices):
+            raise RuntimeError(f"{self.filled} of {len(self.indices)} replications arrived")
+        return Results(
+            scenario=scenario,
+            seed=seed,
+            months_=months(scenario.meta.start_date, scenario.meta.end_date),
+            reference=self.reference,
+            fidelity=fidelity,
+            first=self.indices[0],
+            events=self.events,
+            wall_seconds=wall_seconds,
+            **self.arrays,
+        )
 
 
 def assemble(
     scenario: Scenario, seed: int, ordered: Sequence[Replication], fidelity: str = "batch", wall_seconds: float = 0.0
 ) -> Results:
     """The Results of replications of `scenario`, stacked in the order given (the first's index is `first`)."""
-    return Results(
-        scenario=scenario,
-        seed=seed,
-        months_=months(scenario.meta.start_date, scenario.meta.end_date),
-        reference={name: np.stack([rep.reference[name] for rep in ordered]) for name in ordered[0].reference},
-        fidelity=fidelity,
-        first=ordered[0].index,
-        events=sum(rep.events for rep in ordered),
-        wall_seconds=wall_seconds,
-        **{key: np.stack([rep.arrays[key] for rep in ordered]) for key in ordered[0].arrays},
-    )
+    stack = Stack([replication.index for replication in ordered])
+    for replication in ordered:
+        stack.add(replication)
+    return stack.results(scenario, seed, fidelity, wall_seconds)
 
 
 def run_many(

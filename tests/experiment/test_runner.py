@@ -97,3 +97,26 @@ def test_a_worker_prepares_a_shipped_scenario_once_and_keeps_the_last_few(small,
     a, b = runner._chunk(shipment, 3, "batch", [0, 1]), runner.replicate(small, 3, [0, 1])
     for x, y in zip(a, b, strict=True):
         assert all(np.array_equal(x.arrays[k], y.arrays[k]) for k in x.arrays)
+
+
+def test_replications_are_stacked_in_their_rows_whatever_order_they_arrive_in(small):
+    reps = runner.replicate(small, 5, [3, 4, 5])
+    stack = runner.Stack(range(3, 6))
+    for rep in reversed(reps):
+        stack.add(rep)
+    with_stack = stack.results(small, 5)
+    for key in reps[0].arrays:
+        assert np.array_equal(getattr(with_stack, key), np.stack([r.arrays[key] for r in reps])), key
+    for key in reps[0].reference:
+        assert np.array_equal(with_stack.reference[key], np.stack([r.reference[key] for r in reps])), key
+    assert with_stack.first == 3 and with_stack.events == sum(r.events for r in reps)
+    half = runner.Stack(range(3, 6))
+    half.add(reps[0])
+    with pytest.raises(RuntimeError, match="1 of 3"):
+        half.results(small, 5)
+
+
+def test_replications_handed_on_are_not_also_kept(small):
+    handed = []
+    assert runner.replicate(small, 5, [0, 1], done=handed.append) == []
+    assert [r.index for r in handed] == [0, 1]
