@@ -324,9 +324,9 @@ def build_yaml(text: str, source: str) -> tuple[Any, Marks] | None:
     libyaml's parser (when PyYAML has it) reads the text first, about eight times faster than
     PyYAML's own. Whatever it cannot read is read again by PyYAML's: its result, and the words
     and places of its messages, are the ones reported. So is text where the two are known to
-    differ (`_LIBYAML_DIFFERS`, `_FastLoader.compose_node`).
+    differ (`_libyaml_differs`, `_FastLoader.compose_node`).
     """
-    if _FastLoader is not None and not _LIBYAML_DIFFERS.search(text):
+    if _FastLoader is not None and not _libyaml_differs(text):
         try:
             return _compose_and_build(_FastLoader(text, source), source)
         except Exception:  # the reference reader decides, and says why
@@ -346,10 +346,14 @@ def _compose_and_build(loader: _Loader | _FastLoader, source: str) -> tuple[Any,
         loader.dispose()
 
 
-#: Text that libyaml reads otherwise than PyYAML: it takes tabs inside and after plain values and
-#: a comment right after a block scalar's indicator (``|#``), which PyYAML refuses, and it counts
-#: a byte-order mark in columns.
-_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#")
+def _libyaml_differs(text: str) -> bool:
+    """Whether libyaml may read `text` otherwise than PyYAML: it takes tabs inside and after plain
+    values and a comment right after a block scalar's indicator (``|#``), which PyYAML refuses,
+    and it counts a byte-order mark in columns."""
+    return "\t" in text or "\ufeff" in text or _COMMENTED_INDICATOR.search(text) is not None
+
+
+_COMMENTED_INDICATOR = re.compile(r"[|>][-+0-9]*#")
 
 
 class _Limits(Composer):
