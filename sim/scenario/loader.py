@@ -335,6 +335,7 @@ def build_yaml(text: str, source: str) -> tuple[Any, Marks] | None:
 
 
 def _compose_and_build(loader: _Loader | _FastLoader, source: str) -> tuple[Any, Marks] | None:
+    """`build_yaml` with one reader."""
     try:
         node = loader.get_single_node()
         if node is None:
@@ -414,7 +415,7 @@ if yaml.__with_libyaml__:
             return super().compose_node(parent, index)
 
     class _Differs(Exception):
-        """Text that libyaml reads where PyYAML would not."""
+        """Text that libyaml reads otherwise than PyYAML."""
 
 else:
     _FastLoader = None  # type: ignore[assignment,misc]
