@@ -3,7 +3,9 @@
 Every problem is reported as ``file:line:column: field.path: what is wrong (got X)``, with
 the nearest valid key for a misspelt one. The YAML is composed node by node so that each
 value keeps the file and line it came from; pydantic then validates the plain data and its
-error locations are mapped back to those lines.
+error locations are mapped back to those lines. libyaml parses the text where PyYAML has it
+(the start-up of `sim validate`), PyYAML's Python parser wherever the two might read it
+otherwise: the data, positions and messages are always those of PyYAML's.
 
 A scenario may build on another: a top-level ``extends: baseline.yaml`` (relative to the
 file's folder; chains allowed, cycles refused) deep-merges the file over its parent, mapping
