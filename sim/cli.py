@@ -120,15 +120,16 @@ def validate(files: tuple[Path, ...]) -> None:
     refused: tuple[type[Exception], ...] = (ScenarioError,)  # a study's errors too, once one is read
     for path in files:
         try:
-            if is_study_file(path):
+            try:
+                click.echo(f"ok: {path} ({sim.load(path).meta.name})")
+            except ScenarioError:
+                if not is_study_file(path):  # asked only now: a scenario's YAML is read once
+                    raise
                 from sim.experiment.study import StudyError, load_study  # numpy and the indicators: only here
 
                 refused = (ScenarioError, StudyError)
                 study = load_study(path)
                 click.echo(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
-                continue
-            scenario = sim.load(path)
-            click.echo(f"ok: {path} ({scenario.meta.name})")
         except refused as exc:
             bad += 1
             click.echo(str(exc), err=True)

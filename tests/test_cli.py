@@ -315,6 +315,20 @@ def test_help_and_version_import_neither_the_model_nor_pydantic():
     assert done.stdout.strip() == "[] True True"
 
 
+def test_validate_imports_neither_numpy_plotly_simpy_nor_the_simulation():
+    # Start-up (issue 14): checking a scenario needs the scenario layer only.
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from sim.cli import main\n"
+        f"out = CliRunner().invoke(main, ['validate', {SMALL!r}]).output\n"
+        "heavy = ('numpy', 'plotly', 'simpy', 'sim.experiment', 'sim.results', 'sim.report', 'sim.model.batch')\n"
+        "print([m for m in heavy if m in sys.modules], out.startswith('ok:'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] True"
+
+
 def test_output_cut_short_by_its_reader_ends_quietly():
     # `sim run ... | head`: the reader goes away mid-output (more than a pipe's buffer); a guarded
     # command ends with exit 0, no traceback and no "internal error".

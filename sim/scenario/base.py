@@ -48,7 +48,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -3,7 +3,9 @@
 Every problem is reported as ``file:line:column: field.path: what is wrong (got X)``, with
 the nearest valid key for a misspelt one. The YAML is composed node by node so that each
 value keeps the file and line it came from; pydantic then validates the plain data and its
-error locations are mapped back to those lines.
+error locations are mapped back to those lines. libyaml parses the text where PyYAML has it
+(the start-up of `sim validate`), PyYAML's Python parser wherever the two might read it
+otherwise: the data, positions and messages are always those of PyYAML's.
 
 A scenario may build on another: a top-level ``extends: baseline.yaml`` (relative to the
 file's folder; chains allowed, cycles refused) deep-merges the file over its parent, mapping
@@ -27,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 import stat
 import types
 import typing
@@ -37,6 +40,9 @@ from typing import Any, NoReturn
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from sim.scenario.distributions import Duration
 from sim.scenario.scenario import Scenario
@@ -316,8 +322,22 @@ def build_yaml(text: str, source: str) -> tuple[Any, Marks] | None:
     the node it names; that graph is measured (`_measure`) before any value is built, so an
     alias bomb costs nothing. Raises `ScenarioError` past a limit and `yaml.YAMLError` on
     invalid YAML.
+
+    libyaml's parser (when PyYAML has it) reads the text first, about eight times faster than
+    PyYAML's own. Whatever it cannot read is read again by PyYAML's: its result, and the words
+    and places of its messages, are the ones reported. So is text where the two are known to
+    differ (`_libyaml_differs`, `_FastLoader.compose_node`).
     """
-    loader = _Loader(text, source)
+    if _FastLoader is not None and not _libyaml_differs(text):
+        try:
+            return _compose_and_build(_FastLoader(text, source), source)
+        except Exception:  # the reference reader decides, and says why
+            pass
+    return _compose_and_build(_Loader(text, source), source)
+
+
+def _compose_and_build(loader: _Loader | _FastLoader, source: str) -> tuple[Any, Marks] | None:
+    """`build_yaml` with one reader."""
     try:
         node = loader.get_single_node()
         if node is None:
@@ -329,17 +349,25 @@ def build_yaml(text: str, source: str) -> tuple[Any, Marks] | None:
         loader.dispose()
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing as it composes more than `MAX_DEPTH` levels or `MAX_NODES` nodes.
+def _libyaml_differs(text: str) -> bool:
+    """Whether libyaml may read `text` otherwise than PyYAML: it takes tabs inside and after plain
+    values and a comment right after a block scalar's indicator (``|#``), which PyYAML refuses,
+    and it counts a byte-order mark in columns."""
+    return "\t" in text or "\ufeff" in text or _COMMENTED_INDICATOR.search(text) is not None
+
+
+_COMMENTED_INDICATOR = re.compile(r"[|>][-+0-9]*#")
+
+
+class _Limits(Composer):
+    """PyYAML's composer, refusing as it composes more than `MAX_DEPTH` levels or `MAX_NODES` nodes.
 
     PyYAML composes recursively and without limit: 3,000 nested ``[`` would exhaust the stack.
     """
 
-    def __init__(self, text: str, source: str):
-        super().__init__(text)
-        self.source = source
-        self.depth = 0
-        self.nodes = 0
+    source: str
+    depth: int
+    nodes: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         self.depth += 1
@@ -352,6 +380,47 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _Loader(_Limits, yaml.SafeLoader):
+    """PyYAML's safe loader, all in Python, with the limits: the reference reader."""
+
+    def __init__(self, text: str, source: str):
+        yaml.SafeLoader.__init__(self, text)
+        self.source, self.depth, self.nodes = source, 0, 0
+
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class _FastLoader(_Limits, CParser, SafeConstructor, Resolver):
+        """libyaml's parser feeding the same composer (limits included), constructor and resolver.
+
+        The composer must come before `CParser` in the bases: CParser also composes, in C and
+        without the limits."""
+
+        def __init__(self, text: str, source: str):
+            CParser.__init__(self, text)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            self.source, self.depth, self.nodes = source, 0, 0
+
+        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+            """Give up where libyaml reads a plain value otherwise than PyYAML: it takes a ``?`` inside
+            one in a flow collection (``[a?]``), which PyYAML refuses, and places some empty ones
+            elsewhere (``{a: , b: 1}``)."""
+            event = self.peek_event()
+            plain = isinstance(event, yaml.ScalarEvent) and not event.style  # style '' here, None in PyYAML
+            if plain and (not event.value or ("?" in event.value and parent is not None and parent.flow_style)):
+                raise _Differs
+            return super().compose_node(parent, index)
+
+    class _Differs(Exception):
+        """Text that libyaml reads otherwise than PyYAML."""
+
+else:
+    _FastLoader = None  # type: ignore[assignment,misc]
 
 
 _TOO_DEEP = f"nests deeper than {MAX_DEPTH} levels of mappings and lists (aliases followed); a scenario needs under 10"

@@ -1,11 +1,12 @@
 """Loading scenarios: good files load, bad ones name file, line, field and what is expected."""
 
+import random
 from pathlib import Path
 
 import pytest
 
 import sim
-from sim.scenario import ScenarioError, parse
+from sim.scenario import ScenarioError, loader, parse
 from tests.conftest import DATA, ROOT
 
 SMALL = (DATA / "small.yaml").read_text()
@@ -436,3 +437,84 @@ def test_the_second_plant_that_never_opens_is_named():
     (p,) = info.value.problems
     assert (p.path, p.line) == ("plants[1].calendar.shutdowns", line_of(closed, "shutdowns: [{name: sold"))
     assert "plant gwm_other never opens" in p.message
+
+
+# --- the two YAML readers -----------------------------------------------------------------------------------
+
+needs_libyaml = pytest.mark.skipif(loader._FastLoader is None, reason="PyYAML without libyaml reads in Python only")
+
+
+def outcome(read, text: str) -> object:
+    """What `read` makes of `text`: (data, marks), or the type and message of what it raised."""
+    try:
+        return read(text, "f.yaml")
+    except Exception as exc:
+        return type(exc), str(exc)
+
+
+def reference(text: str, source: str) -> object:
+    """PyYAML's reading, in Python: the one whose results and messages are reported."""
+    return loader._compose_and_build(loader._Loader(text, source), source)
+
+
+def libyaml(text: str, source: str) -> object:
+    """libyaml's reading alone, whatever the text."""
+    return loader._compose_and_build(loader._FastLoader(text, source), source)
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for folder in ("scenarios", "sim", "tests") for p in (ROOT / folder).rglob("*.yaml")),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_every_yaml_file_reads_as_pyyaml_reads_it(path: Path):
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8 text (refused before YAML is read)")
+    assert outcome(loader.build_yaml, text) == outcome(reference, text)
+    if path.parent.name != "bad":  # real files are read by libyaml (the speed-up), as PyYAML reads them
+        assert not loader._libyaml_differs(text)
+        assert outcome(libyaml, text) == outcome(reference, text)
+
+
+#: Bits of YAML that its two readers might read otherwise, put into real files below.
+TRICKY = [*":-?[]{},#&*!|>'\"%@`\\ \n", "\t", "\r\n", "\ufeff", "\x85", "\u2028", "é", "中", "---", "...", "<<: *a",
+          "&a ", "*a", "? ", "!!str ", "|-\n", ">+\n", "|#", '"\\/"', "'it''s'", "~", ".inf", "0x1f", "yes"]  # fmt: skip
+
+
+@needs_libyaml
+def test_text_reads_as_pyyaml_reads_it_whether_or_not_libyaml_can():
+    """Real files with a few characters put in, taken out or replaced: the reading is PyYAML's
+    exactly (the same data, the same line and column of every value, the same error)."""
+    rng = random.Random(14)
+    texts = [(DATA / name).read_text() for name in ("small.yaml", "shops.yaml", "dynamics.yaml")]
+    by_libyaml = 0
+    for _ in range(300):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice([*TRICKY, ""]) + text[at + rng.choice([0, 0, 1, 2]) :]
+        expected = outcome(reference, text)
+        assert outcome(loader.build_yaml, text) == expected, text
+        by_libyaml += not loader._libyaml_differs(text) and outcome(libyaml, text) == expected
+    assert by_libyaml > 50  # the comparison was made where libyaml's reading is the one used
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: b\tc\n",  # a tab inside a plain value: libyaml takes it, PyYAML refuses it
+        "a: b\t\n",
+        "a: [b?]\n",  # a ? inside a plain value of a flow collection
+        "a: {b: c?d}\n",
+        "a: |# comment\n  b\n",  # a comment right after a block scalar's indicator
+        "a: {b: , c: 1}\n",  # an empty value: libyaml places it at the next one
+        "a: [\ufeffb, c]\n",  # a byte-order mark: libyaml counts it in columns
+    ],
+)
+def test_where_libyaml_reads_otherwise_pyyaml_decides(text: str):
+    assert outcome(libyaml, text) != outcome(reference, text)  # if libyaml changes, its guard can go
+    assert outcome(loader.build_yaml, text) == outcome(reference, text)
