@@ -11,8 +11,9 @@ integration is exact. Time here is the plant's *open-hour axis*: closed time fre
 everything, so shift edges are not breakpoints.
 
 The rates of a segment depend only on which stages run and which lanes are at a bound, so
-each such *regime* is worked out once per call and reused (a route sees a few dozen
-segments per regime).
+each such *regime* is worked out once per call and reused (a booking's route sees about four
+segments per regime). No stage can meet its plan before it could running flat out, so until
+then segments do not look for the instant it does.
 """
 
 from __future__ import annotations
@@ -86,18 +87,19 @@ def flow(
                 toggles.append((b, s, True))
     toggles.sort()
     toggles.append((t1, -1, False))
-    lanes = range(n - 1)
     full_at = [c - EPS for c in caps]
+    # Bits n + 2s and n + 2s + 1 of a regime's key: lane s is empty, full.
+    status = 0
+    for s, level in enumerate(levels):
+        status |= (level <= EPS) << (n + 2 * s) | (level >= full_at[s]) << (n + 2 * s + 1)
     regimes: dict[int, _Regime] = {}
+    # No plan can be met before `horizon` (every stage flat out from t0): until then the
+    # segments need not look for one.
+    horizon = _horizon(t0, rates, processed, targets, near, done)
     t = t0
     for edge, stage, up in toggles:
         while t < edge - EPS:
-            key = on
-            for s in lanes:
-                if levels[s] <= EPS:
-                    key |= 1 << (n + 2 * s)
-                if levels[s] >= full_at[s]:
-                    key |= 2 << (n + 2 * s)
+            key = on | status
             regime = regimes.get(key)
             if regime is None:
                 regime = regimes[key] = _regime(key, rates, caps, good, targets, starved, blocked)
@@ -109,12 +111,17 @@ def flow(
                 if tau < dt:
                     dt, hit = tau, s
             finish = -1
-            for s, xs in plans:
-                if (targets[s] - processed[s]) / xs < dt:
-                    dt, finish, hit = max(0.0, (targets[s] - processed[s]) / xs), s, -1
+            careful = t + dt >= horizon
+            if careful:
+                for s, xs in plans:
+                    tau = (targets[s] - processed[s]) / xs
+                    if tau < dt:
+                        dt, finish, hit = (tau if tau > 0.0 else 0.0), s, -1
             if dt <= EPS and hit >= 0:
                 # A lane within rounding of its bound: put it there, so the rates see it.
-                levels[hit] = 0.0 if x[hit] * good[hit] < x[hit + 1] else caps[hit]
+                level = levels[hit] = 0.0 if x[hit] * good[hit] < x[hit + 1] else caps[hit]
+                b = n + 2 * hit
+                status = status & ~(3 << b) | (level <= EPS) << b | (level >= full_at[hit]) << (b + 1)
                 continue
             for s, xs in moving:
                 processed[s] += xs * dt
@@ -122,20 +129,41 @@ def flow(
                 into[s] += dt * lost
             for s, d in drift:
                 level = levels[s] + d * dt
-                levels[s] = min(max(level, 0.0), caps[s])
-            if finish >= 0:
-                processed[finish] = targets[finish]
-            for s, _ in moving:
-                # A stage whose plan is done stops for good, also when it finishes at the very
-                # instant a lane reaches its bound (that instant ended the segment instead).
-                if not done[s] and targets[s] - processed[s] <= near[s]:
-                    processed[s], done[s] = targets[s], True
-                    on &= ~(1 << s)
+                if level < 0.0:
+                    level = 0.0
+                elif level > caps[s]:
+                    level = caps[s]
+                levels[s] = level
+                b = n + 2 * s
+                status = status & ~(3 << b) | (level <= EPS) << b | (level >= full_at[s]) << (b + 1)
             t += dt
-        t = max(t, edge)
+            if careful:
+                if finish >= 0:
+                    processed[finish] = targets[finish]
+                for s, _ in moving:
+                    # A stage whose plan is done stops for good, also when it finishes at the very
+                    # instant a lane reaches its bound (that instant ended the segment instead).
+                    if targets[s] - processed[s] <= near[s]:
+                        processed[s], done[s] = targets[s], True
+                        on &= ~(1 << s)
+                horizon = _horizon(t, rates, processed, targets, near, done)
+        if t < edge:
+            t = edge
         if stage >= 0 and not done[stage]:
             on = on | (1 << stage) if up else on & ~(1 << stage)
     return Flow(processed, starved, blocked, levels)
+
+
+def _horizon(
+    t: float, rates: list[float], processed: list[float], targets: list[float], near: list[float], done: list[bool]
+) -> float:
+    """The earliest a stage could come within `near` of its plan running flat out from t,
+    less a margin for rounding."""
+    h = math.inf
+    for s, r in enumerate(rates):
+        if not done[s] and r > 0.0:
+            h = min(h, t + (targets[s] - near[s] - processed[s]) / r - EPS)
+    return h
 
 
 def _regime(
@@ -151,52 +179,45 @@ def _regime(
     n + 2s and n + 2s + 1 say lane s is empty and full."""
     n = len(rates)
     cap = [r if key >> s & 1 else 0.0 for s, r in enumerate(rates)]
-    empty = [bool(key >> (n + 2 * s) & 1) for s in range(n - 1)]
-    full = [bool(key >> (n + 2 * s + 1) & 1) for s in range(n - 1)]
-    x = _rates(cap, empty, full, good)
-    bounds, drift = [], []
-    for s in range(n - 1):
-        d = x[s] * good[s] - x[s + 1]
-        if d < -EPS:
-            bounds.append((s, True, -d))
-        elif d > EPS and caps[s] < math.inf:
-            bounds.append((s, False, d))
-        if d != 0.0:
-            drift.append((s, d))
-    plans = [(s, xs) for s, xs in enumerate(x) if xs > EPS and targets[s] < math.inf]
-    moving = [(s, xs) for s, xs in enumerate(x) if xs != 0.0]
-    losses = [
-        (s, 1 - x[s] / cap[s], starved if _starved(s, x, empty, full, good) else blocked)
-        for s in range(n)
-        if x[s] < cap[s] - EPS
-    ]
+    bounded = key >> n  # bit 2s: lane s empty, bit 2s + 1: full
+    x = _rates(cap, bounded, good) if bounded else cap
+    bounds, plans, moving, losses, drift = [], [], [], [], []
+    for s, xs in enumerate(x):
+        if xs != 0.0:
+            moving.append((s, xs))
+            if xs > EPS and targets[s] < math.inf:
+                plans.append((s, xs))
+        if xs < cap[s] - EPS:
+            # Below capacity for want of input rather than of space: its empty lane in allows
+            # less than its full lane out (a tie counts as starved).
+            inflow = x[s - 1] * good[s - 1] if s > 0 and bounded >> (2 * s - 2) & 1 else math.inf
+            outflow = x[s + 1] / good[s] if s < n - 1 and bounded >> (2 * s + 1) & 1 else math.inf
+            losses.append((s, 1 - xs / cap[s], starved if inflow < math.inf and inflow <= outflow else blocked))
+        if s < n - 1:
+            d = xs * good[s] - x[s + 1]
+            if d < -EPS:
+                bounds.append((s, True, -d))
+            elif d > EPS and caps[s] < math.inf:
+                bounds.append((s, False, d))
+            if d != 0.0:
+                drift.append((s, d))
     return x, bounds, plans, moving, losses, drift
 
 
-def _starved(s: int, x: list[float], empty: list[bool], full: list[bool], good: list[float]) -> bool:
-    """Whether stage s runs below capacity for want of input rather than of space: its empty
-    lane in allows less than its full lane out (a tie counts as starved)."""
-    n = len(x)
-    inflow = x[s - 1] * good[s - 1] if s > 0 and empty[s - 1] else math.inf
-    outflow = x[s + 1] / good[s] if s < n - 1 and full[s] else math.inf
-    return inflow < math.inf and inflow <= outflow
-
-
-def _rates(cap: list[float], empty: list[bool], full: list[bool], good: list[float]) -> list[float]:
-    """Actual rates: capacity, less what an empty lane upstream or a full one downstream allows."""
+def _rates(cap: list[float], bounded: int, good: list[float]) -> list[float]:
+    """Actual rates: capacity, less what an empty lane upstream (bit 2s of `bounded` for lane s)
+    or a full one downstream (bit 2s + 1) allows."""
     x = list(cap)
     n = len(x)
-    if not any(empty) and not any(full):
-        return x  # no lane at a bound: every stage runs at its capacity
     for _ in range(n + 1):
         changed = False
         for s in range(1, n):
             inflow = x[s - 1] * good[s - 1]
-            if empty[s - 1] and x[s] > inflow + EPS:
+            if bounded >> (2 * s - 2) & 1 and x[s] > inflow + EPS:
                 x[s] = inflow
                 changed = True
         for s in range(n - 2, -1, -1):
-            if full[s] and x[s] * good[s] > x[s + 1] + EPS:
+            if bounded >> (2 * s + 1) & 1 and x[s] * good[s] > x[s + 1] + EPS:
                 x[s] = x[s + 1] / good[s]
                 changed = True
         if not changed:
