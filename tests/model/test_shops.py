@@ -506,6 +506,8 @@ def test_breakdowns_between_two_open_hours_are_clipped_to_them():
     assert within(down, 3.0, 5.0) == []  # one ends at 3, the next starts at 5
     assert within(down, 0.0, 20.0) == [(2.0, 3.0), (5.0, 7.0), (9.0, 12.0), (14.0, 15.0)]
     assert within(down, 2.5, 14.0) == [(2.5, 3.0), (5.0, 7.0), (9.0, 12.0)]
+    assert within(down, 5.5, 6.5) == [(5.5, 6.5)]  # one breakdown over both ends
+    assert within(down, 15.0, 20.0) == []
 
 
 def test_a_stage_that_meets_its_plan_as_its_lane_empties_is_not_starved():
