@@ -38,13 +38,11 @@ class Flow:
 
 
 # A regime: the rates x; the lanes that may reach a bound (lane, draining?, speed towards it);
-# the stages that may meet a finite plan (stage, rate); the stages that move (stage, rate);
-# the hours lost (stage, share of capacity lost, starved or blocked list); the lanes that move
-# (lane, net rate in).
+# the stages that move (stage, rate); the hours lost (stage, share of capacity lost, starved
+# or blocked list); the lanes that move (lane, net rate in).
 _Regime = tuple[
     list[float],
     list[tuple[int, bool, float]],
-    list[tuple[int, float]],
     list[tuple[int, float]],
     list[tuple[int, float, list[float]]],
     list[tuple[int, float]],
@@ -108,8 +106,8 @@ def flow(
             key = on | status & relevant[on]
             regime = regimes.get(key)
             if regime is None:
-                regime = regimes[key] = _regime(key, rates, caps, good, targets, starved, blocked)
-            x, bounds, plans, moving, losses, drift = regime
+                regime = regimes[key] = _regime(key, rates, caps, good, starved, blocked)
+            x, bounds, moving, losses, drift = regime
             dt = edge - t
             hit = -1  # the first lane to empty or fill, or stage to finish, ends the segment early
             for s, draining, speed in bounds:
@@ -119,9 +117,9 @@ def flow(
             finish = -1
             careful = t + dt >= horizon
             if careful:
-                for s, xs in plans:
+                for s, xs in moving:
                     tau = (targets[s] - processed[s]) / xs
-                    if tau < dt:
+                    if xs > EPS and tau < dt:
                         dt, finish, hit = (tau if tau > 0.0 else 0.0), s, -1
             if dt <= EPS and hit >= 0:
                 # A lane within rounding of its bound: put it there, so the rates see it.
@@ -193,7 +191,6 @@ def _regime(
     rates: list[float],
     caps: list[float],
     good: list[float],
-    targets: list[float],
     starved: list[float],
     blocked: list[float],
 ) -> _Regime:
@@ -203,12 +200,10 @@ def _regime(
     cap = [r if key >> s & 1 else 0.0 for s, r in enumerate(rates)]
     bounded = key >> n  # bit 2s: lane s empty, bit 2s + 1: full
     x = _rates(cap, bounded, good) if bounded else cap
-    bounds, plans, moving, losses, drift = [], [], [], [], []
+    bounds, moving, losses, drift = [], [], [], []
     for s, xs in enumerate(x):
         if xs != 0.0:
             moving.append((s, xs))
-            if xs > EPS and targets[s] < math.inf:
-                plans.append((s, xs))
         if xs < cap[s] - EPS:
             # Below capacity for want of input rather than of space: its empty lane in allows
             # less than its full lane out (a tie counts as starved).
@@ -223,7 +218,7 @@ def _regime(
                 bounds.append((s, False, d))
             if d != 0.0:
                 drift.append((s, d))
-    return x, bounds, plans, moving, losses, drift
+    return x, bounds, moving, losses, drift
 
 
 def _rates(cap: list[float], bounded: int, good: list[float]) -> list[float]:
