@@ -14,8 +14,9 @@ The rates of a segment depend only on which stages run and which lanes are at a 
 only the bounds that can hold a running stage), so each such *regime* is worked out once per
 call and reused: a booking's route sees about five segments per regime. No stage can meet its
 plan before it could running flat out, so until then segments do not look for the instant it
-does. Neither changes the arithmetic: the results are those of the rule stepped segment by
-segment, to the bit.
+does. A route of three stages (body, paint, assembly) has its regimes worked out by code
+written out for three. None of this changes the arithmetic: the results are those of the rule
+stepped segment by segment, to the bit.
 """
 
 from __future__ import annotations
@@ -100,13 +101,14 @@ def flow(
     # A stopped stage is not held by its lanes: their bits that bear only on it are dropped,
     # so regimes that differ only in them are one.
     relevant = _relevant(n)
+    regime_of = _regime3 if n == 3 else _regime
     t = t0
     for edge, stage, up in toggles:
         while t < edge - EPS:
             key = on | status & relevant[on]
             regime = regimes.get(key)
             if regime is None:
-                regime = regimes[key] = _regime(key, rates, caps, good, starved, blocked)
+                regime = regimes[key] = regime_of(key, rates, caps, good, starved, blocked)
             x, bounds, moving, losses, drift = regime
             dt = edge - t
             hit = -1  # the first lane to empty or fill, or stage to finish, ends the segment early
@@ -219,6 +221,73 @@ def _regime(
             if d != 0.0:
                 drift.append((s, d))
     return x, bounds, moving, losses, drift
+
+
+def _regime3(
+    key: int,
+    rates: list[float],
+    caps: list[float],
+    good: list[float],
+    starved: list[float],
+    blocked: list[float],
+) -> _Regime:
+    """`_regime` of a route of three stages (body, paint, assembly: the common plant) written
+    out: regimes take half the time of a call, and this works them out in about half the
+    time. The same arithmetic in the same order, so the same regime to the bit."""
+    g0, g1 = good[0], good[1]
+    x0 = c0 = rates[0] if key & 1 else 0.0
+    x1 = c1 = rates[1] if key & 2 else 0.0
+    x2 = c2 = rates[2] if key & 4 else 0.0
+    empty0, full0, empty1, full1 = key & 8, key & 16, key & 32, key & 64
+    if key & 120:  # `_rates`
+        for _ in range(4):
+            changed = False
+            if empty0:
+                inflow = x0 * g0
+                if x1 > inflow + EPS:
+                    x1, changed = inflow, True
+            if empty1:
+                inflow = x1 * g1
+                if x2 > inflow + EPS:
+                    x2, changed = inflow, True
+            if full1 and x1 * g1 > x2 + EPS:
+                x1, changed = x2 / g1, True
+            if full0 and x0 * g0 > x1 + EPS:
+                x0, changed = x1 / g0, True
+            if not changed:
+                break
+    moving = []
+    if x0 != 0.0:
+        moving.append((0, x0))
+    if x1 != 0.0:
+        moving.append((1, x1))
+    if x2 != 0.0:
+        moving.append((2, x2))
+    losses = []
+    if x0 < c0 - EPS:
+        losses.append((0, 1 - x0 / c0, blocked))  # no lane in
+    if x1 < c1 - EPS:
+        # Starved if its empty lane in allows less than its full lane out (a tie: starved).
+        losses.append((1, 1 - x1 / c1, starved if empty0 and (not full1 or x0 * g0 <= x2 / g1) else blocked))
+    if x2 < c2 - EPS:
+        losses.append((2, 1 - x2 / c2, starved if empty1 else blocked))  # no lane out
+    bounds = []
+    drift = []
+    d = x0 * g0 - x1
+    if d != 0.0:
+        drift.append((0, d))
+        if d < -EPS:
+            bounds.append((0, True, -d))
+        elif d > EPS and caps[0] < math.inf:
+            bounds.append((0, False, d))
+    d = x1 * g1 - x2
+    if d != 0.0:
+        drift.append((1, d))
+        if d < -EPS:
+            bounds.append((1, True, -d))
+        elif d > EPS and caps[1] < math.inf:
+            bounds.append((1, False, d))
+    return [x0, x1, x2], bounds, moving, losses, drift
 
 
 def _rates(cap: list[float], bounded: int, good: list[float]) -> list[float]:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.flow import Flow, flow
+from sim.model.flow import Flow, _regime, _regime3, flow
 
 
 def test_no_breakdowns_runs_at_the_slowest_stage():
@@ -408,3 +408,17 @@ def test_the_fast_flow_is_the_rule_step_by_step(n, seed):
         strict=True,
     ):
         assert got == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_a_three_stage_regime_written_out_is_the_general_one_to_the_bit(seed):
+    # Every regime key (3 stages running or not, 2 lanes empty, full, both or neither) on
+    # random rates, scrap and lanes, some stages as fast as the next so ties come up.
+    rng = np.random.default_rng(seed)
+    rates = [float(r) for r in rng.choice([rng.uniform(1, 100), 40.0, 60.0], 3)]
+    good = [float(rng.choice([1.0, 1.0000000000000002, rng.uniform(0.5, 1.0)])) for _ in range(3)]
+    caps = [float(rng.choice([0.0, rng.uniform(1, 60), math.inf])) for _ in range(2)]
+    starved, blocked = ["starved"], ["blocked"]  # told apart by value in the comparison
+    for key in range(1 << 7):
+        assert _regime3(key, rates, caps, good, starved, blocked) == _regime(key, rates, caps, good, starved, blocked)
