@@ -382,13 +382,15 @@ def reference_flow(
 @settings(max_examples=300, deadline=None)
 @given(st.integers(1, 4), st.integers(0, 2**32 - 1))
 def test_the_fast_flow_is_the_rule_step_by_step(n, seed):
-    # Random routes: stages failing often (many edges per plan), lanes of none to unlimited
-    # starting anywhere in them, scrap, plans met early, late or never, intervals not at 0.
+    # Random routes: stages failing often (many edges per plan), lanes of none to unlimited,
+    # scrap, plans met early, late or never, intervals not at 0.
     rng = np.random.default_rng(seed)
     rates = list(rng.choice([rng.uniform(5, 80), 40.0], n))
     good = [float(rng.choice([1.0, rng.uniform(0.5, 1.0)])) for _ in range(n)]
     caps = [float(rng.choice([0.0, rng.uniform(1, 60), math.inf])) for _ in range(n - 1)]
-    levels = [float(rng.choice([0.0, c, rng.uniform(0, min(c, 60))])) for c in caps]
+    tops = [min(c, 60.0) for c in caps]  # an unlimited lane starts with up to 60
+    # Anywhere in the lane, at a bound, or within rounding of one (put there at once).
+    levels = [float(rng.choice([0.0, top, rng.uniform(0, top), min(2e-9, top), max(top - 2e-9, 0.0)])) for top in tops]
     t0 = float(rng.choice([0.0, rng.uniform(0, 50)]))
     t1 = t0 + rng.uniform(0.5, 60)
     downs = []
