@@ -33,15 +33,13 @@ class Shops:
         self.lane: list[list[float]] = []  # (buffer, route) lane sizes
         self.resize([0.0] * (max(plant.routes, default=-1) + 1))
 
-    def pipeline(self, i: int, stage: int, good: list[float]) -> float:
-        """Good vehicles product i's lanes after `stage` will still deliver (`good`: per stage of its route)."""
-        return self._pipeline(i, stage, _tails(good))
-
-    def _pipeline(self, i: int, stage: int, tails: list[float]) -> float:
+    def pipeline(self, i: int, stage: int, tail: list[float]) -> float:
+        """Good vehicles product i's lanes after `stage` will still deliver (`tail`: `tails` of
+        the good shares at each stage of its route)."""
         total = 0.0
         wip = self.wip[i]
-        for s in range(stage, len(tails) - 2):  # lane s lies after stage s
-            total += wip[s] * tails[s + 1]
+        for s in range(stage, len(tail) - 2):  # lane s lies after stage s
+            total += wip[s] * tail[s + 1]
         return total
 
     def plan(
@@ -60,14 +58,14 @@ class Shops:
         started: dict[tuple[int, int], float] = {}  # (stage, product) -> planned starts
         last = len(plant.stages) - 1
         goods = {i: good(i) for i in plant.routes}
-        tails = {i: _tails(g) for i, g in goods.items()}
+        tail_of = {i: tails(g) for i, g in goods.items()}
         for s in range(last, -1, -1):
             lanes = self._lanes(s, started) if s < last else {}
             for line in plant.stages[s]:
                 wants = []
                 for i in line.products:
-                    tail = tails[i]
-                    vehicles = max(0.0, open_demand[i] - self._pipeline(i, s, tail)) / tail[s]
+                    tail = tail_of[i]
+                    vehicles = max(0.0, open_demand[i] - self.pipeline(i, s, tail)) / tail[s]
                     if s < last and lanes[i] < math.inf:
                         taken = started.get((s + 1, i), 0.0)
                         vehicles = min(vehicles, max(0.0, taken + lanes[i] - self.wip[i][s]) / goods[i][s])
@@ -161,8 +159,9 @@ class Shops:
         return out
 
 
-def _tails(good: list[float]) -> list[float]:
-    """The good share of a vehicle started at each stage by the end of the route (1 after it)."""
+def tails(good: list[float]) -> list[float]:
+    """The share of a vehicle started at each stage of a route that ends good (`good`: the good
+    share at each stage; 1 after the last)."""
     return [math.prod(good[s:]) for s in range(len(good) + 1)]
 
 

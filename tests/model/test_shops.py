@@ -10,7 +10,7 @@ from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.model.breakdowns import Downtime
 from sim.model.plan import Item, Want
-from sim.model.shops import Shops, within
+from sim.model.shops import Shops, tails, within
 from sim.model.state import Line, Plant
 from sim.scenario import Scenario
 from sim.scenario.plant import Line as LineSpec
@@ -305,7 +305,7 @@ def test_the_pipeline_counts_good_vehicles_still_to_come_out():
     shops = Shops(plant)
     shops.wip[0] = [10.0, 20.0]
     good = [0.9, 0.8, 0.5]
-    assert [shops.pipeline(0, s, good) for s in range(3)] == pytest.approx([14.0, 10.0, 0.0])
+    assert [shops.pipeline(0, s, tails(good)) for s in range(3)] == pytest.approx([14.0, 10.0, 0.0])
 
 
 class Planner:
