@@ -33,11 +33,13 @@ class Shops:
         self.lane: list[list[float]] = []  # (buffer, route) lane sizes
         self.resize([0.0] * (max(plant.routes, default=-1) + 1))
 
-    def pipeline(self, i: int, stage: int, good: list[float]) -> float:
-        """Good vehicles product i's lanes after `stage` will still deliver (`good`: per stage of its route)."""
+    def pipeline(self, i: int, stage: int, tail: list[float]) -> float:
+        """Good vehicles product i's lanes after `stage` will still deliver (`tail`: `tails` of
+        the good shares at each stage of its route)."""
         total = 0.0
-        for s in range(stage, len(good) - 1):  # lane s lies after stage s
-            total += self.wip[i][s] * math.prod(good[s + 1 :])
+        wip = self.wip[i]
+        for s in range(stage, len(tail) - 2):  # lane s lies after stage s
+            total += wip[s] * tail[s + 1]
         return total
 
     def plan(
@@ -55,16 +57,18 @@ class Shops:
         plans: dict[str, list[Item]] = {}
         started: dict[tuple[int, int], float] = {}  # (stage, product) -> planned starts
         last = len(plant.stages) - 1
+        goods = {i: good(i) for i in plant.routes}
+        tail_of = {i: tails(g) for i, g in goods.items()}
         for s in range(last, -1, -1):
             lanes = self._lanes(s, started) if s < last else {}
             for line in plant.stages[s]:
                 wants = []
                 for i in line.products:
-                    g = good(i)
-                    vehicles = max(0.0, open_demand[i] - self.pipeline(i, s, g)) / math.prod(g[s:])
+                    tail = tail_of[i]
+                    vehicles = max(0.0, open_demand[i] - self.pipeline(i, s, tail)) / tail[s]
                     if s < last and lanes[i] < math.inf:
                         taken = started.get((s + 1, i), 0.0)
-                        vehicles = min(vehicles, max(0.0, taken + lanes[i] - self.wip[i][s]) / g[s])
+                        vehicles = min(vehicles, max(0.0, taken + lanes[i] - self.wip[i][s]) / goods[i][s])
                     if vehicles > 1e-12:
                         wants.append(want(line, i, vehicles))
                 items = planner(line, available[line.name], wants, s == last) if wants else []
@@ -106,41 +110,41 @@ class Shops:
         """Let every route flow over the open hours [o0, o1]; returns (line, product) -> (vehicles
         through, its plan item), and fills `self.idle[line] = [busy, starved, blocked]` hours."""
         plant = self.plant
-        hours = {name: sum(it.started * it.each for it in items) for name, items in plans.items()}
         self.idle = {line.name: [0.0, 0.0, 0.0] for stage in plant.stages for line in stage}
+        hours = {name: sum([it.started * it.each for it in plans[name]]) for name in self.idle}
         out: dict[tuple[str, int], tuple[float, Item]] = {}
         for r, g in enumerate(plant.groups):
             route = plant.routes[g[0]]
-            items = [{it.product: it for it in plans[ln.name] if it.product in g} for ln in route]
-            if not any(items):
+            rows = [{it.product: it for it in plans[ln.name] if it.product in g} for ln in route]
+            if not any(rows):
                 continue
             n = len(route)
-            starts = [
-                {i: it.started * (cut[i] if cut is not None and s == 0 else 1.0) for i, it in row.items()}
-                for s, row in enumerate(items)
-            ]
-            targets = [sum(row.values()) for row in starts]
-            # While up, a stage runs at its route's share of the line's time at full speed.
-            rates = [
-                sum(it.started for it in items[s].values()) / hours[ln.name] if hours[ln.name] > 0 else 0.0
-                for s, ln in enumerate(route)
-            ]
-            mix = [{i: v / t for i, v in row.items()} if t > 0 else {} for row, t in zip(starts, targets, strict=True)]
             goods = {i: good(i) for i in g}
-            stage_good = [sum(m * goods[i][s] for i, m in mix[s].items()) or 1.0 for s in range(n)]
-            levels = [sum(self.wip[i][s] for i in g) for s in range(n - 1)]
+            rates, targets, mixes, stage_good = [], [], [], []
+            for s, (ln, row) in enumerate(zip(route, rows, strict=True)):
+                started = [it.started for it in row.values()]
+                # While up, a stage runs at its route's share of the line's time at full speed.
+                h = hours[ln.name]
+                rates.append(sum(started) / h if h > 0 else 0.0)
+                if s == 0 and cut is not None:
+                    started = [v * cut[i] for i, v in zip(row, started, strict=True)]
+                target = sum(started)
+                targets.append(target)
+                mix = [v / target for v in started] if target > 0 else []  # nothing to split
+                mixes.append(mix)
+                stage_good.append(sum([m * goods[i][s] for i, m in zip(row, mix, strict=False)]) or 1.0)
+            levels = [sum([self.wip[i][s] for i in g]) for s in range(n - 1)]
             caps = [max(self.lane[s][r], level) for s, level in enumerate(levels)]
             result = flow(rates, [downs[ln.name] for ln in route], levels, caps, o0, o1, stage_good, targets)
-            for s, ln in enumerate(route):
-                share = (
-                    sum(it.started * it.each for it in items[s].values()) / hours[ln.name] if hours[ln.name] else 0.0
-                )
+            for s, (ln, row, mix) in enumerate(zip(route, rows, mixes, strict=True)):
+                h = hours[ln.name]
+                share = sum([it.started * it.each for it in row.values()]) / h if h else 0.0
                 idle = self.idle[ln.name]
                 idle[1] += result.starved[s] * share
                 idle[2] += result.blocked[s] * share
-                for i, m in mix[s].items():
-                    done = result.processed[s] * m
-                    it = items[s][i]
+                through = result.processed[s]
+                for (i, it), m in zip(row.items(), mix, strict=False):
+                    done = through * m
                     idle[0] += done * (it.each - it.changeover)
                     out[(ln.name, i)] = (done, it)
                     if s < n - 1:
@@ -149,14 +153,28 @@ class Shops:
                         self.wip[i][s - 1] -= done
             # Rounding in the split back: the products' lanes add up to the route's exactly.
             for s in range(n - 1):
-                held = sum(max(self.wip[i][s], 0.0) for i in g)
+                held = sum([max(self.wip[i][s], 0.0) for i in g])
                 for i in g:
                     self.wip[i][s] = max(self.wip[i][s], 0.0) * (result.levels[s] / held) if held > 0 else 0.0
         return out
+
+
+def tails(good: list[float]) -> list[float]:
+    """The share of a vehicle started at each stage of a route that ends good (`good`: the good
+    share at each stage; 1 after the last)."""
+    return [math.prod(good[s:]) for s in range(len(good) + 1)]
 
 
 def within(down: Downtime, o0: float, o1: float) -> list[tuple[float, float]]:
     """A line's breakdowns between open hours o0 and o1, clipped to them."""
     first = bisect.bisect_right(down.ends, o0)  # the first one not over by o0
     last = bisect.bisect_left(down.starts, o1, first)  # ... and the first one not begun by o1
-    return [(max(a, o0), min(b, o1)) for a, b in zip(down.starts[first:last], down.ends[first:last], strict=True)]
+    out = list(zip(down.starts[first:last], down.ends[first:last], strict=True))
+    if out:  # only the first can begin before o0 and only the last end after o1
+        a, b = out[0]
+        if a < o0:
+            out[0] = (o0, b)
+        a, b = out[-1]
+        if b > o1:
+            out[-1] = (a, o1)
+    return out

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.flow import Flow, flow
+from sim.model.flow import Flow, _regime, _regime3, flow
 
 
 def test_no_breakdowns_runs_at_the_slowest_stage():
@@ -283,3 +283,144 @@ def test_a_stage_done_with_its_plan_is_not_restarted_by_a_repair():
     # not of input: no starved hours.
     f = flow([60, 60], [[], [(8, 9)]], [0], [INF], 0, 10, targets=[300, 300])
     assert f == Flow([300.0, 300.0], [0.0, 0.0], [0.0, 0.0], [0.0])
+
+
+def test_a_plan_met_hours_after_the_last_stop_ends_the_stage_there():
+    # 60 then 40 JPH, a lane of 10, empty; stage 1 down 2-3; plans 300 and 280. The lane is full
+    # at 0.5 h (stage 1 then held to 40), empty at 2.25 h (stage 2 starves 0.75 h), full again at
+    # 3.5 h. Stage 2 meets its 280 at 7.75 h (80 + 10 + 40 x 4.75); stage 1 has 120 + 40 x 4.25
+    # = 290 then, and stands behind the full lane to the end: blocked 1.5/3 + 4.25/3 + 2.25 h.
+    f = flow([60, 40], [[(2, 3)], []], [0], [10], 0, 10, targets=[300, 280])
+    assert f.processed == pytest.approx([290.0, 280.0]) and f.levels == pytest.approx([10.0])
+    assert f.starved == pytest.approx([0.0, 0.75]) and f.blocked == pytest.approx([1.5 / 3 + 4.25 / 3 + 2.25, 0.0])
+
+
+def reference_flow(
+    rates: list[float],
+    downs: list[list[tuple[float, float]]],
+    levels: list[float],
+    caps: list[float],
+    t0: float,
+    t1: float,
+    good: list[float],
+    targets: list[float],
+) -> Flow:
+    """The rule step by step, as first written: rates relaxed afresh and every lane and plan
+    checked in every segment. The fast `flow` must agree with it."""
+    eps = 1e-9
+    n = len(rates)
+    levels = list(levels)
+    processed, starved, blocked = [0.0] * n, [0.0] * n, [0.0] * n
+    done = [t <= eps for t in targets]
+    cap = [0.0 if d else r for r, d in zip(rates, done, strict=True)]
+    toggles = []
+    for s, intervals in enumerate(downs):
+        for a, b in intervals:
+            if b <= t0 or a >= t1:
+                continue
+            if a <= t0:
+                cap[s] = 0.0
+            else:
+                toggles.append((a, s, 0.0))
+            if b < t1:
+                toggles.append((b, s, rates[s]))
+    toggles.sort()
+    toggles.append((t1, -1, 0.0))
+
+    def actual() -> list[float]:
+        x = list(cap)
+        for _ in range(n + 1):
+            changed = False
+            for s in range(1, n):
+                if levels[s - 1] <= eps and x[s] > x[s - 1] * good[s - 1] + eps:
+                    x[s], changed = x[s - 1] * good[s - 1], True
+            for s in range(n - 2, -1, -1):
+                if levels[s] >= caps[s] - eps and x[s] * good[s] > x[s + 1] + eps:
+                    x[s], changed = x[s + 1] / good[s], True
+            if not changed:
+                break
+        return x
+
+    t = t0
+    for edge, stage, value in toggles:
+        while t < edge - eps:
+            x = actual()
+            dt, hit, finish = edge - t, -1, -1
+            for s in range(n - 1):
+                d = x[s] * good[s] - x[s + 1]
+                if d < -eps and levels[s] / -d < dt:
+                    dt, hit = levels[s] / -d, s
+                elif d > eps and caps[s] < math.inf and (caps[s] - levels[s]) / d < dt:
+                    dt, hit = (caps[s] - levels[s]) / d, s
+            for s in range(n):
+                if x[s] > eps and (targets[s] - processed[s]) / x[s] < dt:
+                    dt, finish, hit = max(0.0, (targets[s] - processed[s]) / x[s]), s, -1
+            if dt <= eps and hit >= 0:
+                levels[hit] = 0.0 if x[hit] * good[hit] < x[hit + 1] else caps[hit]
+                continue
+            for s in range(n):
+                processed[s] += x[s] * dt
+                if x[s] < cap[s] - eps:
+                    inflow = x[s - 1] * good[s - 1] if s > 0 and levels[s - 1] <= eps else math.inf
+                    outflow = x[s + 1] / good[s] if s < n - 1 and levels[s] >= caps[s] - eps else math.inf
+                    idle = starved if inflow < math.inf and inflow <= outflow else blocked
+                    idle[s] += dt * (1 - x[s] / cap[s])
+            for s in range(n - 1):
+                levels[s] = min(max(levels[s] + (x[s] * good[s] - x[s + 1]) * dt, 0.0), caps[s])
+            if finish >= 0:
+                processed[finish] = targets[finish]
+            for s in range(n):
+                if not done[s] and targets[s] < math.inf and targets[s] - processed[s] <= eps * max(1.0, targets[s]):
+                    processed[s], done[s], cap[s] = targets[s], True, 0.0
+            t += dt
+        t = max(t, edge)
+        if stage >= 0 and not done[stage]:
+            cap[stage] = value
+    return Flow(processed, starved, blocked, levels)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_the_fast_flow_is_the_rule_step_by_step(n, seed):
+    # Random routes: stages failing often (many edges per plan), lanes of none to unlimited,
+    # scrap, plans met early, late or never, intervals not at 0.
+    rng = np.random.default_rng(seed)
+    rates = list(rng.choice([rng.uniform(5, 80), 40.0], n))
+    good = [float(rng.choice([1.0, rng.uniform(0.5, 1.0)])) for _ in range(n)]
+    caps = [float(rng.choice([0.0, rng.uniform(1, 60), math.inf])) for _ in range(n - 1)]
+    tops = [min(c, 60.0) for c in caps]  # an unlimited lane starts with up to 60
+    # Anywhere in the lane, at a bound, or within rounding of one (put there at once).
+    levels = [float(rng.choice([0.0, top, rng.uniform(0, top), min(2e-9, top), max(top - 2e-9, 0.0)])) for top in tops]
+    t0 = float(rng.choice([0.0, rng.uniform(0, 50)]))
+    t1 = t0 + rng.uniform(0.5, 60)
+    downs = []
+    for _ in range(n):
+        t, out = t0 - rng.uniform(0, 3), []
+        while t < t1 + 2:
+            a = t + rng.exponential(rng.choice([1.0, 8.0]))
+            t = a + rng.exponential(0.5)
+            out.append((float(a), float(t)))
+        downs.append(out)
+    targets = [float(rng.choice([math.inf, rng.uniform(0, 1) * r * (t1 - t0), 0.0])) for r in rates]
+    f = flow(rates, downs, levels, caps, t0, t1, good, targets)
+    ref = reference_flow(rates, downs, levels, caps, t0, t1, good, targets)
+    for got, want in zip(
+        (f.processed, f.starved, f.blocked, f.levels),
+        (ref.processed, ref.starved, ref.blocked, ref.levels),
+        strict=True,
+    ):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_a_three_stage_regime_written_out_is_the_general_one_to_the_bit(seed):
+    # Every regime key (3 stages running or not, 2 lanes empty, full, both or neither) on
+    # random rates, scrap and lanes, some stages as fast as the next so ties come up.
+    rng = np.random.default_rng(seed)
+    rates = [float(r) for r in rng.choice([rng.uniform(1, 100), 40.0, 60.0], 3)]
+    good = [float(rng.choice([1.0, 1.0000000000000002, rng.uniform(0.5, 1.0)])) for _ in range(3)]
+    caps = [float(rng.choice([0.0, rng.uniform(1, 60), math.inf])) for _ in range(2)]
+    starved, blocked = ["starved"], ["blocked"]  # told apart by value in the comparison
+    for key in range(1 << 7):
+        assert _regime3(key, rates, caps, good, starved, blocked) == _regime(key, rates, caps, good, starved, blocked)

@@ -10,7 +10,7 @@ from sim.experiment.seeding import streams
 from sim.model import Setup, simulate
 from sim.model.breakdowns import Downtime
 from sim.model.plan import Item, Want
-from sim.model.shops import Shops, within
+from sim.model.shops import Shops, tails, within
 from sim.model.state import Line, Plant
 from sim.scenario import Scenario
 from sim.scenario.plant import Line as LineSpec
@@ -305,7 +305,7 @@ def test_the_pipeline_counts_good_vehicles_still_to_come_out():
     shops = Shops(plant)
     shops.wip[0] = [10.0, 20.0]
     good = [0.9, 0.8, 0.5]
-    assert [shops.pipeline(0, s, good) for s in range(3)] == pytest.approx([14.0, 10.0, 0.0])
+    assert [shops.pipeline(0, s, tails(good)) for s in range(3)] == pytest.approx([14.0, 10.0, 0.0])
 
 
 class Planner:
@@ -506,6 +506,8 @@ def test_breakdowns_between_two_open_hours_are_clipped_to_them():
     assert within(down, 3.0, 5.0) == []  # one ends at 3, the next starts at 5
     assert within(down, 0.0, 20.0) == [(2.0, 3.0), (5.0, 7.0), (9.0, 12.0), (14.0, 15.0)]
     assert within(down, 2.5, 14.0) == [(2.5, 3.0), (5.0, 7.0), (9.0, 12.0)]
+    assert within(down, 5.5, 6.5) == [(5.5, 6.5)]  # one breakdown over both ends
+    assert within(down, 15.0, 20.0) == []
 
 
 def test_a_stage_that_meets_its_plan_as_its_lane_empties_is_not_starved():
