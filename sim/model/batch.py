@@ -87,6 +87,7 @@ class Batch:
             else None
         )
         self.shops = {p.index: Shops(p) for p in plant.plants if p.series}
+        self.route_goods: dict[int, list[float]] = {}  # product -> `_route_good`, until a yield changes
         self.single = [ln for ln in plant.lines if ln.plant not in self.shops]  # lines of one-shop plants
         self.by_name = {ln.name: ln for ln in plant.lines}
         reserve = contract is not None and contract.policy == "reserved_share"
@@ -164,6 +165,7 @@ class Batch:
 
     def set_yield(self, i: int, value: float) -> None:
         self.yield_[i] = value
+        self.route_goods.pop(i, None)
 
     def set_speed(self, k: int, jph: float) -> None:
         self.state.lines[k].jph = jph
@@ -406,9 +408,13 @@ class Batch:
         return _good(self.yield_[i] if line.last else line.yields[i], self.rework[i])
 
     def _route_good(self, i: int) -> list[float]:
-        """Share of product i's vehicles that leave each stage of its route good."""
-        route = next(s for s in self.shops.values() if i in s.plant.routes).plant.routes[i]
-        return [self._good(line, i) for line in route]
+        """Share of product i's vehicles that leave each stage of its route good (kept until a
+        yield changes: shops ask for it for every product at every booking)."""
+        good = self.route_goods.get(i)
+        if good is None:
+            route = next(s for s in self.shops.values() if i in s.plant.routes).plant.routes[i]
+            good = self.route_goods[i] = [self._good(line, i) for line in route]
+        return good
 
     def _reserve(self, available: bool = True) -> float:
         """The customer's reserved share of each shared line's hours at this booking: of its
