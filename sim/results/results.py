@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -239,11 +240,13 @@ class Results:
             }
         )
 
-    def _file_metrics(self, name: str) -> dict[str, np.ndarray]:
-        """The metrics of long table `name` at the precision files keep (`rounded`)."""
-        if name == "products":
-            return {m: rounded(v, "vehicles") for m, v in self._product_metrics().items()}
-        return {m: rounded(v, "hours" if m.endswith("_hours") else "share") for m, v in self.line_metrics().items()}
+    def _file_metrics(self, name: str) -> Iterator[tuple[str, np.ndarray]]:
+        """(metric, values) of long table `name` at the precision files keep (`rounded`), made one at
+        a time (each a copy of a metric's array: all at once would double a large run's memory)."""
+        metrics = self._product_metrics() if name == "products" else self.line_metrics()
+        for metric, values in metrics.items():
+            unit = "vehicles" if name == "products" else "hours" if metric.endswith("_hours") else "share"
+            yield metric, rounded(values, unit)
 
     def _program_table(self) -> Table:
         r, k = np.indices(self.milestone_start.shape)
@@ -281,7 +284,7 @@ class Results:
 
             return kpi_table(self)
         if name in LONG_TABLES:
-            return self._long_table(name, self._file_metrics(name))
+            return self._long_table(name, dict(self._file_metrics(name)))
         table = self.table(name)
         if name != "program":
             return table

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +83,9 @@ def long_csv(
     first: int,
     months: Sequence[str],
     items: Mapping[str, Sequence[str]],
-    metrics: Mapping[str, np.ndarray],
+    metrics: Iterable[tuple[str, np.ndarray]],
 ) -> None:
-    """Write the long table of `metrics` (each an array (replication, item, month)) as CSV: columns
+    """Write the long table of `metrics` ((name, array (replication, item, month)) pairs) as CSV: columns
     replication (numbered from `first`), month, the `items` columns (each naming the items in order),
     metric and value; rows by metric, replication, item and month. The text is `Table.to_csv`'s of
     that table, written a block of replications at a time."""
@@ -94,7 +94,7 @@ def long_csv(
     block = max(1, BLOCK_ROWS // max(per_replication, 1))
     with open(path, "w", newline="") as f:
         f.write(_csv_line(["replication", "month", *items, "metric", "value"]))
-        for metric, values in metrics.items():
+        for metric, values in metrics:
             # ",month,item columns,metric," of each (item, month) in row order, quoted as csv quotes them
             middle = np.array(
                 [_csv_line(["", month, *key, metric, ""])[:-2] for key in keys for month in months], dtype=object
