@@ -162,7 +162,7 @@ def plotly_src(page: str | Path, js: str | Path) -> str:
 
 
 def bar_trace(
-    x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f", unit: str = "", **kwargs: object
+    x: list[str], y: np.ndarray, name: str, colour: str, fmt: str = ",.0f", **kwargs: object
 ) -> dict[str, Any]:
     return {
         "type": "bar",
@@ -172,7 +172,7 @@ def bar_trace(
         "marker": {"color": colour},
         "xperiod": "M1",
         "xperiodalignment": "middle",
-        "hovertemplate": f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}{unit}<extra></extra>",
+        "hovertemplate": f"{name}<br>%{{x|%b %Y}}: %{{y:{fmt}}}<extra></extra>",
         **kwargs,
     }
 
