@@ -47,8 +47,9 @@ from sim.report.style import (
     plural,
     rgba,
     save,
+    stacked_panels,
     styled,
-    subplots,
+    two_y_axes,
     update,
     update_axes,
 )
@@ -195,7 +196,7 @@ def sop_distribution(results: Results) -> Figure:
     width_ms = float(edges[1] - edges[0]) * 86_400_000 if len(edges) > 1 else None
     target = results.scenario.program.target_launch
     on_time = float(np.mean(results.sop < results.target_hour()))
-    fig = subplots(specs=[[{"secondary_y": True}]])
+    fig = two_y_axes()
     bins = {
         "type": "bar",
         "x": edge_dates[:-1],
@@ -324,9 +325,7 @@ def time_use(results: Results) -> Figure:
     hours = _time_use(results)
     names = results.line_names
     titles = [f"{label}: {name}" for label, name in zip(line_labels(results), names, strict=True)]
-    fig = subplots(
-        rows=len(names), cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=min(0.08, 0.4 / len(names))
-    )
+    fig = stacked_panels(titles, min(0.08, 0.4 / len(names)))
     hover = "%{fullData.name}: %{y:,.0f} h<extra></extra>"  # one list of all kinds in the unified hover
     for i in range(len(names)):
         for kind, y in hours.items():
@@ -455,9 +454,7 @@ def lost_and_scrap(results: Results) -> Figure:
         )
         if values.any()
     ]
-    fig = subplots(
-        rows=len(panels), cols=1, shared_xaxes=True, subplot_titles=[t for t, _ in panels], vertical_spacing=0.12
-    )
+    fig = stacked_panels([t for t, _ in panels], 0.12)
     shown: set[str] = set()
     for row, (_, values) in enumerate(panels, start=1):
         for brand, mask in _brands(results).items():
@@ -501,7 +498,7 @@ def contract_money(results: Results) -> Figure:
         ("Margin lost to sharing", -flows.margin_lost.sum(axis=1), "#d62728"),
         ("Shortfall penalties", -flows.penalties, "#8c564b"),
     ]
-    fig = subplots(specs=[[{"secondary_y": True}]])
+    fig = two_y_axes()
     for name, values, c in parts:
         if np.abs(values).max(initial=0.0) > 0:
             fig["data"].append(on_row(bar_trace(x, values.mean(axis=0) / 1e6, name, c, fmt=",.1f"), 1))

@@ -26,7 +26,6 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.offline
 from _plotly_utils.utils import convert_to_base64
-from plotly.subplots import make_subplots
 
 CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
@@ -102,8 +101,8 @@ def figures(charts: list[tuple[str, go.Figure | Figure]], first: int = 0) -> lis
     """Headed chart divisions for a page; plotly.js itself is embedded once, by `document`."""
     out = []
     for n, (heading, fig) in enumerate(charts, start=first):
-        if isinstance(fig, dict):
-            convert_to_base64(fig)  # numpy arrays as typed arrays, as plotly's figures send them (in place)
+        if isinstance(fig, dict):  # traces' numpy arrays as typed arrays, as plotly's figures send them (in place)
+            convert_to_base64(fig["data"])  # (layouts hold no arrays: walking the template would take longer)
         div = pio.to_html(
             fig,
             full_html=False,
@@ -295,15 +294,55 @@ def figure(**layout: Any) -> Figure:
     return {"data": [], "layout": layout}
 
 
-def subplots(**grid: Any) -> Figure:
-    """An empty figure with the axes (and subplot titles) of plotly's `make_subplots(**grid)`; a trace
-    goes in row r as `on_row(trace, r)`, or on a secondary y axis as `on_row(trace, 1, "y2")`."""
-    axes = make_subplots(**grid).layout.to_plotly_json()
-    return figure(**{k: v for k, v in axes.items() if k != "template"})  # the house style sets the template
+def stacked_panels(titles: list[str], spacing: float) -> Figure:
+    """An empty figure of one titled panel per title, stacked, sharing the bottom panel's x axis: the
+    axes and titles of plotly's make_subplots(rows=len(titles), cols=1, shared_xaxes=True,
+    subplot_titles=titles, vertical_spacing=spacing), with its arithmetic."""
+    n = len(titles)
+    heights = [(1.0 - spacing * (n - 1)) / n] * n
+    layout: dict[str, Any] = {"annotations": []}
+    for r, title in enumerate(titles):
+        below = n - 1 - r  # panels under this one
+        bottom = sum(heights[:below]) + below * spacing
+        top = bottom + heights[-1 - r]
+        i = "" if r == 0 else str(r + 1)
+        layout[f"xaxis{i}"] = {"anchor": f"y{i}", "domain": [0.0, 1.0]}
+        if r < n - 1:
+            layout[f"xaxis{i}"] |= {"matches": f"x{n}", "showticklabels": False}
+        layout[f"yaxis{i}"] = {"anchor": f"x{i}", "domain": [_clip(bottom), _clip(top)]}
+        layout["annotations"].append(
+            {
+                "text": title,
+                "x": 0.5,
+                "y": _clip(top),
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        )
+    return figure(**layout)
+
+
+def _clip(edge: float) -> float:
+    """A panel's edge a rounding error outside 0-1 put back on it (as make_subplots does)."""
+    return 0.0 if -0.01 < edge < 0.0 else 1.0 if 1.0 < edge < 1.01 else edge
+
+
+def two_y_axes() -> Figure:
+    """An empty figure with a second y axis on the right (`on_row(trace, 1, "y2")`): make_subplots's
+    axes for specs=[[{"secondary_y": True}]]."""
+    return figure(
+        xaxis={"anchor": "y", "domain": [0.0, 0.94]},
+        yaxis={"anchor": "x", "domain": [0.0, 1.0]},
+        yaxis2={"anchor": "x", "overlaying": "y", "side": "right"},
+    )
 
 
 def on_row(trace: dict[str, Any], row: int, yaxis: str | None = None) -> dict[str, Any]:
-    """`trace` placed on row `row` of a one-column `subplots` figure (or on axis `yaxis` of it)."""
+    """`trace` placed on panel `row` of a `stacked_panels` figure (or on axis `yaxis`: "y2" of `two_y_axes`)."""
     n = "" if row == 1 else str(row)
     return trace | {"xaxis": f"x{n}", "yaxis": yaxis or f"y{n}"}
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sim.report.style import document, plotly_name, plotly_src, shared_plotly
+import plotly.graph_objects as go
+import pytest
+
+from sim.report.style import document, plotly_name, plotly_src, shared_plotly, stacked_panels, two_y_axes
 
 
 def test_the_shared_plotly_js_is_written_once_and_found_by_a_relative_path(tmp_path):
@@ -18,3 +21,19 @@ def test_a_page_inlines_plotly_unless_given_the_shared_file():
     inline, shared = document("t", ["<p>x</p>"]), document("t", ["<p>x</p>"], plotly_js="../p.js")
     assert len(inline) > 3_000_000 and len(shared) < 20_000
     assert '<script type="text/javascript" src="../p.js"></script>' in shared
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 6])
+@pytest.mark.parametrize("spacing", [0.12, 0.08, 0.4 / 6])
+def test_stacked_panels_are_laid_out_as_plotly_lays_out_subplots(n, spacing):
+    from plotly.subplots import make_subplots
+
+    titles = [f"panel {i}" for i in range(n)]
+    expected = make_subplots(rows=n, cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=spacing)
+    assert go.Figure(stacked_panels(titles, spacing)).layout == expected.layout
+
+
+def test_a_second_y_axis_is_laid_out_as_plotly_lays_it_out():
+    from plotly.subplots import make_subplots
+
+    assert go.Figure(two_y_axes()).layout == make_subplots(specs=[[{"secondary_y": True}]]).layout
