@@ -240,13 +240,15 @@ class Results:
             }
         )
 
-    def _file_metrics(self, name: str) -> Iterator[tuple[str, np.ndarray]]:
-        """(metric, values) of long table `name` at the precision files keep (`rounded`), made one at
-        a time (each a copy of a metric's array: all at once would double a large run's memory)."""
+    def _file_metrics(self, name: str) -> Iterator[tuple[str, np.ndarray, str]]:
+        """(metric, values, unit) of long table `name`: files keep each at its unit's precision (`rounded`)."""
         metrics = self._product_metrics() if name == "products" else self.line_metrics()
         for metric, values in metrics.items():
-            unit = "vehicles" if name == "products" else "hours" if metric.endswith("_hours") else "share"
-            yield metric, rounded(values, unit)
+            yield (
+                metric,
+                values,
+                "vehicles" if name == "products" else "hours" if metric.endswith("_hours") else "share",
+            )
 
     def _program_table(self) -> Table:
         r, k = np.indices(self.milestone_start.shape)
@@ -284,7 +286,7 @@ class Results:
 
             return kpi_table(self)
         if name in LONG_TABLES:
-            return self._long_table(name, dict(self._file_metrics(name)))
+            return self._long_table(name, {m: rounded(v, unit) for m, v, unit in self._file_metrics(name)})
         table = self.table(name)
         if name != "program":
             return table

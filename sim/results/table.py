@@ -83,18 +83,18 @@ def long_csv(
     first: int,
     months: Sequence[str],
     items: Mapping[str, Sequence[str]],
-    metrics: Iterable[tuple[str, np.ndarray]],
+    metrics: Iterable[tuple[str, np.ndarray, str]],
 ) -> None:
-    """Write the long table of `metrics` ((name, array (replication, item, month)) pairs) as CSV: columns
+    """Write the long table of `metrics` ((name, array (replication, item, month), unit)) as CSV: columns
     replication (numbered from `first`), month, the `items` columns (each naming the items in order),
-    metric and value; rows by metric, replication, item and month. The text is `Table.to_csv`'s of
-    that table, written a block of replications at a time."""
+    metric and value (`rounded` to its unit); rows by metric, replication, item and month. The text
+    is `Table.to_csv`'s of that table, written (and rounded) a block of replications at a time."""
     keys = list(zip(*items.values(), strict=True))
     per_replication = len(keys) * len(months)
     block = max(1, BLOCK_ROWS // max(per_replication, 1))
     with open(path, "w", newline="") as f:
         f.write(_csv_line(["replication", "month", *items, "metric", "value"]))
-        for metric, values in metrics:
+        for metric, values, unit in metrics:
             # ",month,item columns,metric," of each (item, month) in row order, quoted as csv quotes them
             middle = np.array(
                 [_csv_line(["", month, *key, metric, ""])[:-2] for key in keys for month in months], dtype=object
@@ -104,7 +104,7 @@ def long_csv(
                 rows = np.empty((chunk.shape[0], per_replication, 3), dtype=object)
                 rows[:, :, 0] = np.array([str(first + r) for r in range(start, start + len(chunk))], object)[:, None]
                 rows[:, :, 1] = middle
-                rows[:, :, 2] = _texts(chunk).reshape(rows.shape[:2])
+                rows[:, :, 2] = _texts(rounded(chunk, unit)).reshape(rows.shape[:2])
                 f.write("".join(rows.ravel().tolist()))
 
 

@@ -30,7 +30,8 @@ def test_a_long_table_is_written_a_block_of_replications_at_a_time(monkeypatch, 
     monkeypatch.setattr(table_module, "BLOCK_ROWS", 4)  # two replications of 2 items x 1 month a block
     built = np.array([[[1.0], [2.5]], [[np.nan], [0.1 + 0.2]], [[1e20], [-3.0]]])
     items = {"product": ["a", "b,c"], "brand": ["X", 'Y "2"']}
-    long_csv(tmp_path / "t.csv", 7, ["2021-04"], items, [("built", built), ("lost", built[:, ::-1] * 2)])
+    metrics = [("built", built, "as is"), ("lost", built[:, ::-1] * 2 - 0.04, "vehicles")]  # lost to a tenth
+    long_csv(tmp_path / "t.csv", 7, ["2021-04"], items, metrics)
     assert (tmp_path / "t.csv").read_bytes().decode() == (
         "replication,month,product,brand,metric,value\r\n"
         "7,2021-04,a,X,built,1\r\n"
@@ -41,7 +42,7 @@ def test_a_long_table_is_written_a_block_of_replications_at_a_time(monkeypatch, 
         '9,2021-04,"b,c","Y ""2""",built,-3\r\n'
         "7,2021-04,a,X,lost,5\r\n"
         '7,2021-04,"b,c","Y ""2""",lost,2\r\n'
-        "8,2021-04,a,X,lost,0.6000000000000001\r\n"
+        "8,2021-04,a,X,lost,0.6\r\n"
         '8,2021-04,"b,c","Y ""2""",lost,nan\r\n'
         "9,2021-04,a,X,lost,-6\r\n"
         '9,2021-04,"b,c","Y ""2""",lost,2e+20\r\n'
