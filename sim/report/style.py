@@ -348,9 +348,12 @@ def on_row(trace: dict[str, Any], row: int, yaxis: str | None = None) -> dict[st
 
 
 def update(target: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Merge `changes` into `target` as plotly's update does: a dict into a dict key by key, else replaced."""
+    """Merge `changes` into `target` as plotly's update does: a dict into a dict key by key (a copy of
+    it where `target` has none: figures share no dict, the template's included), else replaced."""
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if isinstance(value, dict):
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
             update(target[key], value)
         else:
             target[key] = value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from sim.report.style import document, plotly_name, plotly_src, shared_plotly, stacked_panels, two_y_axes
+from sim.report.style import document, plotly_name, plotly_src, shared_plotly, stacked_panels, two_y_axes, update
 
 
 def test_the_shared_plotly_js_is_written_once_and_found_by_a_relative_path(tmp_path):
@@ -37,3 +37,11 @@ def test_a_second_y_axis_is_laid_out_as_plotly_lays_it_out():
     from plotly.subplots import make_subplots
 
     assert go.Figure(two_y_axes()).layout == make_subplots(specs=[[{"secondary_y": True}]]).layout
+
+
+def test_an_update_merges_dicts_into_copies_of_their_own():
+    shared = {"text": "t", "font": {"size": 12}}
+    a, b = update({"title": "old", "x": 1}, {"title": shared}), update({}, {"title": shared, "x": [1]})
+    a["title"]["font"]["size"] = 20
+    assert a == {"title": {"text": "t", "font": {"size": 20}}, "x": 1}
+    assert b == {"title": {"text": "t", "font": {"size": 12}}, "x": [1]} and shared["font"]["size"] == 12
