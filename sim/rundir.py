@@ -94,8 +94,9 @@ def write(
             tables.append(workbook.write(results, tmp / f"{scenario.meta.name}.xlsx").name)
         _save_arrays(results, tmp)
         start = scenario.meta.start_date
-        (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in results.kpis()], indent=2) + "\n")
-        write_report(results, tmp / "report.html", source, plotly_js)
+        kpis = results.kpis()
+        (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in kpis], indent=2) + "\n")
+        write_report(results, tmp / "report.html", source, plotly_js, kpis)
         (tmp / "manifest.json").write_text(
             manifest(
                 format=FORMAT,

@@ -86,19 +86,28 @@ TIME_COLOURS = {
 }
 
 
-def write(results: Results, path: str | Path, source: str | Path | None = None, plotly_js: str | None = None) -> Path:
+def write(
+    results: Results,
+    path: str | Path,
+    source: str | Path | None = None,
+    plotly_js: str | None = None,
+    kpis: list[Kpi] | None = None,
+) -> Path:
     """Write the report of `results` to `path` (written to a temporary file, then renamed).
 
     `source` is the scenario file: when given, the header lists the seeds/facts.yaml entries it cites.
     plotly.js is inlined, or loaded from the relative URL `plotly_js` (`sim.report.style.shared_plotly`).
+    `kpis`: the run's KPIs, if at hand (not computed again).
     """
-    return save(page(results, source, plotly_js), path)
+    return save(page(results, source, plotly_js, kpis), path)
 
 
-def page(results: Results, source: str | Path | None = None, plotly_js: str | None = None) -> str:
+def page(
+    results: Results, source: str | Path | None = None, plotly_js: str | None = None, kpis: list[Kpi] | None = None
+) -> str:
     """The whole report as one HTML document (with the facts cited by scenario file `source`, if given)."""
     meta = results.scenario.meta
-    kpis = results.kpis()
+    kpis = results.kpis() if kpis is None else kpis
     sections = [
         f"<h1>{esc(meta.name)}</h1>",
         f'<p class="lead">{esc(meta.description)}</p>' if meta.description else "",
