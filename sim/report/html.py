@@ -25,7 +25,6 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-from plotly.colors import get_colorscale
 
 from sim.model.calendar import HOURS_PER_DAY
 from sim.report import summary
@@ -73,6 +72,32 @@ BRAND_COLOURS = {
 }
 #: Colours for brands not in BRAND_COLOURS, taken in order of first appearance.
 SPARE_COLOURS = ("#6a5acd", "#d4a017", "#4682b4", "#b0578d", "#2e8b57", "#a0522d", "#708090")
+#: The heatmaps' colour scales: plotly's Blues and Greens (ColorBrewer), spelt out because plotly.js's
+#: scales of those names differ, and plotly's own would import plotly for two lists.
+COLOUR_SCALES = {
+    "blues": (
+        "rgb(247,251,255)",
+        "rgb(222,235,247)",
+        "rgb(198,219,239)",
+        "rgb(158,202,225)",
+        "rgb(107,174,214)",
+        "rgb(66,146,198)",
+        "rgb(33,113,181)",
+        "rgb(8,81,156)",
+        "rgb(8,48,107)",
+    ),
+    "greens": (
+        "rgb(247,252,245)",
+        "rgb(229,245,224)",
+        "rgb(199,233,192)",
+        "rgb(161,217,155)",
+        "rgb(116,196,118)",
+        "rgb(65,171,93)",
+        "rgb(35,139,69)",
+        "rgb(0,109,44)",
+        "rgb(0,68,27)",
+    ),
+}
 #: Fixed colours of the ways a line's calendar hours are spent, in stacking order (bottom first).
 TIME_COLOURS = {
     "producing": "#4a9c5d",
@@ -323,7 +348,7 @@ def launch_program(results: Results) -> Figure:
 def utilisation(results: Results) -> Figure:
     """Heatmap of each line's busy hours over open hours by month, pooled over replications."""
     share = _pooled(results.busy_hours, results.open_hours)
-    fig = _line_heatmap(results, share, "busy / open", "Blues")
+    fig = _line_heatmap(results, share, "busy / open", "blues")
     return styled(fig, "Line utilisation by month (busy hours / open hours; colours span the data's range)", None)
 
 
@@ -351,7 +376,7 @@ def oee(results: Results) -> Figure:
     """Heatmap of each line's OEE by month: good vehicles over open hours times rated speed, pooled."""
     pooled = [a.sum(axis=0) for a in (results.open_hours, results.down_hours, results.line_built, results.line_scrap)]
     share = np.where(pooled[0] > 0, oee_split(*pooled, results.jph[:, None]).oee, np.nan)  # blank: never open
-    fig = _line_heatmap(results, share, "OEE", "Greens")
+    fig = _line_heatmap(results, share, "OEE", "greens")
     return styled(fig, "OEE by line and month (good vehicles / (open hours x rated JPH); colours span the data)", None)
 
 
@@ -734,7 +759,7 @@ def _line_heatmap(results: Results, share: np.ndarray, label: str, colorscale: s
         "z": compact(share),
         "zmin": low,
         "zmax": high,
-        "colorscale": get_colorscale(colorscale),  # plotly's scale of that name (plotly.js has its own)
+        "colorscale": [[i / 8, c] for i, c in enumerate(COLOUR_SCALES[colorscale])],
         "xgap": 1,
         "ygap": 2,
         "xperiod": "M1",

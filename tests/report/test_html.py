@@ -535,3 +535,26 @@ def test_every_chart_is_a_valid_plotly_figure_sent_as_typed_arrays(results: Resu
     assert '"y":{"dtype":"f4","bdata":"' in div and '"colorscale"' not in div
     heat = "".join(figures([("u", utilisation(dynamics))]))
     assert '"colorscale":[[0.0,"rgb(247,251,255)"]' in heat  # plotly's Blues, not plotly.js's own
+
+
+def test_heatmap_colours_are_plotlys_scales() -> None:
+    from plotly.colors import get_colorscale
+
+    from sim.report.html import COLOUR_SCALES
+
+    for name, colours in COLOUR_SCALES.items():
+        assert [[i / 8, c] for i, c in enumerate(colours)] == get_colorscale(name.capitalize())
+
+
+def test_a_run_report_is_written_without_importing_plotly(tmp_path: Path) -> None:
+    """plotly's modules take ~80 ms to import: the run report needs none of them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sim, sim.report\n"
+        f"sim.report.write(sim.run(sim.load({str(SMALL)!r}), replications=2), {str(tmp_path / 'r.html')!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('plotly', '_plotly_utils', 'narwhals')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]" and "Plotly.newPlot" in (tmp_path / "r.html").read_text()
