@@ -35,14 +35,14 @@ CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"fo
 HEIGHT = 420
 
 
-#: plotly_white's layout only, without the parts for maps, polar, ternary and 3-D charts and its
-#: default colour scales (the heatmaps name theirs): the template is repeated in every chart.
 def plotly_file(name: str) -> Path:
     """A file of plotly's package data (plotly.js, templates), found without importing plotly: its
     figure classes take ~80 ms to import, and the run report, drawn as plain data, needs none."""
     return Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / name
 
 
+#: plotly_white's layout only, without the parts for maps, polar, ternary and 3-D charts and its
+#: default colour scales (the heatmaps name theirs): the template is repeated in every chart.
 TEMPLATE = {
     "layout": {
         k: v
@@ -302,8 +302,8 @@ def chart_div(fig: go.Figure | Figure, div_id: str) -> str:
             fig, full_html=False, include_plotlyjs=False, include_mathjax=False, config=CONFIG, div_id=div_id
         )
     data, layout = _json([_typed(trace) for trace in fig["data"]]), _json(fig["layout"])
-    height = fig["layout"].get("height", fig["layout"].get("template", {}).get("layout", {}).get("height"))
-    height = "100%" if height is None else f"{height}px"
+    height = fig["layout"].get("height", fig["layout"].get("template", {}).get("layout", {}).get("height", "100%"))
+    height = f"{height}px" if isinstance(height, int | float) else height
     return (
         f'<div style="height:{height}; width:100%;">{" " * 28}<div id="{div_id}" class="plotly-graph-div" '
         f'style="height:100%; width:100%;"></div>{" " * 12}<script>{" " * 16}window.PLOTLYENV=window.PLOTLYENV '
@@ -322,7 +322,7 @@ def _typed(value: Any) -> Any:
     """`value` with its numpy arrays as plotly.js typed arrays ({"dtype", "bdata"}: base64 of the bytes),
     as plotly sends them: 64-bit integers as the narrowest type that holds them; other arrays as they are."""
     if isinstance(value, dict):
-        return {k: v if k == "range" else _typed(v) for k, v in value.items()}
+        return {k: v if k in ("geojson", "layer", "layers", "range") else _typed(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_typed(v) for v in value]
     if not isinstance(value, np.ndarray) or value.size == 0:
