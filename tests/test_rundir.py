@@ -98,3 +98,14 @@ def test_a_run_whose_tables_were_read_writes_and_reads_back(small, tmp_path):
     results.line_metrics()
     again = rundir.read(rundir.write(results, tmp_path / "run"))
     assert np.array_equal(again.rated_jph, results.rated_jph)
+
+
+def test_the_resolved_scenario_is_the_same_yaml_with_or_without_libyaml(small):
+    import yaml
+
+    from sim.scenario import parse
+
+    text = rundir.scenario_yaml(small)
+    data = small.model_dump(mode="json", exclude_none=True)
+    assert text == yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    assert parse(text, "scenario.yaml").digest() == small.digest()

@@ -25,27 +25,32 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from sim.model.calendar import HOURS_PER_DAY
 from sim.report import summary
 from sim.report.sources import provenance
 from sim.report.style import (
     HEIGHT,
+    Figure,
     bar_trace,
     compact,
     corner_note,
     date_marker,
     document,
     esc,
+    figure,
     figures,
     line_trace,
     num,
+    on_row,
     plural,
     rgba,
     save,
+    stacked_panels,
     styled,
+    two_y_axes,
+    update,
+    update_axes,
 )
 from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand
 from sim.results.oee import oee as oee_split
@@ -67,6 +72,32 @@ BRAND_COLOURS = {
 }
 #: Colours for brands not in BRAND_COLOURS, taken in order of first appearance.
 SPARE_COLOURS = ("#6a5acd", "#d4a017", "#4682b4", "#b0578d", "#2e8b57", "#a0522d", "#708090")
+#: The heatmaps' colour scales: plotly's Blues and Greens (ColorBrewer), spelt out because plotly.js's
+#: scales of those names differ, and plotly's own would import plotly for two lists.
+COLOUR_SCALES = {
+    "blues": (
+        "rgb(247,251,255)",
+        "rgb(222,235,247)",
+        "rgb(198,219,239)",
+        "rgb(158,202,225)",
+        "rgb(107,174,214)",
+        "rgb(66,146,198)",
+        "rgb(33,113,181)",
+        "rgb(8,81,156)",
+        "rgb(8,48,107)",
+    ),
+    "greens": (
+        "rgb(247,252,245)",
+        "rgb(229,245,224)",
+        "rgb(199,233,192)",
+        "rgb(161,217,155)",
+        "rgb(116,196,118)",
+        "rgb(65,171,93)",
+        "rgb(35,139,69)",
+        "rgb(0,109,44)",
+        "rgb(0,68,27)",
+    ),
+}
 #: Fixed colours of the ways a line's calendar hours are spent, in stacking order (bottom first).
 TIME_COLOURS = {
     "producing": "#4a9c5d",
@@ -80,31 +111,40 @@ TIME_COLOURS = {
 }
 
 
-def write(results: Results, path: str | Path, source: str | Path | None = None, plotly_js: str | None = None) -> Path:
+def write(
+    results: Results,
+    path: str | Path,
+    source: str | Path | None = None,
+    plotly_js: str | None = None,
+    kpis: list[Kpi] | None = None,
+) -> Path:
     """Write the report of `results` to `path` (written to a temporary file, then renamed).
 
     `source` is the scenario file: when given, the header lists the seeds/facts.yaml entries it cites.
     plotly.js is inlined, or loaded from the relative URL `plotly_js` (`sim.report.style.shared_plotly`).
+    `kpis`: the run's KPIs, if at hand (not computed again).
     """
-    return save(page(results, source, plotly_js), path)
+    return save(page(results, source, plotly_js, kpis), path)
 
 
-def page(results: Results, source: str | Path | None = None, plotly_js: str | None = None) -> str:
+def page(
+    results: Results, source: str | Path | None = None, plotly_js: str | None = None, kpis: list[Kpi] | None = None
+) -> str:
     """The whole report as one HTML document (with the facts cited by scenario file `source`, if given)."""
     meta = results.scenario.meta
-    kpis = results.kpis()
+    kpis = results.kpis() if kpis is None else kpis
     sections = [
         f"<h1>{esc(meta.name)}</h1>",
         f'<p class="lead">{esc(meta.description)}</p>' if meta.description else "",
         provenance(source) if source is not None else "",
-        summary.html(summary.run_summary(results)),
+        summary.html(summary.run_summary(results, kpis)),
         _cards(results, kpis),
         "<h2>Scenario</h2>",
         _facts(results),
         "<h2>Key indicators</h2>",
         _kpi_table(results, [k for k in kpis if k.over != "brand"]),
     ]
-    if brands := by_brand(results):
+    if brands := by_brand(results, kpis):
         sections += ["<h2>By brand over the horizon</h2>", _brand_table(results, brands)]
     if _line_losses(results):
         sections += ["<h2>Line performance over the horizon</h2>", _line_table(results)]
@@ -117,7 +157,7 @@ def page(results: Results, source: str | Path | None = None, plotly_js: str | No
     return document(f"{meta.name} - sim report", sections, plotly_js=plotly_js)
 
 
-def charts(results: Results) -> list[tuple[str, go.Figure]]:
+def charts(results: Results) -> list[tuple[str, Figure]]:
     """(section heading, figure) of every chart that applies to the scenario."""
     out = [("Output by brand", output_by_brand(results))]
     if results.scenario.contract is not None:
@@ -142,41 +182,40 @@ def charts(results: Results) -> list[tuple[str, go.Figure]]:
 
 
 # -- charts -----------------------------------------------------------------------------------
-def output_by_brand(results: Results) -> go.Figure:
+def output_by_brand(results: Results) -> Figure:
     """Mean monthly output per brand as stacked bars, with total mean demand as a line."""
     x = month_dates(results)
-    fig = go.Figure()
+    fig = figure(barmode="stack")
     for brand, mask in _brands(results).items():
         y = results.built[:, mask, :].sum(axis=1).mean(axis=0)
-        fig.add_trace(bar_trace(x, y, brand, brand_colour(results, brand)))
+        fig["data"].append(bar_trace(x, y, brand, brand_colour(results, brand)))
     demand = results.demand.sum(axis=1).mean(axis=0)
-    fig.add_trace(line_trace(x, demand, "Total demand", "#222", dash="dot"))
-    fig.update_layout(barmode="stack")
+    fig["data"].append(line_trace(x, demand, "Total demand", "#222", dash="dot"))
     return styled(fig, "Monthly output by brand and total demand (vehicles per month)", "vehicles per month")
 
 
-def contract_output(results: Results) -> go.Figure:
+def contract_output(results: Results) -> Figure:
     """The contract products' monthly output: mean and P10-P90 band, against mean demand."""
     x = month_dates(results)
     mask = results.customer_mask()
     built = results.built[:, mask, :].sum(axis=1)
     low, high = np.percentile(built, [10, 90], axis=0)
     colour = brand_colour(results, results.scenario.customer_products[0].brand)
-    fig = go.Figure()
-    fig.add_trace(line_trace(x, high, "P90", colour, width=0, showlegend=False))
-    fig.add_trace(
-        line_trace(x, low, "P10-P90 across replications", colour, width=0, fill="tonexty", fillcolor=rgba(colour, 0.25))
-    )
-    fig.add_trace(line_trace(x, built.mean(axis=0), "Output (mean)", colour, width=3))
-    fig.add_trace(
-        line_trace(x, results.demand[:, mask, :].sum(axis=1).mean(axis=0), "Demand (mean)", "#222", dash="dot")
-    )
+    fig = figure()
+    fig["data"] += [
+        line_trace(x, high, "P90", colour, width=0, showlegend=False),
+        line_trace(
+            x, low, "P10-P90 across replications", colour, width=0, fill="tonexty", fillcolor=rgba(colour, 0.25)
+        ),
+        line_trace(x, built.mean(axis=0), "Output (mean)", colour, width=3),
+        line_trace(x, results.demand[:, mask, :].sum(axis=1).mean(axis=0), "Demand (mean)", "#222", dash="dot"),
+    ]
     date_marker(fig, results.scenario.program.target_launch, "target launch")
     customer = results.scenario.contract.customer
     return styled(fig, f"Contract output for {customer}: mean and P10-P90 (vehicles per month)", "vehicles per month")
 
 
-def sop_distribution(results: Results) -> go.Figure:
+def sop_distribution(results: Results) -> Figure:
     """Histogram of SOP dates over replications, their cumulative share, and the target launch.
 
     Counts are binned here (at most about 40 bins of whole weeks), so the file's size does not
@@ -191,53 +230,43 @@ def sop_distribution(results: Results) -> go.Figure:
     width_ms = float(edges[1] - edges[0]) * 86_400_000 if len(edges) > 1 else None
     target = results.scenario.program.target_launch
     on_time = float(np.mean(results.sop < results.target_hour()))
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=edge_dates[:-1],
-            y=counts,
-            width=width_ms,
-            offset=0,
-            name=f"Replications per {_weeks(edges)} bin",
-            marker_color="#9aa7b8",
-            hovertemplate="from %{x}: %{y} replications<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=edge_dates,
-            y=np.concatenate([[0], np.cumsum(counts)]) / n,
-            name="Cumulative share of replications",
-            mode="lines",
-            line={"color": brand_colour(results, results.scenario.customer_products[0].brand), "width": 2},
-            hovertemplate="by %{x}: %{y:.0%}<extra></extra>",
-        ),
-        secondary_y=True,
-    )
+    fig = two_y_axes()
+    bins = {
+        "type": "bar",
+        "x": edge_dates[:-1],
+        "y": counts,
+        "offset": 0,
+        "name": f"Replications per {_weeks(edges)} bin",
+        "marker": {"color": "#9aa7b8"},
+        "hovertemplate": "from %{x}: %{y} replications<extra></extra>",
+    }
+    share = {
+        "type": "scatter",
+        "x": edge_dates,
+        "y": np.concatenate([[0], np.cumsum(counts)]) / n,
+        "name": "Cumulative share of replications",
+        "mode": "lines",
+        "line": {"color": brand_colour(results, results.scenario.customer_products[0].brand), "width": 2},
+        "hovertemplate": "by %{x}: %{y:.0%}<extra></extra>",
+    }
+    fig["data"] += [on_row(bins | ({"width": width_ms} if width_ms else {}), 1), on_row(share, 1, "y2")]
     date_marker(fig, target, "target launch")
     missing = n - int(reached.sum())
     if missing:
         corner_note(fig, f"{missing} of {n} replications reach no SOP within the horizon (not shown)")
-    fig.update_yaxes(title_text="replications", range=[0, 1.12 * max(counts, default=1)], secondary_y=False)
-    fig.update_yaxes(
-        title_text="cumulative share",
-        tickformat=".0%",
-        tickmode="array",
-        tickvals=[0, 0.25, 0.5, 0.75, 1],
-        range=[0, 1.02],
-        secondary_y=True,
-        showgrid=False,
-    )
+    update_axes(fig, "y", {"title": {"text": "replications"}, "range": [0, 1.12 * max(counts, default=1)]}, "yaxis")
+    cumulative = {"title": {"text": "cumulative share"}, "tickformat": ".0%", "tickmode": "array"}
+    cumulative |= {"tickvals": [0, 0.25, 0.5, 0.75, 1], "range": [0, 1.02], "showgrid": False}
+    update_axes(fig, "y", cumulative, "yaxis2")
     title = (
         f"SOP date over {n} replications (count and cumulative share)<br>P(SOP on or before {target}) = {on_time:.0%}"
     )
     styled(fig, title, None)
-    fig.update_xaxes(tickformat="%-d %b\n%Y")  # ticks every few weeks: month names alone would repeat
+    update_axes(fig, "x", {"tickformat": "%-d %b\n%Y"})  # ticks every few weeks: month names alone would repeat
     return fig
 
 
-def launch_program(results: Results) -> go.Figure:
+def launch_program(results: Results) -> Figure:
     """The launch program as a Gantt chart: each milestone's median start to median finish, with a
     light band over the P10-P90 of its finish date, and lines at program start, target launch and SOP P50.
 
@@ -260,20 +289,21 @@ def launch_program(results: Results) -> go.Figure:
         assist = milestone.assisted and program.engineering_assist != 1
         rows[assist].append((labels[i], s50, f50, days, f10, f90))
         band.append((labels[i], f10, f90))
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            orientation="h",
-            y=[r[0] for r in band],
-            base=[str(r[1]) for r in band],
-            x=[_ms(r[1], r[2]) for r in band],
-            customdata=[[str(r[1]), str(r[2])] for r in band],
-            width=0.8,
-            name="Finish date, P10-P90 across replications",
-            legendrank=1001,
-            marker={"color": rgba(colour, 0.22), "line": {"width": 0}},
-            hovertemplate="%{y}<br>finish P10 %{customdata[0]} to P90 %{customdata[1]}<extra></extra>",
-        )
+    fig = figure(barmode="overlay", height=170 + 34 * len(labels))
+    fig["data"].append(
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": [r[0] for r in band],
+            "base": [str(r[1]) for r in band],
+            "x": [_ms(r[1], r[2]) for r in band],
+            "customdata": [[str(r[1]), str(r[2])] for r in band],
+            "width": 0.8,
+            "name": "Finish date, P10-P90 across replications",
+            "legendrank": 1001,
+            "marker": {"color": rgba(colour, 0.22), "line": {"width": 0}},
+            "hovertemplate": "%{y}<br>finish P10 %{customdata[0]} to P90 %{customdata[1]}<extra></extra>",
+        }
     )
     names = {
         True: f"Median start to median finish, shortened by the owner's assist (x{program.engineering_assist:g})",
@@ -282,24 +312,24 @@ def launch_program(results: Results) -> go.Figure:
     for assisted, shade in ((True, colour), (False, "#5b6b7f")):
         if not rows[assisted]:
             continue
-        fig.add_trace(
-            go.Bar(
-                orientation="h",
-                y=[r[0] for r in rows[assisted]],
-                base=[str(r[1]) for r in rows[assisted]],
-                x=[_ms(r[1], r[2]) for r in rows[assisted]],
-                customdata=[[str(r[1]), str(r[2]), f"{r[3]:.0f}", str(r[4]), str(r[5])] for r in rows[assisted]],
-                width=0.42,
-                name=names[assisted],
-                marker={"color": shade, "line": {"width": 0}},
-                hovertemplate=(
+        fig["data"].append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [r[0] for r in rows[assisted]],
+                "base": [str(r[1]) for r in rows[assisted]],
+                "x": [_ms(r[1], r[2]) for r in rows[assisted]],
+                "customdata": [[str(r[1]), str(r[2]), f"{r[3]:.0f}", str(r[4]), str(r[5])] for r in rows[assisted]],
+                "width": 0.42,
+                "name": names[assisted],
+                "marker": {"color": shade, "line": {"width": 0}},
+                "hovertemplate": (
                     "<b>%{y}</b><br>median start %{customdata[0]}<br>median finish %{customdata[1]}"
                     "<br>finish P10-P90 %{customdata[3]} to %{customdata[4]}"
                     "<br>median duration %{customdata[2]} days<extra></extra>"
                 ),
-            )
+            }
         )
-    fig.update_layout(barmode="overlay", height=170 + 34 * len(labels))
     sop = quantile_ci(results.sop, 0.5)[0]
     sop50 = results.date(sop) if sop <= results.horizon_hours else None
     date_marker(fig, program.start_date, "program start", dash="dot")
@@ -309,49 +339,48 @@ def launch_program(results: Results) -> go.Figure:
         date_marker(fig, sop50, "SOP P50", colour=colour, dash="solid", xanchor="left" if late else "right")
     styled(fig, f"Launch program: median start to median finish of each milestone over {n} replications (dates)", None)
     subtitle = "Light band: P10-P90 of the milestone's finish date. SOP P50: median finish of the whole program."
-    fig.update_layout(title_subtitle={"text": subtitle, "font": {"size": 12, "color": "#555"}}, margin_t=90)
-    fig.update_yaxes(autorange="reversed", automargin=True, showgrid=False)
+    update(fig["layout"], {"title": {"subtitle": {"text": subtitle, "font": {"size": 12, "color": "#555"}}}})
+    update(fig["layout"], {"margin": {"t": 90}})
+    update_axes(fig, "y", {"autorange": "reversed", "automargin": True, "showgrid": False})
     return fig
 
 
-def utilisation(results: Results) -> go.Figure:
+def utilisation(results: Results) -> Figure:
     """Heatmap of each line's busy hours over open hours by month, pooled over replications."""
     share = _pooled(results.busy_hours, results.open_hours)
-    fig = _line_heatmap(results, share, "busy / open", "Blues")
+    fig = _line_heatmap(results, share, "busy / open", "blues")
     return styled(fig, "Line utilisation by month (busy hours / open hours; colours span the data's range)", None)
 
 
-def time_use(results: Results) -> go.Figure:
+def time_use(results: Results) -> Figure:
     """Each line's calendar hours by month, stacked: producing, changeover, down, starved, blocked, idle,
     retooling (time launch milestones took), closed."""
     x = month_dates(results)
     hours = _time_use(results)
     names = results.line_names
     titles = [f"{label}: {name}" for label, name in zip(line_labels(results), names, strict=True)]
-    fig = make_subplots(
-        rows=len(names), cols=1, shared_xaxes=True, subplot_titles=titles, vertical_spacing=min(0.08, 0.4 / len(names))
-    )
+    fig = stacked_panels(titles, min(0.08, 0.4 / len(names)))
+    hover = "%{fullData.name}: %{y:,.0f} h<extra></extra>"  # one list of all kinds in the unified hover
     for i in range(len(names)):
         for kind, y in hours.items():
-            bar = bar_trace(x, y[i], kind, TIME_COLOURS[kind], unit=" h", legendgroup=kind, showlegend=i == 0)
-            fig.add_trace(bar, row=i + 1, col=1)
-    fig.update_layout(barmode="stack", bargap=0.15, height=150 + 190 * len(names))
-    fig.update_yaxes(title_text="hours per month", rangemode="tozero")
+            bar = bar_trace(x, y[i], kind, TIME_COLOURS[kind], legendgroup=kind, showlegend=i == 0)
+            fig["data"].append(on_row(bar | {"hovertemplate": hover}, i + 1))
+    update(fig["layout"], {"barmode": "stack", "bargap": 0.15, "height": 150 + 190 * len(names)})
+    update_axes(fig, "y", {"title": {"text": "hours per month"}, "rangemode": "tozero"})
     styled(fig, "Where each line's time goes by month (calendar hours per month, mean)", None)
-    fig.update_traces(hovertemplate="%{fullData.name}: %{y:,.0f} h<extra></extra>")
-    fig.update_layout(hovermode="x unified", legend={"traceorder": "normal"})
+    update(fig["layout"], {"hovermode": "x unified", "legend": {"traceorder": "normal"}})
     return fig
 
 
-def oee(results: Results) -> go.Figure:
+def oee(results: Results) -> Figure:
     """Heatmap of each line's OEE by month: good vehicles over open hours times rated speed, pooled."""
     pooled = [a.sum(axis=0) for a in (results.open_hours, results.down_hours, results.line_built, results.line_scrap)]
     share = np.where(pooled[0] > 0, oee_split(*pooled, results.jph[:, None]).oee, np.nan)  # blank: never open
-    fig = _line_heatmap(results, share, "OEE", "Greens")
+    fig = _line_heatmap(results, share, "OEE", "greens")
     return styled(fig, "OEE by line and month (good vehicles / (open hours x rated JPH); colours span the data)", None)
 
 
-def chip_shortage(results: Results) -> go.Figure:
+def chip_shortage(results: Results) -> Figure:
     """Units lost to the chip shortage per month by brand (nominal supply minus disrupted), with the windows.
 
     Window labels sit in rows above the plot, a label moved up a row when it would run into the one
@@ -362,57 +391,64 @@ def chip_shortage(results: Results) -> go.Figure:
     """
     x = month_dates(results)
     short = results.reference["without_chip_disruptions"] - results.built
-    fig = go.Figure()
+    fig = figure(barmode="relative")
     means = {}
     for brand, mask in _brands(results).items():
         means[brand] = short[:, mask, :].sum(axis=1).mean(axis=0)
-        fig.add_trace(bar_trace(x, means[brand], brand, brand_colour(results, brand)))
-    fig.add_trace(line_trace(x, short.sum(axis=1).mean(axis=0), "Net, all brands", "#222", dash="dot"))
-    fig.update_layout(barmode="relative")
+        fig["data"].append(bar_trace(x, means[brand], brand, brand_colour(results, brand)))
+    fig["data"].append(line_trace(x, short.sum(axis=1).mean(axis=0), "Net, all brands", "#222", dash="dot"))
+    annotations = fig["layout"].setdefault("annotations", [])
     meta = results.scenario.meta
     end = meta.end_date + dt.timedelta(days=1)
     windows = []
     for d in results.scenario.supply.chips.disruptions:
         first, last = max(d.first_day, meta.start_date), min(d.last_day + dt.timedelta(days=1), end)
         if first < last:
-            fig.add_vrect(x0=str(first), x1=str(last), fillcolor="#888", opacity=0.15, layer="below", line_width=0)
+            window = {"type": "rect", "x0": str(first), "x1": str(last), "xref": "x", "y0": 0, "y1": 1}
+            window |= {"yref": "y domain", "fillcolor": "#888", "opacity": 0.15, "layer": "below", "line": {"width": 0}}
+            fig["layout"].setdefault("shapes", []).append(window)
             windows.append((first, f"{esc(d.name)}: -{d.share_lost:.0%} of kits"))
     rows = label_rows([(first, text) for first, text in windows], meta.start_date, end)
     for (first, text), row in zip(windows, rows, strict=True):
-        fig.add_annotation(
-            x=str(first),
-            y=1,
-            xref="x",
-            yref="paper",
-            yshift=LABEL_ROW_PX * row,
-            text=text,
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 11},
+        annotations.append(
+            {
+                "x": str(first),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yshift": LABEL_ROW_PX * row,
+                "text": text,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11},
+            }
         )
     note = min((float(v.min()) for v in means.values()), default=0.0) < -0.5
     if note:  # under the legend, clear of the bars
-        fig.add_annotation(
-            text="Below zero: a brand builds more than without the shortage: orders it held up are built once kits "
-            "come back,<br>and scarce kits (or, later, a shared line's hours) move between brands. The net line "
-            "nets them out.",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-75,
-            xanchor="left",
-            yanchor="top",
-            align="left",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
+        annotations.append(
+            {
+                "text": "Below zero: a brand builds more than without the shortage: orders it held up are built once "
+                "kits come back,<br>and scarce kits (or, later, a shared line's hours) move between brands. The net "
+                "line nets them out.",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -75,
+                "xanchor": "left",
+                "yanchor": "top",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555"},
+            }
         )
     title = "Units lost to the chip shortage per month by brand (vehicles, nominal supply minus disrupted)"
     styled(fig, title, "vehicles per month")
     top, bottom = 70 + LABEL_ROW_PX * (max(rows, default=0) + 1), 40 + 75 * note
     height = HEIGHT + top - 70 + bottom - 40
-    fig.update_layout(height=height, margin_t=top, margin_b=bottom, legend_y=-40 / (height - top - bottom))
+    legend = {"y": -40 / (height - top - bottom)}
+    update(fig["layout"], {"height": height, "margin": {"t": top, "b": bottom}, "legend": legend})
     return fig
 
 
@@ -441,7 +477,7 @@ def label_rows(labels: list[tuple[dt.date, str]], start: dt.date, end: dt.date) 
     return out
 
 
-def lost_and_scrap(results: Results) -> go.Figure:
+def lost_and_scrap(results: Results) -> Figure:
     """Lost sales and scrapped vehicles per month by brand, one panel each (only the ones that occur)."""
     x = month_dates(results)
     panels = [
@@ -452,9 +488,7 @@ def lost_and_scrap(results: Results) -> go.Figure:
         )
         if values.any()
     ]
-    fig = make_subplots(
-        rows=len(panels), cols=1, shared_xaxes=True, subplot_titles=[t for t, _ in panels], vertical_spacing=0.12
-    )
+    fig = stacked_panels([t for t, _ in panels], 0.12)
     shown: set[str] = set()
     for row, (_, values) in enumerate(panels, start=1):
         for brand, mask in _brands(results).items():
@@ -462,32 +496,30 @@ def lost_and_scrap(results: Results) -> go.Figure:
             if not y.any():
                 continue
             bar = bar_trace(x, y, brand, brand_colour(results, brand), legendgroup=brand, showlegend=brand not in shown)
-            fig.add_trace(bar, row=row, col=1)
+            fig["data"].append(on_row(bar, row))
             shown.add(brand)
-    fig.update_layout(barmode="stack", height=120 + 260 * len(panels))
-    fig.update_yaxes(title_text="vehicles per month", rangemode="tozero")
+    update(fig["layout"], {"barmode": "stack", "height": 120 + 260 * len(panels)})
+    update_axes(fig, "y", {"title": {"text": "vehicles per month"}, "rangemode": "tozero"})
     return styled(fig, "Lost sales and scrapped vehicles per month by brand (vehicles, mean)", None)
 
 
-def units_lost(results: Results) -> go.Figure:
+def units_lost(results: Results) -> Figure:
     """Own-brand units lost per month by brand: the same replication without the contract minus with it."""
     x = month_dates(results)
     owner = ~results.customer_mask()
     lost = results.reference["without_contract"] - results.built
-    fig = go.Figure()
+    fig = figure(barmode="relative")
     for brand, mask in _brands(results, owner).items():
-        fig.add_trace(bar_trace(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
-    fig.update_layout(barmode="relative")
+        fig["data"].append(bar_trace(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
     if not owner.any() or np.abs(lost[:, owner, :]).max() < 0.5:  # under half a vehicle a month is rounding
-        fig.add_annotation(
-            text="No own-brand units lost in any month", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False
-        )
+        none = {"text": "No own-brand units lost in any month", "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}
+        fig["layout"]["annotations"] = [none | {"showarrow": False}]
     return styled(
         fig, "Own-brand units lost to sharing per month (vehicles, without minus with contract)", "vehicles per month"
     )
 
 
-def contract_money(results: Results) -> go.Figure:
+def contract_money(results: Results) -> Figure:
     """The deal's cash flows to the owner per month (fees, one-off payments, take-or-pay, less the
     margin lost to sharing and penalties) and the running net contribution, RMB million, means."""
     x = month_dates(results)
@@ -500,15 +532,17 @@ def contract_money(results: Results) -> go.Figure:
         ("Margin lost to sharing", -flows.margin_lost.sum(axis=1), "#d62728"),
         ("Shortfall penalties", -flows.penalties, "#8c564b"),
     ]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = two_y_axes()
     for name, values, c in parts:
         if np.abs(values).max(initial=0.0) > 0:
-            fig.add_trace(bar_trace(x, values.mean(axis=0) / 1e6, name, c, fmt=",.1f"), secondary_y=False)
+            fig["data"].append(on_row(bar_trace(x, values.mean(axis=0) / 1e6, name, c, fmt=",.1f"), 1))
     net = np.cumsum(flows.net.mean(axis=0)) / 1e6
-    fig.add_trace(line_trace(x, net, "Net contribution, running total", "#222", fmt=",.1f"), secondary_y=True)
-    fig.update_layout(barmode="relative")
-    fig.update_yaxes(title_text="RMB million per month", secondary_y=False)
-    fig.update_yaxes(title_text="RMB million, cumulative", secondary_y=True, showgrid=False, tickmode="auto")
+    line = line_trace(x, net, "Net contribution, running total", "#222", fmt=",.1f")
+    fig["data"].append(on_row(line, 1, "y2"))
+    fig["layout"]["barmode"] = "relative"
+    update_axes(fig, "y", {"title": {"text": "RMB million per month"}}, "yaxis")
+    cumulative = {"title": {"text": "RMB million, cumulative"}, "showgrid": False, "tickmode": "auto"}
+    update_axes(fig, "y", cumulative, "yaxis2")
     fee = results.scenario.contract.fee_rmb_per_unit
     return styled(
         fig, f"The deal to the owner: fees at RMB {fee:,.0f} a vehicle less what sharing costs (RMB million)", None
@@ -711,34 +745,35 @@ def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
 
 
-def _line_heatmap(results: Results, share: np.ndarray, label: str, colorscale: str) -> go.Figure:
+def _line_heatmap(results: Results, share: np.ndarray, label: str, colorscale: str) -> Figure:
     """A (line x month) heatmap of shares, its colours spanning the data's range (`share_range`),
     not 0-100%: lines that run between 80% and 95% must not all look the same. Rows are named by
     `line_labels`; the hover adds the dotted name. Cells are months (the month's name in the hover)."""
     low, high = share_range(share)
     labels = line_labels(results)
     names = np.array(results.line_names, dtype=object)[:, None].repeat(len(results.months), axis=1)
-    fig = go.Figure(
-        go.Heatmap(
-            x=month_dates(results),
-            y=labels,
-            z=compact(share),
-            zmin=low,
-            zmax=high,
-            colorscale=colorscale,
-            xgap=1,
-            ygap=2,
-            xperiod="M1",
-            xperiodalignment="middle",
-            customdata=names,
-            texttemplate="%{z:.0%}" if len(results.months) <= 24 else None,
-            colorbar={"title": {"text": f"{label}<br>({low:.0%}-{high:.0%})"}, "tickformat": ".0%"},
-            hovertemplate="%{y}<br>%{customdata}<br>%{x|%B %Y}: %{z:.1%}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(dtick="M3", ticklabelmode="period")
-    fig.update_layout(height=max(220, 140 + 40 * len(results.line_names)))
+    heatmap = {
+        "type": "heatmap",
+        "x": month_dates(results),
+        "y": labels,
+        "z": compact(share),
+        "zmin": low,
+        "zmax": high,
+        "colorscale": [[i / 8, c] for i, c in enumerate(COLOUR_SCALES[colorscale])],
+        "xgap": 1,
+        "ygap": 2,
+        "xperiod": "M1",
+        "xperiodalignment": "middle",
+        "customdata": names,
+        "colorbar": {"title": {"text": f"{label}<br>({low:.0%}-{high:.0%})"}, "tickformat": ".0%"},
+        "hovertemplate": "%{y}<br>%{customdata}<br>%{x|%B %Y}: %{z:.1%}<extra></extra>",
+    }
+    if len(results.months) <= 24:
+        heatmap["texttemplate"] = "%{z:.0%}"
+    fig = figure(height=max(220, 140 + 40 * len(results.line_names)))
+    fig["data"].append(heatmap)
+    update_axes(fig, "y", {"autorange": "reversed", "automargin": True})
+    update_axes(fig, "x", {"dtick": "M3", "ticklabelmode": "period"})
     return fig
 
 

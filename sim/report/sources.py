@@ -108,10 +108,14 @@ def find_facts(source: Path) -> Path | None:
     )
 
 
+#: libyaml's parser when PyYAML has it (facts.yaml reads in ~15 ms rather than ~200 ms), else PyYAML's own.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_facts(path: Path) -> dict[str, dict]:
     """The entries of a facts file by id ({} when it cannot be read or is not a mapping)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict):

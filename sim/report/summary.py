@@ -15,7 +15,7 @@ from html import escape
 from sim.experiment.compare import Comparison, Difference
 from sim.experiment.sweep import SweepResults
 from sim.report.params import formatted, label
-from sim.results.kpis import by_brand, estimate, kpis
+from sim.results.kpis import Kpi, by_brand, estimate, kpis
 from sim.results.results import Results
 
 
@@ -32,10 +32,11 @@ def text(sentences: list[str], width: int = 100) -> str:
     return "\n".join(textwrap.fill(s, width, subsequent_indent="  ") for s in sentences)
 
 
-def run_summary(results: Results) -> list[str]:
-    """The run's answers, one sentence each."""
+def run_summary(results: Results, computed: list[Kpi] | None = None) -> list[str]:
+    """The run's answers, one sentence each (`computed`: the run's KPIs if at hand)."""
     s = results.scenario
-    k = {x.key: x for x in kpis(results)}
+    computed = kpis(results) if computed is None else computed
+    k = {x.key: x for x in computed}
     start, end = s.meta.start_date, s.meta.end_date
     out = []
     if "sop_p50" in k:
@@ -64,7 +65,7 @@ def run_summary(results: Results) -> list[str]:
             f"Over {start.year}-{end.year} the contract earns {s.owner} {_join(earned)} and {cost}: net "
             f"{_rmb(net.value)} ({_rmb(net.low)} to {_rmb(net.high)})."
         )
-        brands = by_brand(results)
+        brands = by_brand(results, computed)
         losers = sorted(
             ((b, c["lost to sharing"].value) for b, c in brands.items() if "lost to sharing" in c), key=lambda x: -x[1]
         )

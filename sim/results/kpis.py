@@ -133,12 +133,12 @@ BRAND_COLUMNS = {
 }
 
 
-def by_brand(results: Results) -> dict[str, dict[str, Kpi]]:
+def by_brand(results: Results, computed: list[Kpi] | None = None) -> dict[str, dict[str, Kpi]]:
     """brand -> {column heading -> its KPI} for the columns that apply (a brand that gains from
-    the contract shows a negative loss)."""
+    the contract shows a negative loss); `computed`: the run's KPIs if at hand (not computed again)."""
     out: dict[str, dict[str, Kpi]] = {}
     patterns = {f"{k.rsplit('.', 1)[0]}.": heading for k, heading in BRAND_COLUMNS.items()}
-    for k in kpis(results):
+    for k in kpis(results) if computed is None else computed:
         if k.over == "brand":
             heading = patterns.get(k.key[: len(k.key) - len(k.item)])
             if heading:

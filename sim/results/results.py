@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +23,15 @@ import numpy as np
 from sim.model.calendar import HOURS_PER_DAY, Calendar, Month
 from sim.model.recorder import Kind, Record
 from sim.results.oee import oee, ratio
-from sim.results.table import Table, optional, rounded
+from sim.results.table import Table, long_csv, optional, rounded
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
     from sim.results.money import Flows
 
 TABLES = ("products", "lines", "program", "replications")
+#: The tables with a row per (replication, product or line, month, metric).
+LONG_TABLES = ("products", "lines")
 PRODUCT_ARRAYS = ("built", "demand", "lost", "scrap")
 LINE_ARRAYS = (
     "open_hours",
@@ -182,28 +185,17 @@ class Results:
         return getattr(self, f"_{name}_table")()
 
     def _products_table(self) -> Table:
-        r, p, m = np.indices(self.built.shape)
-        brand = np.array([x.brand for x in self.scenario.products])
-        owner = np.array([x.owner for x in self.scenario.products])
-        metrics = {
+        return self._long_table("products", self._product_metrics())
+
+    def _product_metrics(self) -> dict[str, np.ndarray]:
+        """Per (replication, product, month): the products table's metrics, in its order."""
+        return {
             "built": self.built,
             "demand": self.demand,
             "backlog": self.backlog,
             "lost_sales": self.lost,
             "scrapped": self.scrap,
         } | {f"built_{name}": built for name, built in self.reference.items() if "." not in name}
-        n = len(metrics)
-        return Table(
-            {
-                "replication": np.tile(r.ravel() + self.first, n),
-                "month": np.tile(np.array(self.months)[m.ravel()], n),
-                "product": np.tile(np.array(self.product_ids)[p.ravel()], n),
-                "brand": np.tile(brand[p.ravel()], n),
-                "owner": np.tile(owner[p.ravel()], n),
-                "metric": np.repeat(list(metrics), r.size),
-                "value": np.concatenate([v.ravel() for v in metrics.values()]),
-            }
-        )
 
     def line_metrics(self) -> dict[str, np.ndarray]:
         """Per (replication, line, month): hours, utilisation and the OEE split."""
@@ -220,18 +212,43 @@ class Results:
         }
 
     def _lines_table(self) -> Table:
-        r, ln, m = np.indices(self.open_hours.shape)
-        metrics = self.line_metrics()
+        return self._long_table("lines", self.line_metrics())
+
+    def _items(self, name: str) -> dict[str, list[str]]:
+        """The columns that name the items of long table `name`: products (with brand and owner) or lines."""
+        if name == "products":
+            products = self.scenario.products
+            return {
+                "product": [p.id for p in products],
+                "brand": [p.brand for p in products],
+                "owner": [p.owner for p in products],
+            }
+        return {"line": self.line_names}
+
+    def _long_table(self, name: str, metrics: dict[str, np.ndarray]) -> Table:
+        """Long table `name` of `metrics` (each (replication, item, month)): a row per metric, replication,
+        item and month, in that order."""
+        r, i, m = np.indices(next(iter(metrics.values())).shape)
         n = len(metrics)
         return Table(
             {
                 "replication": np.tile(r.ravel() + self.first, n),
                 "month": np.tile(np.array(self.months)[m.ravel()], n),
-                "line": np.tile(np.array(self.line_names)[ln.ravel()], n),
+                **{column: np.tile(np.array(names)[i.ravel()], n) for column, names in self._items(name).items()},
                 "metric": np.repeat(list(metrics), r.size),
                 "value": np.concatenate([v.ravel() for v in metrics.values()]),
             }
         )
+
+    def _file_metrics(self, name: str) -> Iterator[tuple[str, np.ndarray, str]]:
+        """(metric, values, unit) of long table `name`: files keep each at its unit's precision (`rounded`)."""
+        metrics = self._product_metrics() if name == "products" else self.line_metrics()
+        for metric, values in metrics.items():
+            yield (
+                metric,
+                values,
+                "vehicles" if name == "products" else "hours" if metric.endswith("_hours") else "share",
+            )
 
     def _program_table(self) -> Table:
         r, k = np.indices(self.milestone_start.shape)
@@ -268,38 +285,39 @@ class Results:
             from sim.results.kpis import kpi_table
 
             return kpi_table(self)
+        if name in LONG_TABLES:
+            return self._long_table(name, {m: rounded(v, unit) for m, v, unit in self._file_metrics(name)})
         table = self.table(name)
-        columns = dict(table.columns)
-        if name == "program":
-            columns["duration_days"] = rounded(columns["duration_days"], "days")
-        elif name in ("products", "lines"):
-            value, metric = columns["value"], columns["metric"]
-            out = np.empty_like(value)
-            for m in dict.fromkeys(metric.tolist()):
-                rows = metric == m
-                unit = "vehicles" if name == "products" else "hours" if m.endswith("_hours") else "share"
-                out[rows] = rounded(value[rows], unit)
-            columns["value"] = out
-        return Table(columns)
+        if name != "program":
+            return table
+        return Table(table.columns | {"duration_days": rounded(table.columns["duration_days"], "days")})
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write every table as `<name>.csv` in `directory`, and the KPIs as ``kpis.csv`` (dates as
-        ISO dates), at the precision files keep (`file_table`); returns the paths."""
-        return self._write(directory, "csv")
+        ISO dates), at the precision files keep (`file_table`); returns the paths. The long tables
+        are written a block of replications at a time (`long_csv`), never whole."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for name in (*TABLES, "kpis"):
+            path = directory / f"{name}.csv"
+            if name in LONG_TABLES:
+                long_csv(path, self.first, self.months, self._items(name), self._file_metrics(name))
+            else:
+                self.file_table(name).to_csv(path)
+            paths.append(path)
+        return paths
 
     def to_parquet(self, directory: str | Path) -> list[Path]:
         """Write every table and the KPIs as `<name>.parquet` in `directory` (needs pyarrow:
         ``pip install 'sim[parquet]'``); returns the paths."""
         optional("pyarrow", "writing Parquet")  # before any file is written
-        return self._write(directory, "parquet")
-
-    def _write(self, directory: str | Path, kind: str) -> list[Path]:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
         for name in (*TABLES, "kpis"):
-            path = directory / f"{name}.{kind}"
-            getattr(self.file_table(name), f"to_{kind}")(path)
+            path = directory / f"{name}.parquet"
+            self.file_table(name).to_parquet(path)
             paths.append(path)
         return paths
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import importlib
-from collections.abc import Iterator, Mapping
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,54 @@ def _compact(column: np.ndarray) -> list:
 
 def _whole(v: Any) -> Any:
     return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+
+
+#: Rows of a long table written at once by `long_csv` (bounds the memory it holds).
+BLOCK_ROWS = 100_000
+
+
+def long_csv(
+    path: str | Path,
+    first: int,
+    months: Sequence[str],
+    items: Mapping[str, Sequence[str]],
+    metrics: Iterable[tuple[str, np.ndarray, str]],
+) -> None:
+    """Write the long table of `metrics` ((name, array (replication, item, month), unit)) as CSV: columns
+    replication (numbered from `first`), month, the `items` columns (each naming the items in order),
+    metric and value (`rounded` to its unit); rows by metric, replication, item and month. The text
+    is `Table.to_csv`'s of that table, written (and rounded) a block of replications at a time."""
+    keys = list(zip(*items.values(), strict=True))
+    per_replication = len(keys) * len(months)
+    block = max(1, BLOCK_ROWS // max(per_replication, 1))
+    with open(path, "w", newline="") as f:
+        f.write(_csv_line(["replication", "month", *items, "metric", "value"]))
+        for metric, values, unit in metrics:
+            # ",month,item columns,metric," of each (item, month) in row order, quoted as csv quotes them
+            middle = np.array(
+                [_csv_line(["", month, *key, metric, ""])[:-2] for key in keys for month in months], dtype=object
+            )
+            for start in range(0, values.shape[0], block):
+                chunk = values[start : start + block]
+                rows = np.empty((chunk.shape[0], per_replication, 3), dtype=object)
+                rows[:, :, 0] = np.array([str(first + r) for r in range(start, start + len(chunk))], object)[:, None]
+                rows[:, :, 1] = middle
+                rows[:, :, 2] = _texts(rounded(chunk, unit)).reshape(rows.shape[:2])
+                f.write("".join(rows.ravel().tolist()))
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Each float of `values` as `Table.to_csv` writes it, ending a line: made once per distinct value."""
+    distinct, index = np.unique(values, return_inverse=True)
+    text = np.array([f"{v}\r\n" for v in _compact(distinct)], dtype=object)
+    return text[index.ravel()]
+
+
+def _csv_line(fields: list[Any]) -> str:
+    """One row as `csv.writer` writes it (its quoting and its \\r\\n line end)."""
+    out = io.StringIO()
+    csv.writer(out).writerow(fields)
+    return out.getvalue()
 
 
 class Table:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import yaml
 from plotly.io.json import to_json_plotly
@@ -207,7 +208,7 @@ def test_scenario_without_dynamics_has_none_of_their_charts(results: Results, tm
 def test_time_use_adds_up_to_the_calendar(dynamics: Results) -> None:
     from sim.report.html import TIME_COLOURS, time_use
 
-    fig = time_use(dynamics)
+    fig = go.Figure(time_use(dynamics))
     kinds = list(TIME_COLOURS)
     assert [t.name for t in fig.data] == kinds * len(dynamics.line_names)
     calendar = np.array([m.end_hour - m.start_hour for m in dynamics.months_])
@@ -239,7 +240,7 @@ def test_oee_split_matches_the_kpis(dynamics: Results, tmp_path: Path) -> None:
 def test_chip_chart_adds_up_and_shades_the_disruption(dynamics: Results) -> None:
     from sim.report.html import chip_shortage
 
-    fig = chip_shortage(dynamics)
+    fig = go.Figure(chip_shortage(dynamics))
     net = next(t for t in fig.data if t.name == "Net, all brands")
     chip = {k.key: k for k in dynamics.kpis()}["chip_units_lost"]
     assert float(np.sum(net.y)) == pytest.approx(chip.value)
@@ -262,7 +263,7 @@ def test_chip_windows_are_clipped_to_the_horizon(dynamics: Results) -> None:
     ]
     supply = dynamics.scenario.supply.model_copy(update={"chips": chips.model_copy(update={"disruptions": windows})})
     scenario = dynamics.scenario.model_copy(update={"supply": supply})
-    fig = chip_shortage(dataclasses.replace(dynamics, scenario=scenario))
+    fig = go.Figure(chip_shortage(dataclasses.replace(dynamics, scenario=scenario)))
     (window,) = fig.layout.shapes
     assert (window.x0, window.x1) == ("2022-01-03", "2022-07-01")
 
@@ -270,13 +271,13 @@ def test_chip_windows_are_clipped_to_the_horizon(dynamics: Results) -> None:
 def test_lost_sales_and_scrap_show_only_what_occurs(dynamics: Results) -> None:
     from sim.report.html import lost_and_scrap
 
-    fig = lost_and_scrap(dynamics)
+    fig = go.Figure(lost_and_scrap(dynamics))
     assert [a.text for a in fig.layout.annotations] == ["Lost sales (demand that waited too long)", "Scrapped vehicles"]
     lost = sum(float(np.sum(t.y)) for t in fig.data if t.yaxis == "y")
     assert lost == pytest.approx(dynamics.lost.sum(axis=(1, 2)).mean())
     assert [t.name for t in fig.data if t.showlegend is not False] == ["Haval"]  # one legend entry per brand
     no_scrap = dataclasses.replace(dynamics, scrap=np.zeros_like(dynamics.scrap))
-    fig = lost_and_scrap(no_scrap)
+    fig = go.Figure(lost_and_scrap(no_scrap))
     assert [a.text for a in fig.layout.annotations] == ["Lost sales (demand that waited too long)"]
 
 
@@ -310,7 +311,7 @@ def test_gantt_chart_only_with_a_program(results: Results, no_contract: Results,
 def test_gantt_bars_are_the_median_dates_and_bands_the_finish_p10_p90(results: Results) -> None:
     from sim.report.html import launch_program
 
-    fig = launch_program(results)
+    fig = go.Figure(launch_program(results))
     program = results.scenario.program
     medians = [t for t in fig.data if t.name.startswith("Median")]
     bars = {y: (b, x) for t in medians for y, b, x in zip(t.y, t.base, t.x, strict=True)}
@@ -341,7 +342,7 @@ def test_gantt_shows_which_milestones_the_assist_shortens(results: Results) -> N
     program = results.scenario.program
     milestones = [program.milestones[0].model_copy(update={"assisted": False}), program.milestones[1]]
     scenario = results.scenario.model_copy(update={"program": program.model_copy(update={"milestones": milestones})})
-    fig = launch_program(dataclasses.replace(results, scenario=scenario))
+    fig = go.Figure(launch_program(dataclasses.replace(results, scenario=scenario)))
     rows = {t.name: list(t.y) for t in fig.data if t.name.startswith("Median")}
     assert rows == {
         "Median start to median finish, shortened by the owner's assist (x0.9)": ["tooling"],
@@ -469,7 +470,7 @@ def test_heatmaps_span_the_data_and_name_lines_readably(dynamics: Results) -> No
     from sim.report.html import line_labels, oee, utilisation
 
     assert line_labels(dynamics) == ["gwm_test GA1 (Haval, Xiaomi)", "gwm_second GB1 (Haval)"]
-    for fig in (utilisation(dynamics), oee(dynamics)):
+    for fig in (go.Figure(utilisation(dynamics)), go.Figure(oee(dynamics))):
         (heat,) = fig.data
         z = np.asarray(heat.z, dtype=float)
         assert heat.zmin <= np.nanmin(z) and np.nanmax(z) <= heat.zmax
@@ -509,13 +510,51 @@ def test_units_gained_from_the_shortage_are_explained_in_the_chart(dynamics: Res
     why; without one, no note."""
     from sim.report.html import chip_shortage
 
-    fig = chip_shortage(dynamics)
+    fig = go.Figure(chip_shortage(dynamics))
     below = min(float(np.min(t.y)) for t in fig.data if t.type == "bar") < -0.5
     notes = [a.text for a in fig.layout.annotations if a.text.startswith("Below zero")]
     assert len(notes) == below
     gained = copy.deepcopy(dynamics)
     gained.reference["without_chip_disruptions"] = gained.built - 1.0  # every brand 1 a month above
-    assert any(a.text.startswith("Below zero") for a in chip_shortage(gained).layout.annotations)
+    assert any(a.text.startswith("Below zero") for a in go.Figure(chip_shortage(gained)).layout.annotations)
     nothing = copy.deepcopy(dynamics)
     nothing.reference["without_chip_disruptions"] = nothing.built + 1.0
-    assert not any(a.text.startswith("Below zero") for a in chip_shortage(nothing).layout.annotations)
+    assert not any(a.text.startswith("Below zero") for a in go.Figure(chip_shortage(nothing)).layout.annotations)
+
+
+def test_every_chart_is_a_valid_plotly_figure_sent_as_typed_arrays(results: Results, dynamics: Results) -> None:
+    """Charts are plain data, drawn without plotly's validation: plotly must accept every one (it
+    raises on a property it does not know), and the page carries their numbers as typed arrays."""
+    from sim.report.html import charts, utilisation
+    from sim.report.style import figures
+
+    for r in (results, dynamics):
+        for heading, fig in charts(r):
+            assert go.Figure(fig).data, heading
+    (div,) = [d for d in figures(charts(dynamics)[:1]) if "Plotly.newPlot" in d]
+    assert '"y":{"dtype":"f4","bdata":"' in div and '"colorscale"' not in div
+    heat = "".join(figures([("u", utilisation(dynamics))]))
+    assert '"colorscale":[[0.0,"rgb(247,251,255)"]' in heat  # plotly's Blues, not plotly.js's own
+
+
+def test_heatmap_colours_are_plotlys_scales() -> None:
+    from plotly.colors import get_colorscale
+
+    from sim.report.html import COLOUR_SCALES
+
+    for name, colours in COLOUR_SCALES.items():
+        assert [[i / 8, c] for i, c in enumerate(colours)] == get_colorscale(name.capitalize())
+
+
+def test_a_run_report_is_written_without_importing_plotly(tmp_path: Path) -> None:
+    """plotly's modules take ~80 ms to import: the run report needs none of them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sim, sim.report\n"
+        f"sim.report.write(sim.run(sim.load({str(SMALL)!r}), replications=2), {str(tmp_path / 'r.html')!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('plotly', '_plotly_utils', 'narwhals')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]" and "Plotly.newPlot" in (tmp_path / "r.html").read_text()
