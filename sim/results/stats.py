@@ -20,6 +20,7 @@ safeguarded Newton; a Cornish-Fisher expansion for more than 1000 degrees of fre
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -102,6 +103,7 @@ def _cornish_fisher(z: float, df: int) -> float:
     return z + v * (g1 + v * (g2 + v * (g3 + v * g4)))
 
 
+@functools.lru_cache(maxsize=256)  # a run's KPIs ask for the same few (level, df) dozens of times
 def _t_upper_quantile(q: float, df: int) -> float:
     """The t >= 0 with P(T > t) = q, for 0 < q <= 0.5: Newton on log P(T > t), kept in a bracket."""
     guess = max(_cornish_fisher(-normal_quantile(q), df), 0.0)
