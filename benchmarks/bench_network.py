@@ -1,7 +1,7 @@
 """Benchmark: how the cost of a replication grows with a plant network's size and horizon.
 
 Run: python benchmarks/bench_network.py [--plants 1 5 10 20] [--years 5 10 20]
-         [--replications 3] [--repeats 3] [--target]
+         [--replications 3] [--repeats 3] [--target] [--chart docs/network-scaling.svg]
 
 Writes network scenarios: N copies of the baseline's plant, each with its own copies of the
 owner's products (ids suffixed by the plant's number), the contract's EV on the first plant
@@ -10,7 +10,9 @@ start with the holidays continued (National Day every year, the Spring Festival 
 real dates to 2041). For each (N, H) it times `sim.run` on one core (each replication with its
 counterfactuals, set-up included), median of the repeats, and prints the time per replication
 and per line-year, whose flatness is the issue's "no faster than linearly in lines x years".
-`--target` also times 100 replications of 10 plants x 10 years on 2 local workers.
+`--target` also times 100 replications of 10 plants x 10 years on 2 local workers; `--chart`
+draws the time per replication against lines x years as an SVG (one series per network size,
+and the straight line through the origin that fits them best: linear growth lies on it).
 """
 
 from __future__ import annotations
@@ -85,7 +87,9 @@ def main() -> int:
     parser.add_argument("--replications", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--target", action="store_true", help="also 100 replications of 10 x 10 on 2 workers")
+    parser.add_argument("--chart", type=Path, help="write the scaling chart (SVG) here")
     args = parser.parse_args()
+    measured: list[tuple[int, int, float]] = []  # (plants, line-years, ms per replication)
     base = sim.load(ROOT / "scenarios" / "baseline.yaml")
     lines_per_plant = len(base.all_lines())
     sim.run(base, replications=1)  # warm up: imports and caches out of the first measurement
@@ -95,6 +99,7 @@ def main() -> int:
         for years in args.years:
             seconds = per_replication(network(base, plants, years), args.replications, args.repeats)
             line_years = plants * lines_per_plant * years
+            measured.append((plants, line_years, seconds * 1e3))
             print(
                 f"{plants:>6} {years:>5} {plants * lines_per_plant:>5} {seconds * 1e3:>15.1f} {seconds * 1e3 / line_years:>13.2f}"
             )
@@ -102,7 +107,55 @@ def main() -> int:
         began = time.perf_counter()
         sim.run(network(base, 10, 10), replications=100, workers=2, cache=False)
         print(f"10 plants x 10 years, 100 replications on 2 workers: {time.perf_counter() - began:.1f} s")
+    if args.chart:
+        args.chart.write_text(chart(measured))
+        print(f"chart: {args.chart}")
     return 0
+
+
+def chart(measured: list[tuple[int, int, float]], width: int = 640, height: int = 400) -> str:
+    """An SVG of ms per replication against line-years: a series per network size, and the
+    least-squares line through the origin."""
+    left, bottom, top, right = 70, 50, 30, 150
+    x_max = max(x for _, x, _ in measured) * 1.05
+    y_max = max(y for _, _, y in measured) * 1.1
+    slope = sum(x * y for _, x, y in measured) / sum(x * x for _, x, _ in measured)
+
+    def px(x: float) -> float:
+        return left + x / x_max * (width - left - right)
+
+    def py(y: float) -> float:
+        return height - bottom - y / y_max * (height - bottom - top)
+
+    colours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+        f'<line x1="{left}" y1="{py(0)}" x2="{px(x_max)}" y2="{py(0)}" stroke="black"/>',
+        f'<line x1="{left}" y1="{py(0)}" x2="{left}" y2="{py(y_max)}" stroke="black"/>',
+        f'<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">lines x years</text>',
+        f'<text x="16" y="{(top + height - bottom) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {(top + height - bottom) / 2})">ms per replication (one core)</text>',
+        f'<line x1="{px(0)}" y1="{py(0)}" x2="{px(x_max)}" y2="{py(slope * x_max)}" stroke="#999" stroke-dasharray="4 3"/>',
+        f'<text x="{px(x_max) + 6}" y="{py(slope * x_max)}">{slope:.1f} ms per line-year</text>',
+    ]
+    for k in range(5):  # axis ticks
+        x, y = x_max * k / 4, y_max * k / 4
+        out.append(f'<text x="{px(x)}" y="{py(0) + 16}" text-anchor="middle">{x:,.0f}</text>')
+        out.append(f'<text x="{left - 6}" y="{py(y) + 4}" text-anchor="end">{y:,.0f}</text>')
+    for n, plants in enumerate(sorted({p for p, _, _ in measured})):
+        colour = colours[n % len(colours)]
+        points = sorted((x, y) for p, x, y in measured if p == plants)
+        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}"/>')
+        out += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4" fill="{colour}"/>' for x, y in points]
+        legend_y = top + 18 * n
+        out.append(f'<circle cx="{width - right + 20}" cy="{legend_y}" r="4" fill="{colour}"/>')
+        out.append(
+            f'<text x="{width - right + 30}" y="{legend_y + 4}">{plants} plant{"s" if plants > 1 else ""}</text>'
+        )
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":

@@ -192,18 +192,27 @@ def run_many(
             if indices:
                 replicate(scenario, seed, indices, fidelity, functools.partial(finished, j))
     elif total:
-        size = max(1, math.ceil(total / (workers * 8)))  # as `run`: a few chunks per worker
-        shipments = {
-            j: ship(scenario) for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True)) if indices
-        }
-        tasks = [
-            (j, shipment, seed, missing[j][a : a + size], fidelity)
-            for j, shipment in shipments.items()
-            for a in range(0, len(missing[j]), size)
-        ]
-        for j, part in completed(_job, tasks, (), workers, executor, scheduler):
-            for replication in part:
-                finished(j, replication)
+        # As `run`: a few chunks per worker, each of about `size` replications, packed from the
+        # jobs in order (a chunk may end one job and start the next): a stage of many small
+        # jobs does not pay a task's round trip for every job.
+        size = max(1, math.ceil(total / (workers * 8)))
+        chunks: list[list[tuple[int, Shipment, list[int]]]] = [[]]
+        room = size
+        for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True)):
+            if not indices:
+                continue
+            shipment = ship(scenario)
+            while indices:
+                if room == 0:
+                    chunks.append([])
+                    room = size
+                piece, indices = indices[:room], indices[room:]
+                chunks[-1].append((j, shipment, piece))
+                room -= len(piece)
+        for part in completed(_job, chunks, (seed, fidelity), workers, executor, scheduler):
+            for j, replications in part:
+                for replication in replications:
+                    finished(j, replication)
     return done
 
 
@@ -241,7 +250,8 @@ def _chunk(shipment: Shipment, seed: int, fidelity: str, indices: list[int]) -> 
     return replicate(receive(shipment), seed, indices, fidelity)
 
 
-def _job(task: tuple[int, Shipment, int, list[int], str]) -> tuple[int, list[Replication]]:
-    """One chunk of one job of `run_many`."""
-    j, shipment, seed, indices, fidelity = task
-    return j, replicate(receive(shipment), seed, indices, fidelity)
+def _job(
+    seed: int, fidelity: str, pieces: list[tuple[int, Shipment, list[int]]]
+) -> list[tuple[int, list[Replication]]]:
+    """One chunk of `run_many`: (job, replications) of each of its pieces."""
+    return [(j, replicate(receive(shipment), seed, indices, fidelity)) for j, shipment, indices in pieces]

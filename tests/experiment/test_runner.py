@@ -120,3 +120,28 @@ def test_replications_handed_on_are_not_also_kept(small):
     handed = []
     assert runner.replicate(small, 5, [0, 1], done=handed.append) == []
     assert [r.index for r in handed] == [0, 1]
+
+
+def test_a_stage_of_small_jobs_is_packed_into_a_few_chunks_per_worker(monkeypatch):
+    jobs = [(build(small_data(), contract__reserved_share=0.1 * k), [0, 1, 2]) for k in range(1, 7)]  # 18
+    here = runner.run_many(jobs, 5)
+    sent = []
+    real = runner.completed
+
+    def spy(work, chunks, args, *rest):
+        sent.extend(chunks)
+        return real(work, chunks, args, *rest)
+
+    monkeypatch.setattr(runner, "completed", spy)
+    pooled = runner.run_many(jobs, 5, workers=2)
+    # 18 replications on 2 workers: chunks of ceil(18 / 16) = 2, a job's third replication in the next chunk.
+    assert [[(j, idx) for j, _, idx in chunk] for chunk in sent[:3]] == [
+        [(0, [0, 1])],
+        [(0, [2]), (1, [0])],
+        [(1, [1, 2])],
+    ]
+    assert sum(len(idx) for chunk in sent for _, _, idx in chunk) == 18 and len(sent) == 9
+    for a, b in zip(here, pooled, strict=True):
+        assert sorted(a) == sorted(b) == [0, 1, 2]
+        for i in a:
+            assert all(np.array_equal(a[i].arrays[k], b[i].arrays[k]) for k in a[i].arrays)
