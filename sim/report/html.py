@@ -511,7 +511,8 @@ def units_lost(results: Results) -> Figure:
     fig = figure(barmode="relative")
     for brand, mask in _brands(results, owner).items():
         fig["data"].append(bar_trace(x, lost[:, mask, :].sum(axis=1).mean(axis=0), brand, brand_colour(results, brand)))
-    if not owner.any() or np.abs(lost[:, owner, :]).max() < 0.5:  # under half a vehicle a month is rounding
+    # Under half a vehicle a month either way is rounding (largest and smallest: no |lost| copy).
+    if not owner.any() or max(lost[:, owner, :].max(), -lost[:, owner, :].min()) < 0.5:
         none = {"text": "No own-brand units lost in any month", "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}
         fig["layout"]["annotations"] = [none | {"showarrow": False}]
     return styled(

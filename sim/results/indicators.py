@@ -305,7 +305,7 @@ INDICATORS: dict[str, Indicator] = {
             "customer_units_short",
             "Customer's demand not built over the horizon",
             "vehicles",
-            lambda r, _: (r.demand - r.built)[:, r.customer_mask()].sum(axis=(1, 2)),
+            lambda r, _: (r.demand[:, r.customer_mask()] - r.built[:, r.customer_mask()]).sum(axis=(1, 2)),
             _has_contract,
         ),
         Indicator(

@@ -107,7 +107,7 @@ def shortfall(r: Results) -> np.ndarray:
     had orders open: min(promised - built, open at the month's end), never below 0."""
     customer = r.customer_mask()
     built = r.built[:, customer].sum(axis=1)
-    open_orders = r.backlog[:, customer].sum(axis=1)
+    open_orders = r.backlog_of(customer).sum(axis=1)
     return np.clip(np.minimum(r.reserved - built, open_orders), 0.0, None)
 
 
@@ -116,7 +116,9 @@ def margin_lost(r: Results) -> np.ndarray:
     margins = np.array(
         [0.0 if c else p.margin_rmb_per_unit for p, c in zip(r.scenario.products, r.customer_mask(), strict=True)]
     )
-    return (r.reference["without_contract"] - r.built) * margins[None, :, None]
+    lost = r.reference["without_contract"] - r.built
+    lost *= margins[None, :, None]  # in place: a long run's product arrays are tens of MB
+    return lost
 
 
 def present_value(r: Results, values: np.ndarray) -> np.ndarray:

@@ -147,7 +147,15 @@ class Results:
     @property
     def backlog(self) -> np.ndarray:
         """Open demand at each month's end: cumulative demand minus output and lost sales."""
-        return np.cumsum(self.demand - self.built - self.lost, axis=2).clip(min=0.0)
+        return self.backlog_of(slice(None))
+
+    def backlog_of(self, products: slice | np.ndarray) -> np.ndarray:
+        """`backlog` of the products selected, worked out in one array (a long run's product
+        arrays are tens of MB each: no temporaries)."""
+        out = self.demand[:, products] - self.built[:, products]
+        out -= self.lost[:, products]
+        np.cumsum(out, axis=2, out=out)
+        return out.clip(min=0.0, out=out)
 
     @property
     def horizon_hours(self) -> float:

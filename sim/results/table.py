@@ -75,7 +75,7 @@ def _whole(v: Any) -> Any:
 
 
 #: Rows of a long table written at once by `long_csv` (bounds the memory it holds).
-BLOCK_ROWS = 100_000
+BLOCK_ROWS = 20_000
 
 
 def long_csv(
