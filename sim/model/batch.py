@@ -320,7 +320,7 @@ class Batch:
             o0, o1 = spans[k]
             if o1 <= o0:
                 continue
-            done = shops.run(plans, cut, available, downs, self._route_good, o0, o1)
+            done = shops.run(plans, cut, downs, self._route_good, o0, o1)
             for (name, i), (through, item) in done.items():
                 line = self.by_name[name]
                 if through <= 0:

@@ -101,7 +101,6 @@ class Shops:
         self,
         plans: dict[str, list[Item]],
         cut: list[float] | None,
-        available: dict[str, float],
         downs: dict[str, list[tuple[float, float]]],
         good: Callable[[int], list[float]],
         o0: float,

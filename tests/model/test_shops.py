@@ -402,7 +402,7 @@ def test_a_route_through_two_shops_flows_by_its_plans():
         "p.body.b1": [Item(0, 300.0, 1 / 60, 0.0, 1.0), Item(1, 100.0, 1 / 60, 0.0, 1.0)],
         "p.assembly.a1": [Item(0, 240.0, 1 / 40, 0.0, 1.0), Item(1, 80.0, 1 / 40, 0.0, 1.0)],
     }
-    out = shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert {k: v[0] for k, v in out.items()} == {
         ("p.body.b1", 0): 300.0,
         ("p.body.b1", 1): 100.0,
@@ -432,7 +432,7 @@ def test_a_shared_line_gives_each_route_its_planned_share_of_its_time():
     # 4.5 h x 1/3); assembly's 300 by 7.5 h; 30 stay. Route 2: b2 at 40 fills its lane by 2.5 h,
     # then runs at 20: 200 by 7.5 h (blocked 5 h x 1/2), as assembly ends its 150; 50 stay.
     shops = Shops(two_routes())
-    out = shops.run(TWO_ROUTE_PLANS, None, {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(TWO_ROUTE_PLANS, None, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert {k: v[0] for k, v in out.items()} == pytest.approx(
         {("p.body.b1", 0): 330.0, ("p.assembly.a1", 0): 300.0, ("p.body.b2", 1): 200.0, ("p.assembly.a1", 1): 150.0}
     )
@@ -449,7 +449,7 @@ def test_kits_cut_only_the_first_shop_and_the_shared_line_starves_for_its_share(
     # fills at 2.5 h); assembly drains the lane by 4.125 h and then waits 5.875 h for input, on
     # 2/3 of its time: 3.92 h starved. Route 2 as before.
     shops = Shops(two_routes())
-    out = shops.run(TWO_ROUTE_PLANS, [0.5, 1.0], {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(TWO_ROUTE_PLANS, [0.5, 1.0], NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert out[("p.body.b1", 0)][0] == pytest.approx(165.0) and out[("p.assembly.a1", 0)][0] == pytest.approx(165.0)
     assert out[("p.body.b2", 1)][0] == 200.0 and out[("p.assembly.a1", 1)][0] == pytest.approx(150.0)
     assert shops.idle["p.body.b1"] == [pytest.approx(2.75), 0.0, pytest.approx(0.125)]
@@ -464,7 +464,7 @@ def test_a_route_with_no_plan_is_skipped_and_the_others_still_flow():
         "p.assembly.a1": TWO_ROUTE_PLANS["p.assembly.a1"][1:],
     }
     shops = Shops(two_routes())
-    out = shops.run(plans, None, {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
     # a1 now gives route 2 all its time: 60 an hour, 150 by 2.5 h (b2 at 40 plus its lane).
     assert {k: v[0] for k, v in out.items()} == pytest.approx({("p.body.b2", 1): 200.0, ("p.assembly.a1", 1): 150.0})
     assert shops.idle["p.body.b1"] == [0.0, 0.0, 0.0]
@@ -477,7 +477,7 @@ def test_a_lane_holding_more_than_its_part_keeps_it_and_scrap_leaves_it():
     shops = Shops(two_routes())
     shops.wip = {0: [80.0], 1: [0.0]}
     plans = {"p.body.b1": [], "p.body.b2": [], "p.assembly.a1": [Item(0, 100.0, 1 / 60, 0.0, 1.0)]}
-    out = shops.run(plans, None, {}, NO_DOWNS, lambda i: [0.9, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, NO_DOWNS, lambda i: [0.9, 1.0], 0.0, 10.0)
     assert out == {("p.assembly.a1", 0): (80.0, plans["p.assembly.a1"][0])}
     assert shops.idle["p.assembly.a1"] == [pytest.approx(80 / 60), pytest.approx(10 - 80 / 60), 0.0]
     assert shops.wip == {0: [0.0], 1: [0.0]}
@@ -494,7 +494,7 @@ def test_a_shops_yield_and_changeover_in_a_routes_flow():
         "p.body.b1": [Item(0, 100.0, 1 / 60 + 0.02, 0.02, 0.9)],
         "p.assembly.a1": [Item(0, 90.0, 1 / 60, 0.0, 1.0)],
     }
-    out = shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [0.9, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [0.9, 1.0], 0.0, 10.0)
     assert out[("p.body.b1", 0)][0] == pytest.approx(100.0) and out[("p.assembly.a1", 0)][0] == pytest.approx(90.0)
     assert shops.idle["p.body.b1"][0] == pytest.approx(100 / 60)
     assert shops.wip == {0: [pytest.approx(0.0, abs=1e-9)]}
@@ -557,7 +557,7 @@ def test_half_a_vehicle_planned_in_under_an_hour_flows():
         "p.assembly.a1": [Item(1, 0.5, 1 / 60, 0.0, 1.0)],
     }
     shops = Shops(two_routes())
-    out = shops.run(plans, None, {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert {k: v[0] for k, v in out.items()} == pytest.approx({("p.body.b2", 1): 0.5, ("p.assembly.a1", 1): 0.5})
     assert shops.wip == {0: [0.0], 1: [pytest.approx(0.0, abs=1e-12)]}
 
@@ -565,7 +565,7 @@ def test_half_a_vehicle_planned_in_under_an_hour_flows():
 def test_a_product_cut_to_nothing_starves_its_share_of_the_shared_line():
     # No kits for route 1: body b1 starts nothing and a1 waits all 10 h on its 2/3 share of time.
     shops = Shops(two_routes())
-    out = shops.run(TWO_ROUTE_PLANS, [0.0, 1.0], {}, NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(TWO_ROUTE_PLANS, [0.0, 1.0], NO_DOWNS, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert out[("p.assembly.a1", 0)][0] == 0.0 and ("p.body.b1", 0) not in out
     assert shops.idle["p.assembly.a1"] == [pytest.approx(2.5), pytest.approx(10 * 2 / 3), 0.0]
 
@@ -583,7 +583,7 @@ def test_a_line_blocked_on_two_routes_adds_up_both():
         "p.assembly.a2": [Item(1, 200.0, 1 / 20, 0.0, 1.0)],
     }
     out = shops.run(
-        plans, None, {}, {"p.body.b1": [], "p.assembly.a1": [], "p.assembly.a2": []}, lambda i: [1.0, 1.0], 0.0, 10.0
+        plans, None, {"p.body.b1": [], "p.assembly.a1": [], "p.assembly.a2": []}, lambda i: [1.0, 1.0], 0.0, 10.0
     )
     assert out[("p.body.b1", 0)][0] == pytest.approx(220.0) and out[("p.body.b1", 1)][0] == pytest.approx(220.0)
     assert shops.idle["p.body.b1"] == [pytest.approx(440 / 60), 0.0, pytest.approx(2 * 8 / 3 / 2)]
@@ -608,7 +608,7 @@ def test_each_products_lanes_gain_what_it_passed_good_and_lose_what_the_next_sho
         "p.assembly.a1": [Item(0, 20.0, 1 / 60, 0.0, 1.0), Item(1, 20.0, 1 / 60, 0.0, 1.0)],
     }
     downs = {"p.body.b1": [], "p.paint.p1": [], "p.assembly.a1": []}
-    out = shops.run(plans, None, {}, downs, lambda i: [0.5, 0.8, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, downs, lambda i: [0.5, 0.8, 1.0], 0.0, 10.0)
     assert {k: v[0] for k, v in out.items()} == pytest.approx(
         {
             ("p.body.b1", 0): 20.0,
@@ -636,7 +636,7 @@ def test_a_product_taken_beyond_what_its_lane_held_leaves_it_empty_and_the_rest_
         "p.body.b1": [Item(1, 10.0, 1 / 60, 0.0, 1.0)],
         "p.assembly.a1": [Item(0, 10.0, 1 / 40, 0.0, 1.0), Item(1, 20.0, 1 / 40, 0.0, 1.0)],
     }
-    out = shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
+    out = shops.run(plans, None, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert {k: v[0] for k, v in out.items()} == pytest.approx(
         {("p.body.b1", 1): 10.0, ("p.assembly.a1", 0): 10.0, ("p.assembly.a1", 1): 20.0}
     )
@@ -647,5 +647,5 @@ def test_a_lane_holding_under_one_vehicle_keeps_it():
     # Body starts 0.75 of product 0 and assembly takes 0.5 (both done at 0.0125 h): 0.25 stay.
     shops = Shops(one_route())
     plans = {"p.body.b1": [Item(0, 0.75, 1 / 60, 0.0, 1.0)], "p.assembly.a1": [Item(0, 0.5, 1 / 40, 0.0, 1.0)]}
-    shops.run(plans, None, {}, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
+    shops.run(plans, None, {"p.body.b1": [], "p.assembly.a1": []}, lambda i: [1.0, 1.0], 0.0, 10.0)
     assert shops.wip == {0: [pytest.approx(0.25)], 1: [0.0]}
