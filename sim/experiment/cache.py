@@ -96,7 +96,7 @@ class Cache:
             else:
                 arrays = {k[2:]: v for k, v in stored.items() if k.startswith("a:")}
                 reference = {k[2:]: v for k, v in stored.items() if k.startswith("r:")}
-                return Replication(index, arrays, reference, int(stored["events"]))
+                return Replication(index, arrays, reference, int(stored["events"]), cached=True)
         except Exception as exc:  # a truncated or damaged file fails in many ways (zip, zlib, format)
             problem = f"it cannot be read: {type(exc).__name__}"
         self.warn(f"discarded the damaged cache entry {path} ({problem}); computing it again")

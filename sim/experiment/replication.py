@@ -28,6 +28,7 @@ class Replication:
     arrays: dict[str, np.ndarray]
     reference: dict[str, np.ndarray]
     events: int
+    cached: bool = False  # read from the result cache rather than simulated
 
 
 class ReplicationFailed(Exception):

@@ -43,6 +43,7 @@ import json
 import math
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,7 +53,8 @@ import numpy as np
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.experiment.runner import run
+from sim.experiment.replication import Replication
+from sim.experiment.runner import assemble, run_many
 from sim.results.indicators import Measure, keys, measures
 from sim.results.kpis import estimate, iso
 from sim.results.results import Results
@@ -237,14 +239,31 @@ def sweep(
     kpi: str | None = None,
     **run_options: Any,
 ) -> SweepResults:
-    """Run every point of `design` with `run` from the same `seed` (common random numbers).
+    """Run every point of `design` from the same `seed` (common random numbers), all points'
+    replications in one pool (`run_many`: it starts once and stays busy to the last point).
 
     `replications` and `seed` default to each point's scenario's (the same unless the design
     varies ``meta``). `progress` is called with the number of replications just finished, over
-    all points; `run_options` (fidelity, workers, executor, scheduler, cache) go to `run`.
+    all points; `run_options` (fidelity, workers, executor, scheduler, cache) go to `run_many`.
     """
     prepared = prepare(base_path, design, extra_overrides, kpi)
-    results = [run(s, replications, seed, progress, **run_options) for _, s in prepared]
+    counts = [s.meta.replications if replications is None else replications for _, s in prepared]
+    seeds = [s.meta.seed if seed is None else seed for _, s in prepared]
+    began = time.perf_counter()
+    done: list[dict[int, Replication]] = [{} for _ in prepared]
+    for common in dict.fromkeys(seeds):  # one pool per seed (one, unless the design varies meta.seed)
+        points = [k for k, own in enumerate(seeds) if own == common]
+        ran = run_many([(prepared[k][1], range(counts[k])) for k in points], common, progress, **run_options)
+        for k, replications_of in zip(points, ran, strict=True):
+            done[k] = replications_of
+    wall = time.perf_counter() - began
+    results = []
+    for k, (_, s) in enumerate(prepared):
+        ordered = [done[k][i] for i in range(counts[k])]
+        # The pool's time, shared by the points in proportion to their replications.
+        point = assemble(s, seeds[k], ordered, run_options.get("fidelity", "batch"), wall * counts[k] / sum(counts))
+        point.cached = sum(r.cached for r in ordered)
+        results.append(point)
     settings = [{path: point.get(path, value_at(s, path)) for path in design.params} for point, s in prepared]
     return SweepResults(Path(base_path), design, results, settings, tuple(extra_overrides), kpi)
 

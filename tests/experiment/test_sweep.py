@@ -109,7 +109,7 @@ def no_runs(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a replication ran before every point was checked")
 
-    monkeypatch.setattr(sweep_module, "run", refuse)
+    monkeypatch.setattr(sweep_module, "run_many", refuse)
 
 
 def test_an_invalid_point_fails_before_anything_runs_naming_the_point_and_why(no_runs):
