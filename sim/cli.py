@@ -303,12 +303,13 @@ def run(file: Path, replications: int | None, seed: int | None, overrides: tuple
         lambda progress: sim.run(scenario, n, seed, progress, **how),
     )  # fmt: skip
     js = plotly_js(plotly, target.out / "report.html")
-    path = rundir.write(results, target, source=str(file), parquet=parquet, xlsx=xlsx, plotly_js=js)
+    computed = results.kpis()  # once, for the files and the text
+    path = rundir.write(results, target, source=str(file), parquet=parquet, xlsx=xlsx, plotly_js=js, kpis=computed)
     from sim.report import summary, text
 
-    click.echo(summary.text(summary.run_summary(results)) + "\n")
-    click.echo(text.kpi_table(results))
-    if brands := text.brand_table(results):
+    click.echo(summary.text(summary.run_summary(results, computed)) + "\n")
+    click.echo(text.kpi_table(results, computed))
+    if brands := text.brand_table(results, computed):
         click.echo(f"\nBy brand, over the horizon:\n{brands}")
     cached = f", {results.cached:,} from the cache," if results.cached else ""
     click.echo(f"\n{n:,} replications{cached} in {results.wall_seconds:.2f} s; run directory: {path}")

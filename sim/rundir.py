@@ -26,6 +26,7 @@ from sim.experiment.compare import Comparison
 from sim.experiment.sweep import Design, SweepResults
 from sim.model.calendar import months
 from sim.output import Output
+from sim.results.kpis import Kpi
 from sim.results.results import Results
 from sim.scenario import Scenario, ScenarioError, parse
 from sim.version import __version__
@@ -75,11 +76,13 @@ def write(
     parquet: bool = False,
     xlsx: bool = False,
     plotly_js: str | None = None,
+    kpis: list[Kpi] | None = None,
 ) -> Path:
     """Write the run directory `out` (a path, or one claimed before simulating); an existing
     folder is replaced only with `force`, and only when sim wrote it (`sim.output`). `parquet`
     adds each table as Parquet (needs pyarrow), `xlsx` the workbook ``NAME.xlsx`` (needs openpyxl);
-    the report loads plotly.js from the relative URL `plotly_js` if given (`sim.report.style`)."""
+    the report loads plotly.js from the relative URL `plotly_js` if given (`sim.report.style`);
+    `kpis` are the run's KPIs if already computed."""
     from sim.report import write as write_report  # plotly loads only when a report is written
 
     def fill(tmp: Path) -> None:
@@ -94,9 +97,9 @@ def write(
             tables.append(workbook.write(results, tmp / f"{scenario.meta.name}.xlsx").name)
         _save_arrays(results, tmp)
         start = scenario.meta.start_date
-        kpis = results.kpis()
-        (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in kpis], indent=2) + "\n")
-        write_report(results, tmp / "report.html", source, plotly_js, kpis)
+        computed = results.kpis() if kpis is None else kpis
+        (tmp / "kpis.json").write_text(json.dumps([k.as_json(start) for k in computed], indent=2) + "\n")
+        write_report(results, tmp / "report.html", source, plotly_js, computed)
         (tmp / "manifest.json").write_text(
             manifest(
                 format=FORMAT,

@@ -14,20 +14,22 @@ from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand, estimate, kpis
 from sim.results.results import Results
 
 
-def kpi_table(results: Results) -> str:
-    """Every KPI of a run but those by brand (see `brand_table`), with its 95% interval."""
+def kpi_table(results: Results, computed: list[Kpi] | None = None) -> str:
+    """Every KPI of a run but those by brand (see `brand_table`), with its 95% interval
+    (`computed`: the run's KPIs if at hand)."""
     start = results.scenario.meta.start_date
-    rows = [(k.label, *k.text(start)) for k in kpis(results) if k.over != "brand"]
+    rows = [(k.label, *k.text(start)) for k in (kpis(results) if computed is None else computed) if k.over != "brand"]
     widths = [max(len(r[i]) for r in [("KPI", "estimate", "95% CI"), *rows]) for i in range(3)]
     lines = [f"{'KPI':<{widths[0]}}  {'estimate':>{widths[1]}}  95% CI", "-" * (sum(widths) + 4)]
     lines += [f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c}" for a, b, c in rows]
     return "\n".join(lines)
 
 
-def brand_table(results: Results) -> str:
+def brand_table(results: Results, computed: list[Kpi] | None = None) -> str:
     """Each brand's vehicles built, lost to sharing, to chips and as lost sales, and the margin the
-    contract costs it, means ± the 95% interval's half-width (empty without brand KPIs)."""
-    brands = by_brand(results)
+    contract costs it, means ± the 95% interval's half-width (empty without brand KPIs;
+    `computed`: the run's KPIs if at hand)."""
+    brands = by_brand(results, computed)
     if not brands:
         return ""
     headings = [h for h in BRAND_COLUMNS.values() if any(h in cols for cols in brands.values())]
