@@ -90,7 +90,7 @@ def run(
     elif missing:
         # Chunks of a few replications each: large enough to amortise sending the scenario,
         # small enough to keep every worker busy to the end and the progress bar moving.
-        size = max(1, math.ceil(len(missing) / (workers * 8)))
+        size = chunk_size(len(missing), workers)
         chunks = [missing[a : a + size] for a in range(0, len(missing), size)]
         for part in completed(_chunk, chunks, (ship(scenario), seed, fidelity), workers, executor, scheduler):
             for replication in part:
@@ -195,7 +195,7 @@ def run_many(
         # As `run`: a few chunks per worker, each of about `size` replications, packed from the
         # jobs in order (a chunk may end one job and start the next): a stage of many small
         # jobs does not pay a task's round trip for every job.
-        size = max(1, math.ceil(total / (workers * 8)))
+        size = chunk_size(total, workers)
         chunks: list[list[tuple[int, Shipment, list[int]]]] = [[]]
         room = size
         for j, ((scenario, _), indices) in enumerate(zip(jobs, missing, strict=True)):
@@ -214,6 +214,17 @@ def run_many(
                 for replication in replications:
                     finished(j, replication)
     return done
+
+
+#: Replications in a chunk at most: a chunk's results come back whole (a baseline replication's
+#: arrays are ~30 KB, pickled and unpickled), so a long run keeps few in flight; 64 replications
+#: of even 5 ms are ~0.3 s of work against ~1 ms of sending.
+MOST_PER_CHUNK = 64
+
+
+def chunk_size(replications: int, workers: int) -> int:
+    """Replications per chunk: about eight chunks per worker, at most `MOST_PER_CHUNK`."""
+    return max(1, min(math.ceil(replications / (workers * 8)), MOST_PER_CHUNK))
 
 
 class Shipment(NamedTuple):

@@ -145,3 +145,10 @@ def test_a_stage_of_small_jobs_is_packed_into_a_few_chunks_per_worker(monkeypatc
         assert sorted(a) == sorted(b) == [0, 1, 2]
         for i in a:
             assert all(np.array_equal(a[i].arrays[k], b[i].arrays[k]) for k in a[i].arrays)
+
+
+def test_chunks_are_a_few_per_worker_and_never_large():
+    assert runner.chunk_size(100, 2) == 7  # ceil(100 / 16)
+    assert runner.chunk_size(3, 4) == 1
+    # 10,000 replications on 2 workers: not 625 a chunk (their results come back whole).
+    assert runner.chunk_size(10_000, 2) == runner.MOST_PER_CHUNK == 64
