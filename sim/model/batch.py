@@ -88,6 +88,7 @@ class Batch:
         )
         self.shops = {p.index: Shops(p) for p in plant.plants if p.series}
         self.route_goods: dict[int, list[float]] = {}  # product -> `_route_good`, until a yield changes
+        self.per_hour: float | None = None  # `_good_per_hour`, until a rate or a yield changes
         self.single = [ln for ln in plant.lines if ln.plant not in self.shops]  # lines of one-shop plants
         self.by_name = {ln.name: ln for ln in plant.lines}
         reserve = contract is not None and contract.policy == "reserved_share"
@@ -148,6 +149,7 @@ class Batch:
             if c:
                 self.released[i] = True
                 self.rate[i] = 1.0
+                self.per_hour = None
                 # SOP at month k's first hour may come before month k starts: then the month's
                 # start releases all of it, since the product is released by then.
                 if self.month == k:
@@ -162,10 +164,12 @@ class Batch:
 
     def set_rate(self, i: int, value: float) -> None:
         self.rate[i] = value
+        self.per_hour = None
 
     def set_yield(self, i: int, value: float) -> None:
         self.yield_[i] = value
         self.route_goods.pop(i, None)
+        self.per_hour = None
 
     def set_speed(self, k: int, jph: float) -> None:
         self.state.lines[k].jph = jph
@@ -439,15 +443,18 @@ class Batch:
         return min(1.0, c.reserved_units_per_month / capacity) if capacity > 0 else 0.0
 
     def _good_per_hour(self) -> float:
-        """Good vehicles a line hour at 1 JPH builds of the customer's best product at today's rate."""
-        return max(
-            (
-                self.rate[i] * _good(self.yield_[i], self.rework[i]) / (1 + (1 - self.yield_[i]) * self.rework[i])
-                for i, cust in enumerate(self.customer)
-                if cust
-            ),
-            default=0.0,
-        )
+        """Good vehicles a line hour at 1 JPH builds of the customer's best product at today's rate
+        (kept until a rate or a yield changes: the reserve asks for it at every booking)."""
+        if self.per_hour is None:
+            self.per_hour = max(
+                (
+                    self.rate[i] * _good(self.yield_[i], self.rework[i]) / (1 + (1 - self.yield_[i]) * self.rework[i])
+                    for i, cust in enumerate(self.customer)
+                    if cust
+                ),
+                default=0.0,
+            )
+        return self.per_hour
 
     def _entitled(self, hours: dict[str, tuple[float, float]], t0: float) -> None:
         """Record the vehicles the customer's reserve promises it in this batch: its share of each
