@@ -1,5 +1,6 @@
 """The command line: exit codes, files written, nothing written on bad input."""
 
+import ast
 import json
 import subprocess
 import sys
@@ -301,32 +302,31 @@ def test_docs_cli_reference_is_up_to_date():
     assert (ROOT / "docs" / "cli.md").read_text() == markdown()
 
 
-def test_help_and_version_import_neither_the_model_nor_pydantic():
-    # Start-up (issue 14): `sim --help` must not pay for numpy, pydantic, plotly or the model.
+def _imports_of(*commands: list[str], heavy: tuple[str, ...]) -> tuple[list[str], str]:
+    """(the `heavy` modules imported, the output) of running `commands` in a fresh interpreter."""
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from sim.cli import main\n"
-        "out = CliRunner().invoke(main, ['--help']).output + CliRunner().invoke(main, ['--version']).output\n"
-        "heavy = [m for m in ('numpy', 'pydantic', 'plotly', 'simpy', 'sim.model', 'sim.scenario') if m in sys.modules]\n"
-        "print(heavy, 'Usage' in out, 'sim, version' in out)\n"
+        f"out = ''.join(CliRunner().invoke(main, args).output for args in {list(commands)!r})\n"
+        f"print(repr(([m for m in {heavy!r} if m in sys.modules], out)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[] True True"
+    return ast.literal_eval(done.stdout)
+
+
+def test_help_and_version_import_neither_the_model_nor_pydantic():
+    # Start-up (issue 14): `sim --help` must not pay for numpy, pydantic, plotly or the model.
+    heavy = ("numpy", "pydantic", "plotly", "simpy", "sim.model", "sim.scenario")
+    imported, out = _imports_of(["--help"], ["--version"], heavy=heavy)
+    assert imported == [] and "Usage" in out and "sim, version" in out
 
 
 def test_validate_imports_neither_numpy_plotly_simpy_nor_the_simulation():
     # Start-up (issue 14): checking a scenario needs the scenario layer only.
-    code = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from sim.cli import main\n"
-        f"out = CliRunner().invoke(main, ['validate', {SMALL!r}]).output\n"
-        "heavy = ('numpy', 'plotly', 'simpy', 'sim.experiment', 'sim.results', 'sim.report', 'sim.model.batch')\n"
-        "print([m for m in heavy if m in sys.modules], out.startswith('ok:'))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[] True"
+    heavy = ("numpy", "plotly", "simpy", "sim.experiment", "sim.results", "sim.report", "sim.model.batch")
+    imported, out = _imports_of(["validate", str(SMALL)], heavy=heavy)
+    assert imported == [] and out.startswith("ok:")
 
 
 def test_output_cut_short_by_its_reader_ends_quietly():
