@@ -121,26 +121,35 @@ class Batch:
 
     # -- changes of state ----------------------------------------------------------------------
     def new_month(self, k: int) -> None:
+        # Three times a month of every replication: plain locals, and `_release` written out.
         self.month = k
-        now = self.env.now
+        now, record, ids, backlog = self.env.now, self.record, self.ledger.products, self.backlog
         for i, keep in enumerate(self.lost_after):
             if keep is not None:
-                lost = self.backlog[i].expire(k - keep)
+                lost = backlog[i].expire(k - keep)
                 if lost > 0:
-                    self.record((now, Kind.LOST, "", self.ledger.products[i], lost))
+                    record((now, LOST, "", ids[i], lost))
             if self.released[i]:
-                self._release(i, self.demand[i][k])
+                quantity = self.demand[i][k]
+                if quantity > 0:
+                    backlog[i].add(k, quantity)
+                    record((now, DEMAND, "", ids[i], quantity))
         if self.shops:
             self._resize()
-        for line, rule in self.overtime:
-            self.overtime_left[line.name] = rule.max_hours_per_month
-        self._decide_overtime()
+        if self.overtime:
+            for line, rule in self.overtime:
+                self.overtime_left[line.name] = rule.max_hours_per_month
+            self._decide_overtime()
+        rate, yield_, rework = self.rate, self.yield_, self.rework
         for line in self.changeovers:
-            wants = [
-                self._want(line, i, self.backlog[i].total / self._good(line, i))
-                for i in line.products
-                if self.rate[i] > 0
-            ]
+            wants = []  # each product's open demand in vehicles to start (as `_want`, `_good` make it)
+            for i in line.products:
+                if rate[i] > 0:
+                    y, r = (yield_[i] if line.last else line.yields[i]), rework[i]
+                    good = y + (1 - y) * r
+                    wants.append(
+                        _new(Want, (i, backlog[i].total / good, (1 + (1 - y) * r) / (line.jph * rate[i]), good))
+                    )
             self.major[line.name] = major_family(line, wants)
 
     def sop(self, k: int, share_left: float) -> None:
@@ -177,7 +186,7 @@ class Batch:
     def _release(self, i: int, quantity: float) -> None:
         if quantity > 0:
             self.backlog[i].add(self.month, quantity)
-            self.record((self.env.now, Kind.DEMAND, "", self.ledger.products[i], quantity))
+            self.record((self.env.now, DEMAND, "", self.ledger.products[i], quantity))
 
     # -- booking -------------------------------------------------------------------------------
     def book(self) -> None:
@@ -470,6 +479,7 @@ class Batch:
 
 
 _new = tuple.__new__
+LOST, DEMAND = Kind.LOST, Kind.DEMAND  # (read once: an enum member's lookup costs ten times a global's)
 
 
 def _good(y: float, r: float) -> float:
