@@ -265,7 +265,7 @@ class Batch:
                         hours[line.name] = (0.0, 0.0)
                     else:
                         hours[line.name] = (worked, max(down - shut - extra.get(line.name, 0.0), 0.0))
-        available = {name: max(o - d, 0.0) for name, (o, d) in hours.items()}
+        available = {name: 0.0 if (a := o - d) < 0.0 else a for name, (o, d) in hours.items()}  # (max(a, 0.0))
 
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
         backlog, rate = self.backlog, self.rate

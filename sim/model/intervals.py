@@ -35,7 +35,8 @@ class Intervals:
         i = bisect.bisect_right(self.starts, t)  # intervals started by t
         if i == 0:
             return 0.0
-        return self.before[i - 1] + min(t, self.ends[i - 1]) - self.starts[i - 1]
+        end = self.ends[i - 1]
+        return self.before[i - 1] + (end if end < t else t) - self.starts[i - 1]  # (min(t, end) without a call)
 
     def at(self, measure: float) -> float:
         """The point at which `measure` has been covered (the end of an interval, if one ends

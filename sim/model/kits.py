@@ -65,21 +65,28 @@ class Pool:
     def covers(self, planned: list[float], more: float = 0.0) -> bool:
         """Whether the kits in hand (the pool and those held), and `more` in the pool, cover
         every product's `planned` starts."""
-        short = sum(max(0.0, v * c - h) for v, c, h in zip(planned, self.per_vehicle, self.held, strict=True))
+        # (x if x > 0.0 else 0.0 is max(0.0, x) without a builtin's call: these run at every booking)
+        short = sum(
+            x if (x := v * c - h) > 0.0 else 0.0 for v, c, h in zip(planned, self.per_vehicle, self.held, strict=True)
+        )
         return short <= self.pool + more
 
     def cut(self, planned: list[float]) -> list[float]:
         """Share the pool by the kits each product's `planned` starts need, less what it holds;
         returns the share of its plan each product can start (1 where kits do not bind)."""
         per_vehicle, held = self.per_vehicle, self.held
-        needs = [max(0.0, v * c - h) for v, c, h in zip(planned, per_vehicle, held, strict=True)]
+        needs = [x if (x := v * c - h) > 0.0 else 0.0 for v, c, h in zip(planned, per_vehicle, held, strict=True)]
         if self.pool > 0 and any(needs):
             given = allocate(self.rule, self.pool, needs, self.customer, self.margins)
             for i, kits in enumerate(given):
                 held[i] += kits
             self.pool = max(0.0, self.pool - sum(given))
-        return [min(1.0, h / (v * c)) if v > 0 else 1.0 for v, c, h in zip(planned, per_vehicle, held, strict=True)]
+        return [
+            (s if (s := h / (v * c)) < 1.0 else 1.0) if v > 0 else 1.0
+            for v, c, h in zip(planned, per_vehicle, held, strict=True)
+        ]
 
     def use(self, i: int, vehicles: float) -> None:
         """Product i started `vehicles`: their kits are spent."""
-        self.held[i] = max(0.0, self.held[i] - vehicles * self.per_vehicle[i])
+        left = self.held[i] - vehicles * self.per_vehicle[i]
+        self.held[i] = left if left > 0.0 else 0.0

@@ -77,8 +77,9 @@ def plan(
             else:
                 need_o += w.vehicles * (w.each + extra)
     h_o, h_c = split(hours, need_o, need_c, reserve)
-    fill_o = min(h_o / need_o, 1.0) if need_o else 0.0
-    fill_c = min(h_c / need_c, 1.0) if need_c else 0.0
+    # (the conditionals are min(share, 1.0) without a builtin's call)
+    fill_o = (1.0 if (f := h_o / need_o) > 1.0 else f) if need_o else 0.0
+    fill_c = (1.0 if (f := h_c / need_c) > 1.0 else f) if need_c else 0.0
     fills = None
     if level is not None and 0 < fill_o < 1:
         fills = _levels(wants, switch or [0.0] * len(wants), customer, level, h_o)
