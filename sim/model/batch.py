@@ -268,7 +268,7 @@ class Batch:
         available = {name: 0.0 if (a := o - d) < 0.0 else a for name, (o, d) in hours.items()}  # (max(a, 0.0))
 
         # Plan with unlimited kits: the policy decides the split; kits only cut it.
-        backlog, rate = self.backlog, self.rate
+        backlog, rate, yield_, rework = self.backlog, self.rate, self.yield_, self.rework
         planned_good = [0.0] * len(backlog)  # good vehicles planned so far this batch (earlier lines)
         plans: dict[str, list[Item]] = {}
         for k, shops in self.shops.items():
@@ -281,7 +281,7 @@ class Batch:
             wants = []
             for i in line.products:
                 if rate[i] > 0:
-                    y, r = self.yield_[i], self.rework[i]
+                    y, r = yield_[i], rework[i]
                     good = y + (1 - y) * r
                     vehicles = (backlog[i].total - planned_good[i]) / good
                     if vehicles > 1e-12:
@@ -289,8 +289,8 @@ class Batch:
                         wants.append(_new(Want, (i, vehicles, (1 + (1 - y) * r) / (line.jph * rate[i]), good)))
             items = self._plan(line, available[line.name], wants, True) if wants else []
             plans[line.name] = items
-            for item in items:
-                planned_good[item.product] += item.started * item.good
+            for i, started, _, _, good in items:  # (unpacked: a named tuple's field costs a lookup each)
+                planned_good[i] += started * good
         cut = None
         pool = self.pool
         if pool is not None:
@@ -298,8 +298,8 @@ class Batch:
             first = [0.0] * len(backlog)
             for line in self.state.lines:
                 if line.stage == 0:
-                    for item in plans.get(line.name, ()):
-                        first[item.product] += item.started
+                    for i, started, *_ in plans.get(line.name, ()):
+                        first[i] += started
             if inside:
                 if not self._covered(plans, available, spans, inside):
                     return False
@@ -321,13 +321,14 @@ class Batch:
             self._entitled(hours, t0)
         for line in self.single:
             busy = 0.0
-            for item in plans.get(line.name, ()):
-                started = item.started * cut[item.product] if cut is not None else item.started
+            for i, started, each, changeover, good in plans.get(line.name, ()):
+                if cut is not None:
+                    started *= cut[i]
                 if started > 0:
-                    busy += started * (item.each - item.changeover)
-                    ledger.built(line, item.product, started, item.changeover, item.good, t0)
+                    busy += started * (each - changeover)
+                    ledger.built(line, i, started, changeover, good, t0)
                     if pool is not None:
-                        pool.use(item.product, started)
+                        pool.use(i, started)
             ledger.idle(line, busy, 0.0, 0.0, t0)
         for k, shops in self.shops.items():
             o0, o1 = spans[k]

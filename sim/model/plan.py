@@ -61,21 +61,24 @@ def plan(
     if line.changeover:
         families = line.families
         first = families[wants[0].product]
-        if any(families[w.product] != first for w in wants):
-            switch = [2 * line.changeover if families[w.product] != major else 0.0 for w in wants]
+        for w in wants:
+            if families[w.product] != first:  # families mix
+                switch = [2 * line.changeover if families[w.product] != major else 0.0 for w in wants]
+                break
+    # (wants unpacked: a named tuple's field costs a lookup each)
     need_o = need_c = 0.0
     if switch is None:  # (x + 0.0 is x: the same sums as with zero changeover terms)
-        for w in wants:
-            if customer[w.product]:
-                need_c += w.vehicles * w.each
+        for i, vehicles, each, _ in wants:
+            if customer[i]:
+                need_c += vehicles * each
             else:
-                need_o += w.vehicles * w.each
+                need_o += vehicles * each
     else:
-        for w, extra in zip(wants, switch, strict=True):
-            if customer[w.product]:
-                need_c += w.vehicles * (w.each + extra)
+        for (i, vehicles, each, _), extra in zip(wants, switch, strict=True):
+            if customer[i]:
+                need_c += vehicles * (each + extra)
             else:
-                need_o += w.vehicles * (w.each + extra)
+                need_o += vehicles * (each + extra)
     h_o, h_c = split(hours, need_o, need_c, reserve)
     # (the conditionals are min(share, 1.0) without a builtin's call)
     fill_o = (1.0 if (f := h_o / need_o) > 1.0 else f) if need_o else 0.0
@@ -84,12 +87,12 @@ def plan(
     if level is not None and 0 < fill_o < 1:
         fills = _levels(wants, switch or [0.0] * len(wants), customer, level, h_o)
     out = []
-    for k, w in enumerate(wants):
-        fill = fill_c if customer[w.product] else (fill_o if fills is None else fills[k])
+    for k, (i, vehicles, each, good) in enumerate(wants):
+        fill = fill_c if customer[i] else (fill_o if fills is None else fills[k])
         if fill > 0:
             extra = switch[k] if switch is not None else 0.0
             # tuple.__new__ skips the named tuple's Python-level constructor (a third of this loop)
-            out.append(_new(Item, (w.product, w.vehicles * fill, w.each + extra, extra, w.good)))
+            out.append(_new(Item, (i, vehicles * fill, each + extra, extra, good)))
     return out
 
 
