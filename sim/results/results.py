@@ -348,9 +348,13 @@ def _fold_one(records: list[Record], kind: Kind, index: dict[str, int], months: 
     # record order, from 0.0) are the same floats.
     out = [[0.0] * len(months) for _ in index]
     right = bisect.bisect_right
+    last, month = None, 0  # a batch's records share its time: its month is looked up once
     for record in records:
         if record[1] == kind:
-            out[index[record[by]]][right(starts, record[0]) - 1] += record[4]
+            if record[0] != last:
+                last = record[0]
+                month = right(starts, last) - 1
+            out[index[record[by]]][month] += record[4]
     return np.array(out).reshape(len(index), len(months))
 
 
@@ -392,9 +396,12 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
     reserved = [0.0] * n
     right = bisect.bisect_right
     milestone, sop_kind, reserved_kind = Kind.MILESTONE, Kind.SOP, Kind.RESERVED  # (read once: see fold_built)
+    last, month = None, 0  # a batch's records share its time: its month is looked up once
     for record in records:
         time, kind = record[0], record[1]
-        month = right(starts, time) - 1
+        if time != last:
+            last = time
+            month = right(starts, time) - 1
         route = routes.get(kind)
         if route is not None:
             rows, index, by, also = route
