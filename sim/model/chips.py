@@ -19,20 +19,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the scenario layer imports this module's registry
     from sim.scenario.supply import Chips
 
-#: (needs, customer flags, margins) -> groups of product indices, served in order
-Order = Callable[[list[float], list[bool], list[float]], list[list[int]]]
+#: (customer flags, margins) -> groups of product indices, served in order (the same at every
+#: allocation of a replication: a pool works them out once)
+Order = Callable[[list[bool], list[float]], list[list[int]]]
 
 ALLOCATIONS: dict[str, Order] = {
-    "owner_first": lambda needs, customer, margins: [
+    "owner_first": lambda customer, margins: [
         [i for i, c in enumerate(customer) if not c],
         [i for i, c in enumerate(customer) if c],
     ],
-    "customer_first": lambda needs, customer, margins: [
+    "customer_first": lambda customer, margins: [
         [i for i, c in enumerate(customer) if c],
         [i for i, c in enumerate(customer) if not c],
     ],
-    "proportional": lambda needs, customer, margins: [list(range(len(needs)))],
-    "by_margin": lambda needs, customer, margins: [
+    "proportional": lambda customer, margins: [list(range(len(customer)))],
+    "by_margin": lambda customer, margins: [
         [i for i, m in enumerate(margins) if m == level] for level in sorted(set(margins), reverse=True)
     ],
 }
@@ -51,9 +52,14 @@ def arrivals(chips: Chips, start: dt.date, end: dt.date) -> list[tuple[int, floa
 
 def allocate(rule: str, pool: float, needs: list[float], customer: list[bool], margins: list[float]) -> list[float]:
     """Kits given to each product out of `pool` under `rule` (never more than it needs)."""
+    return serve(pool, needs, ALLOCATIONS[rule](customer, margins))
+
+
+def serve(pool: float, needs: list[float], groups: list[list[int]]) -> list[float]:
+    """Kits given to each product out of `pool`, serving `groups` in order (each in proportion to need)."""
     give = [0.0] * len(needs)
-    for group in ALLOCATIONS[rule](needs, customer, margins):
-        total = sum(needs[i] for i in group)
+    for group in groups:
+        total = sum([needs[i] for i in group])
         if total <= 1e-9 or pool <= 0:  # nothing (or a rounding crumb) to serve
             continue
         share = min(1.0, pool / total)

@@ -9,7 +9,7 @@ with their product until used.
 
 from __future__ import annotations
 
-from sim.model.chips import allocate
+from sim.model.chips import ALLOCATIONS, serve
 from sim.model.recorder import Kind, Sink
 
 
@@ -25,11 +25,9 @@ class Pool:
         margins: list[float],
         record: Sink,
     ):
-        self.rule = rule
+        self.groups = ALLOCATIONS[rule](customer, margins)  # products served in turn, by the rule
         self.deliveries = deliveries  # (clock hour, kits)
         self.per_vehicle = per_vehicle
-        self.customer = customer
-        self.margins = margins
         self.record = record
         self.pool = 0.0
         self.held = [0.0] * len(per_vehicle)
@@ -77,7 +75,7 @@ class Pool:
         per_vehicle, held = self.per_vehicle, self.held
         needs = [x if (x := v * c - h) > 0.0 else 0.0 for v, c, h in zip(planned, per_vehicle, held, strict=True)]
         if self.pool > 0 and any(needs):
-            given = allocate(self.rule, self.pool, needs, self.customer, self.margins)
+            given = serve(self.pool, needs, self.groups)
             for i, kits in enumerate(given):
                 held[i] += kits
             self.pool = max(0.0, self.pool - sum(given))
