@@ -112,27 +112,40 @@ def main(debug: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @guarded
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario (or study) FILES; exit 2 if any is invalid."""
+    """Check scenario, study or sweep FILES; exit 2 if any is invalid."""
     from sim.scenario import ScenarioError
     from sim.scenario.loader import is_study_file
 
     bad = 0
-    refused: tuple[type[Exception], ...] = (ScenarioError,)  # a study's errors too, once one is read
+    refused: tuple[type[Exception], ...] = (ScenarioError,)  # a study's or sweep's errors too, once one is read
     for path in files:
         try:
             try:
                 click.echo(f"ok: {path} ({sim.load(path).meta.name})")
             except ScenarioError:
-                if not is_study_file(path):  # asked only now: a scenario's YAML is read once
-                    raise
-                from sim.experiment.study import StudyError, load_study  # numpy and the indicators: only here
+                # Asked only now: a scenario's YAML is read once. numpy and the indicators load only here.
+                if is_study_file(path):
+                    from sim.experiment.study import StudyError, load_study
 
-                refused = (ScenarioError, StudyError)
-                study = load_study(path)
-                click.echo(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
+                    refused = (*refused, StudyError)
+                    study = load_study(path)
+                    click.echo(
+                        f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)"
+                    )
+                    continue
+                from sim.experiment import sweep as sweeps
+
+                if not sweeps.is_sweep_file(path):
+                    raise
+                refused = (*refused, sweeps.SweepError)
+                spec = sweeps.load_sweep(path)
+                # Every point loaded and validated, as `sim sweep` does before any work.
+                points = sweeps.prepare(spec.scenario, spec.design, spec.overrides, spec.kpi)
+                click.echo(f"ok: {path} (sweep of {spec.scenario.name}, {len(points)} points)")
         except refused as exc:
             bad += 1
-            click.echo(str(exc), err=True)
+            message = str(exc)  # named by its file where the problem itself does not say (a sweep's points, its KPI)
+            click.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
     if bad:
         raise InvalidInput(f"{bad} of {len(files)} scenario file(s) invalid")
 

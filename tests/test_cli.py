@@ -28,6 +28,24 @@ def test_validate_ok_and_bad(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_validate_a_sweep_file_checks_every_point(tmp_path):
+    shipped = str(ROOT / "scenarios" / "sweeps" / "reserve_and_assist.yaml")
+    result = invoke("validate", shipped)
+    assert result.exit_code == 0, result.output
+    assert "sweep of baseline.yaml, 12 points" in result.output
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(f"scenario: {DATA / 'small.yaml'}\ngrid:\n  contract.reserved_share: [0.2, 1.5]\n")
+    result = invoke("validate", str(sweep))
+    assert result.exit_code == 2
+    assert f"{sweep}: 1 of 2 sweep points are invalid" in result.output
+    assert "sweep point 2 (contract.reserved_share=1.5)" in result.output
+    sweep.write_text(f"scenario: {DATA / 'small.yaml'}\ngrdi:\n  contract.reserved_share: [0.2]\n")
+    result = invoke("validate", str(sweep))
+    assert result.exit_code == 2
+    assert f"{sweep}:2:1: grdi: unknown field 'grdi'; did you mean 'grid'?" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_schema_is_json_with_every_section():
     result = invoke("schema")
     assert result.exit_code == 0
