@@ -114,7 +114,7 @@ def main(debug: bool) -> None:
 def validate(files: tuple[Path, ...]) -> None:
     """Check scenario, study or sweep FILES; exit 2 if any is invalid."""
     from sim.scenario import ScenarioError
-    from sim.scenario.loader import is_study_file
+    from sim.scenario.loader import is_study_file, is_sweep_file
 
     bad = 0
     refused: tuple[type[Exception], ...] = (ScenarioError,)  # a study's or sweep's errors too, once one is read
@@ -133,10 +133,10 @@ def validate(files: tuple[Path, ...]) -> None:
                         f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)"
                     )
                     continue
+                if not is_sweep_file(path):
+                    raise
                 from sim.experiment import sweep as sweeps
 
-                if not sweeps.is_sweep_file(path):
-                    raise
                 refused = (*refused, sweeps.SweepError)
                 spec = sweeps.load_sweep(path)
                 # Every point loaded and validated, as `sim sweep` does before any work.
@@ -404,8 +404,9 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
     _load()
     from sim.experiment import sweep as sweeps
     from sim.report.sweep import write as write_report
+    from sim.scenario.loader import is_sweep_file
 
-    if sweeps.is_sweep_file(file):
+    if is_sweep_file(file):
         if overrides:
             raise InvalidInput(f"{file} is a sweep file: put the values to sweep in it, not in --set")
         spec = sweeps.load_sweep(file, max_points)

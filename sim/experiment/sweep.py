@@ -70,7 +70,6 @@ from sim.scenario.loader import (
     _show,
     read_text,
     read_yaml,
-    top_level_keys,
 )
 from sim.scenario.overrides import _PART
 
@@ -561,12 +560,6 @@ def load_sweep(path: str | Path, max_points: int | None = None) -> SweepSpec:
         kpi=spec.kpi,
         description=spec.description,
     )
-
-
-def is_sweep_file(path: str | Path) -> bool:
-    """Whether `path` looks like a sweep file (top-level scenario:, grid: or sensitivity:), not a scenario."""
-    keys = top_level_keys(path)  # never hangs on a FIFO nor runs out of memory on a bomb
-    return "meta" not in keys and bool({"scenario", "grid", "sensitivity"} & keys)
 
 
 def run_file(

@@ -718,6 +718,13 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def is_sweep_file(path: str | Path) -> bool:
+    """Whether `path` looks like a sweep file (top-level scenario:, grid: or sensitivity:), not a
+    scenario (sniffed as `is_study_file` is)."""
+    keys = top_level_keys(path)
+    return "meta" not in keys and bool({"scenario", "grid", "sensitivity"} & keys)
+
+
 def is_study_file(path: str | Path) -> bool:
     """Whether `path` looks like a study file (top-level decide:), not a scenario or sweep.
 

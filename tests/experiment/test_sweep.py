@@ -13,7 +13,6 @@ from sim.experiment.sweep import (
     SweepError,
     axes,
     grid,
-    is_sweep_file,
     load_sweep,
     parse_axis,
     prepare,
@@ -23,6 +22,7 @@ from sim.experiment.sweep import (
     value_at,
 )
 from sim.results.indicators import measures
+from sim.scenario.loader import is_sweep_file
 from tests.conftest import DATA, ROOT
 
 SMALL = DATA / "small.yaml"
