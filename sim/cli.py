@@ -144,8 +144,10 @@ def validate(files: tuple[Path, ...]) -> None:
                 click.echo(f"ok: {path} (sweep of {spec.scenario.name}, {len(points)} points)")
         except refused as exc:
             bad += 1
-            message = str(exc)  # named by its file where the problem itself does not say (a sweep's points, its KPI)
-            click.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
+            message = str(exc)
+            if not isinstance(exc, ScenarioError) and not message.startswith(str(path)):
+                message = f"{path}: {message}"  # a sweep's points, its KPI: problems that do not name the file
+            click.echo(message, err=True)
     if bad:
         raise InvalidInput(f"{bad} of {len(files)} scenario file(s) invalid")
 
