@@ -168,7 +168,9 @@ def _horizon(
     h = math.inf
     for s, r in enumerate(rates):
         if not done[s] and r > 0.0:
-            h = min(h, t + (targets[s] - near[s] - processed[s]) / r - EPS)
+            at = t + (targets[s] - near[s] - processed[s]) / r - EPS
+            if at < h:  # (min(h, at) without a builtin's call)
+                h = at
     return h
 
 
