@@ -246,7 +246,7 @@ class Batch:
                 off = line.off  # closed or down
                 if line.plant in self.shops:
                     downs[line.name] = within(off, o0, o1)
-                    down = sum(b - a for a, b in downs[line.name])
+                    down = sum([b - a for a, b in downs[line.name]])
                 else:
                     down = off.until(o1) - off.until(o0)
                 closed = line.closed
@@ -273,7 +273,9 @@ class Batch:
         plans: dict[str, list[Item]] = {}
         for k, shops in self.shops.items():
             if spans[k][1] > spans[k][0]:
-                open_demand = [max(0.0, b.total - p) for b, p in zip(backlog, planned_good, strict=True)]
+                open_demand = [
+                    x if (x := b.total - p) > 0.0 else 0.0 for b, p in zip(backlog, planned_good, strict=True)
+                ]
                 plans |= shops.plan(available, open_demand, self._want, self._route_good, self._plan)
         for line in self.single:
             if line.name not in available:

@@ -65,10 +65,14 @@ class Shops:
                 wants = []
                 for i in line.products:
                     tail = tail_of[i]
-                    vehicles = max(0.0, open_demand[i] - self.pipeline(i, s, tail)) / tail[s]
+                    # (the conditionals are max(0.0, x) and min(vehicles, y) without builtins' calls)
+                    x = open_demand[i] - self.pipeline(i, s, tail)
+                    vehicles = (x if x > 0.0 else 0.0) / tail[s]
                     if s < last and lanes[i] < math.inf:
-                        taken = started.get((s + 1, i), 0.0)
-                        vehicles = min(vehicles, max(0.0, taken + lanes[i] - self.wip[i][s]) / goods[i][s])
+                        x = started.get((s + 1, i), 0.0) + lanes[i] - self.wip[i][s]
+                        y = (x if x > 0.0 else 0.0) / goods[i][s]
+                        if y < vehicles:
+                            vehicles = y
                     if vehicles > 1e-12:
                         wants.append(want(line, i, vehicles))
                 items = planner(line, available[line.name], wants, s == last) if wants else []
@@ -133,7 +137,7 @@ class Shops:
                 mixes.append(mix)
                 stage_good.append(sum([m * goods[i][s] for i, m in zip(row, mix, strict=False)]) or 1.0)
             levels = [sum([self.wip[i][s] for i in g]) for s in range(n - 1)]
-            caps = [max(self.lane[s][r], level) for s, level in enumerate(levels)]
+            caps = [level if level > self.lane[s][r] else self.lane[s][r] for s, level in enumerate(levels)]  # (max)
             result = flow(rates, [downs[ln.name] for ln in route], levels, caps, o0, o1, stage_good, targets)
             for s, (ln, row, mix) in enumerate(zip(route, rows, mixes, strict=True)):
                 h = hours[ln.name]
@@ -151,10 +155,12 @@ class Shops:
                     if s > 0:
                         self.wip[i][s - 1] -= done
             # Rounding in the split back: the products' lanes add up to the route's exactly.
+            # (w if not w < 0.0 else 0.0 is max(w, 0.0) without a builtin's call)
             for s in range(n - 1):
-                held = sum([max(self.wip[i][s], 0.0) for i in g])
-                for i in g:
-                    self.wip[i][s] = max(self.wip[i][s], 0.0) * (result.levels[s] / held) if held > 0 else 0.0
+                kept = [w if not (w := self.wip[i][s]) < 0.0 else 0.0 for i in g]
+                held = sum(kept)
+                for i, w in zip(g, kept, strict=True):
+                    self.wip[i][s] = w * (result.levels[s] / held) if held > 0 else 0.0
         return out
 
 
