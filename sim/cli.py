@@ -57,7 +57,17 @@ class InvalidInput(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        say(f"error: {self.format_message()}", err=True)
+
+
+def say(text: str, err: bool = False) -> None:
+    """click.echo that outlives its reader: a stream whose reader went away (`sim validate *.yaml
+    2>&1 | head`) is pointed at /dev/null, so that a command still finishes its work and gives its
+    exit code (invalid input stays 2)."""
+    try:
+        click.echo(text, err=err)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), (sys.stderr if err else sys.stdout).fileno())
 
 
 def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -80,7 +90,9 @@ def guarded(command: Callable) -> Callable:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`sim run ... | head`): stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            for stream in (sys.stdout, sys.stderr):  # nothing left to flush at exit, whichever pipe broke
+                os.dup2(devnull, stream.fileno())
             sys.exit(0)
         except Exception as exc:
             _load()
@@ -121,7 +133,7 @@ def validate(files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             try:
-                click.echo(f"ok: {path} ({sim.load(path).meta.name})")
+                say(f"ok: {path} ({sim.load(path).meta.name})")
             except ScenarioError:
                 # Asked only now: a scenario's YAML is read once. numpy and the indicators load only here.
                 if is_study_file(path):
@@ -129,9 +141,7 @@ def validate(files: tuple[Path, ...]) -> None:
 
                     refused = (*refused, StudyError)
                     study = load_study(path)
-                    click.echo(
-                        f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)"
-                    )
+                    say(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
                     continue
                 if not is_sweep_file(path):
                     raise
@@ -141,13 +151,13 @@ def validate(files: tuple[Path, ...]) -> None:
                 spec = sweeps.load_sweep(path)
                 # Every point loaded and validated, as `sim sweep` does before any work.
                 points = sweeps.prepare(spec.scenario, spec.design, spec.overrides, spec.kpi)
-                click.echo(f"ok: {path} (sweep of {spec.scenario.name}, {len(points)} points)")
+                say(f"ok: {path} (sweep of {spec.scenario.name}, {len(points)} points)")
         except refused as exc:
             bad += 1
             message = str(exc)
             if not isinstance(exc, ScenarioError) and not message.startswith(str(path)):
                 message = f"{path}: {message}"  # a sweep's points, its KPI: problems that do not name the file
-            click.echo(message, err=True)
+            say(message, err=True)
     if bad:
         raise InvalidInput(f"{bad} of {len(files)} scenario file(s) invalid")
 

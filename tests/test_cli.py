@@ -2,6 +2,7 @@
 
 import ast
 import json
+import os
 import subprocess
 import sys
 
@@ -345,6 +346,22 @@ def test_validate_imports_neither_numpy_plotly_simpy_nor_the_simulation():
     heavy = ("numpy", "plotly", "simpy", "sim.experiment", "sim.results", "sim.report", "sim.model.batch")
     imported, out = _imports_of(["validate", str(SMALL)], heavy=heavy)
     assert imported == [] and out.startswith("ok:")
+
+
+def test_invalid_input_still_exits_2_when_the_reader_of_its_messages_is_gone(tmp_path):
+    # `sim validate *.yaml 2>&1 | head`: stderr's reader may be gone before the messages are
+    # written; the verdict stays exit 2 (not an internal error's 1), with no traceback.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DATA / "small.yaml").read_text().replace("jph: 60", "jhp: 60"))
+    read, write = os.pipe()
+    os.close(read)  # every write to stderr now fails with a broken pipe
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "sim", "validate", str(bad)], stdout=subprocess.DEVNULL, stderr=write
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 2
 
 
 def test_output_cut_short_by_its_reader_ends_quietly():
