@@ -121,7 +121,7 @@ class Batch:
 
     # -- changes of state ----------------------------------------------------------------------
     def new_month(self, k: int) -> None:
-        # Three times a month of every replication: plain locals, and `_release` written out.
+        # Once a month in each of a replication's three simulations: plain locals, `_release` written out.
         self.month = k
         now, record, ids, backlog = self.env.now, self.record, self.ledger.products, self.backlog
         for i, keep in enumerate(self.lost_after):
