@@ -139,7 +139,7 @@ def validate(files: tuple[Path, ...]) -> None:
                 if is_study_file(path):
                     from sim.experiment.study import StudyError, load_study
 
-                    refused = (*refused, StudyError)
+                    refused += (StudyError,) if StudyError not in refused else ()
                     study = load_study(path)
                     say(f"ok: {path} (study of {study.scenario.name}, {len(study.variables)} decision variables)")
                     continue
@@ -147,7 +147,7 @@ def validate(files: tuple[Path, ...]) -> None:
                     raise
                 from sim.experiment import sweep as sweeps
 
-                refused = (*refused, sweeps.SweepError)
+                refused += (sweeps.SweepError,) if sweeps.SweepError not in refused else ()
                 spec = sweeps.load_sweep(path)
                 # Every point loaded and validated, as `sim sweep` does before any work.
                 points = sweeps.prepare(spec.scenario, spec.design, spec.overrides, spec.kpi)
