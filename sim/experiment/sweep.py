@@ -258,11 +258,14 @@ def sweep(
     wall = time.perf_counter() - began
     results = []
     for k, (_, s) in enumerate(prepared):
-        ordered = [done[k][i] for i in range(counts[k])]
+        # Taken out as the point is stacked, so the replications go as their arrays are made: at
+        # most one point's are held twice (not every point's).
+        ordered = [done[k].pop(i) for i in range(counts[k])]
         # The pool's time, shared by the points in proportion to their replications.
         point = assemble(s, seeds[k], ordered, run_options.get("fidelity", "batch"), wall * counts[k] / sum(counts))
         point.cached = sum(r.cached for r in ordered)
         results.append(point)
+        del ordered
     settings = [{path: point.get(path, value_at(s, path)) for path in design.params} for point, s in prepared]
     return SweepResults(Path(base_path), design, results, settings, tuple(extra_overrides), kpi)
 
