@@ -92,9 +92,8 @@ def replicate(
                 events += simulate(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn)
                 # Folded with the full scenario's indices, so products missing there stay zero.
                 reference[name] = fold_built(ref, scenario, setup.months)
-                if (
-                    prepared.overtime
-                ):  # what the counterfactual's overtime costs: the contract's share is the difference
+                # What the counterfactual's overtime costs: the contract's share is the difference.
+                if prepared.overtime:
                     reference[f"{name}.overtime_hours"] = fold_overtime(ref, scenario, setup.months)
             replication = Replication(r, fold(rec, scenario, setup.months), reference, events)
         except Exception as exc:

@@ -140,16 +140,10 @@ class Batch:
             for line, rule in self.overtime:
                 self.overtime_left[line.name] = rule.max_hours_per_month
             self._decide_overtime()
-        rate, yield_, rework = self.rate, self.yield_, self.rework
         for line in self.changeovers:
-            wants = []  # each product's open demand in vehicles to start (as `_want`, `_good` make it)
-            for i in line.products:
-                if rate[i] > 0:
-                    y, r = (yield_[i] if line.last else line.yields[i]), rework[i]
-                    good = y + (1 - y) * r
-                    wants.append(
-                        _new(Want, (i, backlog[i].total / good, (1 + (1 - y) * r) / (line.jph * rate[i]), good))
-                    )
+            wants = [
+                self._want(line, i, backlog[i].total / self._good(line, i)) for i in line.products if self.rate[i] > 0
+            ]
             self.major[line.name] = major_family(line, wants)
 
     def sop(self, k: int, share_left: float) -> None:
