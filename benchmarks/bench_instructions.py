@@ -8,8 +8,9 @@ replicates `--few` and one that replicates `--many` replications (each with its
 counterfactuals), and prints their difference per replication: start-up and set-up cancel
 out. Before counting, the package's bytecode is compiled (a first run after an edit would
 otherwise count the compiling), and hash randomisation is fixed (PYTHONHASHSEED=0), so the
-same code gives the same count to about 1%. Compare two versions of the code by running this
-in each checkout: the ratio of the counts is the ratio of the model's work.
+same code gives the same count to about 1%. It counts the checkout it lies in: compare two
+versions of the code by running each one's copy of this file; the ratio of the counts is the
+ratio of the model's work.
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ def instructions(scenario: Path, replications: int) -> int:
         out = Path(tmp) / "callgrind.out"
         env = os.environ | {"PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
         command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable]
-        done = subprocess.run(
-            [*command, "-c", CHILD, str(scenario), str(replications)], env=env, capture_output=True, text=True
+        done = subprocess.run(  # in ROOT: `python -c` puts the working folder first on the path
+            [*command, "-c", CHILD, str(scenario.resolve()), str(replications)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             sys.exit(f"valgrind failed on {scenario}:\n{done.stderr[-2000:]}")
