@@ -113,11 +113,33 @@ def parse(text: str, source: str = "<scenario>", overrides: Sequence[str] = ()) 
 
 
 def validate(data: Any, marks: Marks, source: str) -> Scenario:
-    """The `Scenario` of plain `data`; problems are placed by `marks` (`source` for those without one)."""
+    """The `Scenario` of plain `data`; problems are placed by `marks` (`source` for those without one).
+    A study's or a sweep's file given for a scenario is told so, with the command that runs it."""
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
+        other = _other_file(data)
+        if other is not None:
+            key, what, command = other
+            file, line, col = marks.get((key, "<key>"), (source, 0, 0))
+            raise ScenarioError(
+                [Problem(file, line, col, "", f"this is {what}, not a scenario: run it with `{command} {source}`")]
+            ) from None
         raise ScenarioError(_problems(exc, data, marks, source)) from None
+
+
+def _other_file(data: Any) -> tuple[str, str, str] | None:
+    """(its telling key, what it is, the command that runs it) of a study's or a sweep's data."""
+    if not isinstance(data, dict) or "meta" in data:
+        return None
+    for key, what, command in (
+        ("decide", "a study file", "sim optimize"),
+        ("grid", "a sweep file", "sim sweep"),
+        ("sensitivity", "a sweep file", "sim sweep"),
+    ):
+        if key in data:
+            return key, what, command
+    return None
 
 
 def read_text(path: Path) -> str:

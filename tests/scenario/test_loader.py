@@ -518,3 +518,22 @@ def test_text_reads_as_pyyaml_reads_it_whether_or_not_libyaml_can():
 def test_where_libyaml_reads_otherwise_pyyaml_decides(text: str):
     assert outcome(libyaml, text) != outcome(reference, text)  # if libyaml changes, its guard can go
     assert outcome(loader.build_yaml, text) == outcome(reference, text)
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "told"),
+    [
+        (
+            "scenarios/sweeps/reserve_and_assist.yaml",
+            19,
+            "this is a sweep file, not a scenario: run it with `sim sweep ",
+        ),
+        ("scenarios/studies/net_vs_units.yaml", 16, "this is a study file, not a scenario: run it with `sim optimize "),
+    ],
+)
+def test_a_sweep_or_study_file_given_as_a_scenario_says_which_command_runs_it(path, line, told):
+    with pytest.raises(ScenarioError) as exc:
+        sim.load(ROOT / path)
+    [problem] = exc.value.problems
+    assert problem.line == line and problem.message.startswith(told)
+    assert (ROOT / path).read_text().splitlines()[line - 1].split(":")[0] in ("grid", "decide")
