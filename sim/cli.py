@@ -428,6 +428,7 @@ def sweep(file: Path, replications: int | None, seed: int | None, overrides: tup
         seed = spec.seed if seed is None else seed
     else:
         if not overrides:
+            sim.load(file)  # a study's file, or a broken scenario, says so first
             raise InvalidInput("a sweep needs --set PATH=V1,V2,... (repeatable) or a sweep file")
         base, design, fixed, description = file, sweeps.grid(sweeps.axes(overrides), max_points), (), ""
         n = replications

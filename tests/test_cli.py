@@ -47,6 +47,15 @@ def test_validate_a_sweep_file_checks_every_point(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_study_file_given_to_run_or_sweep_says_which_command_runs_it(tmp_path):
+    study = str(ROOT / "scenarios" / "studies" / "net_vs_units.yaml")
+    for args in (["run", study, "--out", str(tmp_path / "run")], ["sweep", study]):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert "this is a study file, not a scenario: run it with `sim optimize" in result.output
+    assert not (tmp_path / "run").exists()
+
+
 def test_schema_is_json_with_every_section():
     result = invoke("schema")
     assert result.exit_code == 0

@@ -118,28 +118,33 @@ def validate(data: Any, marks: Marks, source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        other = _other_file(data)
+        other = _other_kind(data) if isinstance(data, dict) else None
         if other is not None:
-            key, what, command = other
+            what, command = other
+            key = next(k for k in data if k in _KINDS[other])
             file, line, col = marks.get((key, "<key>"), (source, 0, 0))
             raise ScenarioError(
-                [Problem(file, line, col, "", f"this is {what}, not a scenario: run it with `{command} {source}`")]
+                [
+                    Problem(
+                        file, line, col, "", f"this is a {what} file, not a scenario: run it with `{command} {source}`"
+                    )
+                ]
             ) from None
         raise ScenarioError(_problems(exc, data, marks, source)) from None
 
 
-def _other_file(data: Any) -> tuple[str, str, str] | None:
-    """(its telling key, what it is, the command that runs it) of a study's or a sweep's data."""
-    if not isinstance(data, dict) or "meta" in data:
+#: The files that are not scenarios, by the top-level keys that tell them (a scenario has meta:).
+_KINDS: dict[tuple[str, str], frozenset[str]] = {
+    ("study", "sim optimize"): frozenset({"decide"}),
+    ("sweep", "sim sweep"): frozenset({"scenario", "grid", "sensitivity"}),
+}
+
+
+def _other_kind(keys: Any) -> tuple[str, str] | None:
+    """(what, the command that runs it) of a study's or a sweep's top-level `keys`, else None."""
+    if "meta" in keys:
         return None
-    for key, what, command in (
-        ("decide", "a study file", "sim optimize"),
-        ("grid", "a sweep file", "sim sweep"),
-        ("sensitivity", "a sweep file", "sim sweep"),
-    ):
-        if key in data:
-            return key, what, command
-    return None
+    return next((kind for kind, telling in _KINDS.items() if telling & set(keys)), None)
 
 
 def read_text(path: Path) -> str:
@@ -743,8 +748,7 @@ def _show(value: Any) -> str:
 def is_sweep_file(path: str | Path) -> bool:
     """Whether `path` looks like a sweep file (top-level scenario:, grid: or sensitivity:), not a
     scenario (sniffed as `is_study_file` is)."""
-    keys = top_level_keys(path)
-    return "meta" not in keys and bool({"scenario", "grid", "sensitivity"} & keys)
+    return _other_kind(top_level_keys(path)) == ("sweep", "sim sweep")
 
 
 def is_study_file(path: str | Path) -> bool:
@@ -752,5 +756,4 @@ def is_study_file(path: str | Path) -> bool:
 
     Sniffed with the guarded reader: a FIFO, a device or a hostile YAML file is left to the
     scenario loader to refuse, never read here unguarded."""
-    keys = top_level_keys(path)
-    return "meta" not in keys and "decide" in keys
+    return _other_kind(top_level_keys(path)) == ("study", "sim optimize")

@@ -525,7 +525,7 @@ def test_where_libyaml_reads_otherwise_pyyaml_decides(text: str):
     [
         (
             "scenarios/sweeps/reserve_and_assist.yaml",
-            19,
+            16,
             "this is a sweep file, not a scenario: run it with `sim sweep ",
         ),
         ("scenarios/studies/net_vs_units.yaml", 16, "this is a study file, not a scenario: run it with `sim optimize "),
@@ -536,4 +536,4 @@ def test_a_sweep_or_study_file_given_as_a_scenario_says_which_command_runs_it(pa
         sim.load(ROOT / path)
     [problem] = exc.value.problems
     assert problem.line == line and problem.message.startswith(told)
-    assert (ROOT / path).read_text().splitlines()[line - 1].split(":")[0] in ("grid", "decide")
+    assert (ROOT / path).read_text().splitlines()[line - 1].split(":")[0] in ("scenario", "decide")
