@@ -179,7 +179,7 @@ def test_run_takes_overrides_and_rejects_a_wrong_path(tmp_path):
 def test_ctrl_c_keeps_finished_replications_and_says_how_to_resume(monkeypatch, tmp_path):
     import sim.experiment.replication as replication
 
-    real, calls = replication.simulate, []
+    real, calls = replication.build, []
 
     def interrupted(scenario, streams, record, setup, fidelity, **options):
         calls.append(1)
@@ -187,12 +187,12 @@ def test_ctrl_c_keeps_finished_replications_and_says_how_to_resume(monkeypatch, 
             raise KeyboardInterrupt
         return real(scenario, streams, record, setup, fidelity, **options)
 
-    monkeypatch.setattr(replication, "simulate", interrupted)
+    monkeypatch.setattr(replication, "build", interrupted)
     result = invoke("run", SMALL, "-n", "5", "--out", str(tmp_path / "run"))
     assert result.exit_code == 130
     assert "interrupted after 2 of 5 replications" in result.output and "run the same command again" in result.output
     assert not (tmp_path / "run").exists()
-    monkeypatch.setattr(replication, "simulate", real)
+    monkeypatch.setattr(replication, "build", real)
     calls.clear()
     assert invoke("run", SMALL, "-n", "5", "--out", str(tmp_path / "run")).exit_code == 0
 
@@ -203,7 +203,7 @@ def test_a_failing_replication_prints_how_to_rerun_it(monkeypatch, tmp_path):
     def broken(*args, **options):
         raise RuntimeError("model bug")
 
-    monkeypatch.setattr(replication, "simulate", broken)
+    monkeypatch.setattr(replication, "build", broken)
     result = invoke("run", SMALL, "-n", "3", "--no-cache", "--out", str(tmp_path / "run"))
     assert result.exit_code == 1
     assert "replication 0 (seed 7) failed: RuntimeError: model bug" in result.output
@@ -287,7 +287,7 @@ def test_report_redraws_a_run_directory_without_simulating(tmp_path, monkeypatch
     (out / "report.html").unlink()
     import sim.experiment.replication as replication
 
-    monkeypatch.setattr(replication, "simulate", lambda *a: 1 / 0)  # any simulation would fail
+    monkeypatch.setattr(replication, "build", lambda *a, **k: 1 / 0)  # any simulation would fail
     result = invoke("report", str(out))
     assert result.exit_code == 0, result.output
     assert (out / "report.html").stat().st_size > 100_000

@@ -27,7 +27,7 @@ def test_compare_pairs_run_folders_without_simulating_them_again(runs, tmp_path,
     assert mixed.exit_code == 0, mixed.output
     import sim.experiment.replication as replication
 
-    monkeypatch.setattr(replication, "simulate", lambda *a: 1 / 0)  # any simulation would fail
+    monkeypatch.setattr(replication, "build", lambda *a, **k: 1 / 0)  # any simulation would fail
     both = invoke("compare", str(a), str(b), "--out", str(tmp_path / "both"), "-q")
     assert both.exit_code == 0, both.output
     manifest = json.loads((tmp_path / "both" / "manifest.json").read_text())

@@ -13,7 +13,7 @@ from tests.test_cli import SMALL, invoke
 def _no_simulation(monkeypatch) -> None:
     import sim.experiment.replication as replication
 
-    monkeypatch.setattr(replication, "simulate", lambda *a: 1 / 0)  # any simulation would fail
+    monkeypatch.setattr(replication, "build", lambda *a, **k: 1 / 0)  # any simulation would fail
 
 
 def test_report_redraws_a_comparison_without_simulating(tmp_path, monkeypatch):

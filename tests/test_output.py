@@ -36,7 +36,7 @@ def no_simulation(monkeypatch) -> None:
     def never(*args, **kwargs):
         raise AssertionError("simulated although the output folder is unusable")
 
-    monkeypatch.setattr(replication, "simulate", never)
+    monkeypatch.setattr(replication, "build", never)
 
 
 def dead_pid() -> int:
@@ -167,7 +167,7 @@ def test_an_interrupted_run_leaves_neither_folder_nor_lock(tmp_path, monkeypatch
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(replication, "simulate", interrupted)
+    monkeypatch.setattr(replication, "build", interrupted)
     result = invoke("run", SMALL, "-n", "2", "--out", str(tmp_path / "run"))
     assert result.exit_code == 130
     assert list(tmp_path.iterdir()) == []

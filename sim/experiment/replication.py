@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.experiment.seeding import streams
-from sim.model import Setup, simulate
+from sim.model import Setup, fork
 from sim.model.recorder import Recorder
+from sim.model.simulation import build
 from sim.results.results import fold, fold_built, fold_overtime
 from sim.scenario import Scenario
 
@@ -85,11 +86,20 @@ def replicate(
             drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
             # The sink is the bound append: calling the Recorder itself goes through its type's
             # __call__ slot, ~6 times the cost, for ~11,000 records a replication of the baseline.
-            events = simulate(scenario, streams(seed, r), rec.append, setup, fidelity, drawn=drawn)
-            reference = {}
+            full = build(scenario, streams(seed, r), rec.append, setup, fidelity, drawn=drawn)
+            others = {}
             for name, (other, other_setup) in prepared.others.items():
                 ref = Recorder()
-                events += simulate(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn)
+                others[name] = (build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn), ref)
+            # The run without the contract starts from the full run's state where the two are still one.
+            shared = "without_contract" in others and fork.share(full, others["without_contract"][0])
+            start = len(rec)  # the records made before the run (launch milestones) are the full run's own
+            events = full.run()
+            reference = {}
+            for name, (simulation, ref) in others.items():
+                if shared and name == "without_contract":
+                    fork.start_from(full, rec, start, simulation, ref)
+                events += simulation.run()
                 # Folded with the full scenario's indices, so products missing there stay zero.
                 reference[name] = fold_built(ref, scenario, setup.months)
                 # What the counterfactual's overtime costs: the contract's share is the difference.

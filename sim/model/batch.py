@@ -10,7 +10,9 @@ flow of shops in series otherwise (`shops`). docs/model.md holds the rules and t
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -20,7 +22,7 @@ from sim.model.backlog import Backlog
 from sim.model.kits import Pool
 from sim.model.ledger import Ledger
 from sim.model.plan import Item, Want, major_family, plan
-from sim.model.policy import POLICIES, proportional
+from sim.model.policy import POLICIES, by_need
 from sim.model.priority import levels
 from sim.model.recorder import Kind, Sink
 from sim.model.setup import Setup
@@ -108,12 +110,16 @@ class Batch:
         self.reserve = 0.0  # the customer's reserved share at the current booking
         self.binding = False  # whether kits cut the last batch (then the next is booked delivery by delivery)
         self.major: dict[str, str | None] = {}  # line -> the month's major family (lines with changeovers)
+        self.keep_at: float | None = None  # the booking instant whose state to keep for another run (`fork`)
+        self.kept: Snapshot | None = None
 
     def start(self, sop_hour: float | None, speeds: Sequence[tuple[float, int, float]] = ()) -> None:
         env, months = self.env, self.setup.months
         if speeds:
             env.process(processes.speeds(env, self, speeds))
-        env.process(processes.months(env, self, months))
+        # From the month that starts at the last booking: the first, or a kept state's (`resume`).
+        first = next(k for k, m in enumerate(months) if m.start_hour >= self.last)
+        env.process(processes.months(env, self, months, first))
         if sop_hour is not None:
             env.process(processes.launch(env, self, sop_hour, months, self.scenario.products, self.customer))
         if self.book_every:
@@ -182,6 +188,45 @@ class Batch:
             self.backlog[i].add(self.month, quantity)
             self.record((self.env.now, DEMAND, "", self.ledger.products[i], quantity))
 
+    # -- a kept state, to start another run from (`fork`) ---------------------------------------
+    def snapshot(self) -> Snapshot | None:
+        """What a booking reads that a run changes, by product id and line name, as it is now;
+        None if the customer has had anything yet (orders, kits, a rate): then a run without
+        the contract could not start from it."""
+        customer = [i for i, c in enumerate(self.customer) if c]
+        if any(self.released[i] or self.rate[i] or self.backlog[i].total or self.backlog[i].cohorts for i in customer):
+            return None
+        pool = self.pool
+        if pool is not None and any(pool.held[i] for i in customer):
+            return None
+        ids = self.ledger.products
+        return Snapshot(
+            hour=self.last,
+            month=self.month,
+            backlog={ids[i]: [list(c) for c in b.cohorts] for i, b in enumerate(self.backlog)},
+            open_demand={ids[i]: b.total for i, b in enumerate(self.backlog)},
+            kits=None if pool is None else (pool.pool, pool.received, dict(zip(ids, pool.held, strict=True))),
+            binding=self.binding,
+            jph={line.name: line.jph for line in self.state.lines},
+            overtime=(dict(self.overtime_on), dict(self.overtime_left)),
+        )
+
+    def resume(self, kept: Snapshot) -> None:
+        """Take a kept state as this run's own: `start` then goes on from its booking instant.
+        The month's major families are the month's, worked out again when the next month starts."""
+        self.last, self.month, self.binding = kept.hour, kept.month, kept.binding
+        for i, pid in enumerate(self.ledger.products):
+            backlog = self.backlog[i]  # (the ledger holds these very objects)
+            backlog.cohorts = deque([list(c) for c in kept.backlog[pid]])
+            backlog.total = kept.open_demand[pid]
+        if self.pool is not None and kept.kits is not None:
+            self.pool.pool, self.pool.received, held = kept.kits
+            self.pool.held = [held[pid] for pid in self.ledger.products]
+        for line in self.state.lines:
+            line.jph = kept.jph[line.name]
+        self.overtime_on.update(kept.overtime[0])
+        self.overtime_left.update(kept.overtime[1])
+
     # -- booking -------------------------------------------------------------------------------
     def book(self) -> None:
         """Book production since the last booking instant.
@@ -205,6 +250,8 @@ class Batch:
             self.binding = False
             for a, b in itertools.pairwise([t0, *inside, now]):
                 self._book(a, b)
+        if now == self.keep_at:
+            self.kept = self.snapshot()
 
     def _decide_overtime(self) -> None:
         """At a month's start, switch each line's overtime on for the month when the open demand
@@ -350,7 +397,7 @@ class Batch:
         if last:
             reserve = self.reserve if line.customer else 0.0
             return plan(line, hours, wants, self.split, reserve, self.customer, self.major.get(line.name), self.level)
-        return plan(line, hours, wants, proportional, 0.0, self.customer, self.major.get(line.name))
+        return plan(line, hours, wants, by_need, 0.0, self.customer, self.major.get(line.name))
 
     def _covered(
         self,
@@ -467,12 +514,26 @@ class Batch:
         of its last-shop lines' open hours, at its rate and yield (the contract's shortfall counts
         against them)."""
         share = self._reserve(available=False)
-        if not share:
-            return
         per_hour = self._good_per_hour()
+        if not share or not per_hour:  # nothing promised (before SOP the customer's rate is 0)
+            return
         for line in self.reserved_lines:
             if line.name in hours:
                 self.record((t0, Kind.RESERVED, line.name, "", share * hours[line.name][0] * line.jph * per_hour))
+
+
+@dataclass
+class Snapshot:
+    """A batch model's changing state at a booking instant, by product id and line name."""
+
+    hour: float  # the booking instant
+    month: int  # the month started last
+    backlog: dict[str, list[list[float]]]  # product -> its open demand's cohorts, [release month, vehicles]
+    open_demand: dict[str, float]  # product -> their total
+    kits: tuple[float, int, dict[str, float]] | None  # the pool, deliveries received, kits each product holds
+    binding: bool
+    jph: dict[str, float]  # line -> rated speed
+    overtime: tuple[dict[str, bool], dict[str, float]]  # line -> overtime on, hours left of the month's cap
 
 
 _new = tuple.__new__

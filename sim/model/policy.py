@@ -3,8 +3,11 @@
 Needs are in line-hours: the hours it would take to clear each side's open demand at its
 current rate. A policy never gives a side more than it needs, and never leaves hours idle
 that a side with open demand could use (a reserve is protected, not wasted: what the
-customer leaves of it is borrowed by the owner). `POLICIES` is the one registry: the
-scenario's `contract.policy` choices are its keys.
+customer leaves of it is borrowed by the owner). The owner alone (the customer needs nothing)
+gets `min(hours, need)` under every policy, to the last bit: the run without the contract
+then plans the owner's products exactly as the full run does until the customer needs hours
+(`sim.model.fork`). `POLICIES` is the one registry: the scenario's `contract.policy`
+choices are its keys.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ def customer_first(hours: float, owner: float, customer: float, reserve: float) 
 @_policy("reserved_share")
 def reserved_share(hours: float, owner: float, customer: float, reserve: float) -> tuple[float, float]:
     """The customer's reserve (a share of the hours) is protected; each side borrows what the other leaves."""
+    if not customer:  # (h - r*h) + r*h below may round off h
+        return min(hours, owner), 0.0
     reserved = reserve * hours
     h_customer = min(customer, reserved)
     h_owner = min(owner, hours - reserved)
@@ -54,6 +59,14 @@ def reserved_share(hours: float, owner: float, customer: float, reserve: float) 
 @_policy("proportional")
 def proportional(hours: float, owner: float, customer: float, reserve: float) -> tuple[float, float]:
     """Hours in proportion to each side's need: both clear the same share of their open demand."""
+    if not customer:  # h * o / o may round off h
+        return min(hours, owner), 0.0
+    return by_need(hours, owner, customer, reserve)
+
+
+def by_need(hours: float, owner: float, customer: float, reserve: float = 0.0) -> tuple[float, float]:
+    """Hours in proportion to need, the two sides alike: the lines before a plant's last shop,
+    where no contract applies (not a contract policy)."""
     total = owner + customer
     if total <= hours:
         return owner, customer

@@ -41,10 +41,13 @@ class Production(Protocol):
         """Line k's rated speed changes (book what came before at the old one first)."""
 
 
-def months(env: simpy.Environment, model: Production, months: list[Month]) -> Generator[simpy.Event, None, None]:
-    """At each month's start, book the month before, then start the month; book at the horizon."""
-    for k, month in enumerate(months):
-        yield env.timeout(month.start_hour - env.now)
+def months(
+    env: simpy.Environment, model: Production, months: list[Month], first: int = 0
+) -> Generator[simpy.Event, None, None]:
+    """At each month's start from month `first`, book the month before, then start the month;
+    book at the horizon."""
+    for k in range(first, len(months)):
+        yield env.timeout(months[k].start_hour - env.now)
         model.book()
         model.new_month(k)
     yield env.timeout(months[-1].end_hour - env.now)

@@ -10,6 +10,7 @@ factors, and the SOP from the launch program's draws.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Protocol
 
 import simpy
@@ -33,6 +34,24 @@ class Fidelity(Protocol):
         program); `speeds` are the lines' speed changes, (clock hour, line index, jph) in time order."""
 
 
+@dataclass
+class Simulation:
+    """One replication of one scenario, built and ready to run: its clock, its model (a
+    fidelity), its plants' state, its SOP and its lines' speed changes."""
+
+    env: simpy.Environment
+    model: Fidelity
+    plant: state.State
+    sop: float | None  # clock hour; None when SOP falls after the horizon (or there is no program)
+    speeds: list[tuple[float, int, float]]
+
+    def run(self) -> int:
+        """Run it to the horizon; returns the number of SimPy events processed."""
+        self.model.start(self.sop, self.speeds)
+        self.env.run()  # every process ends by the horizon; the last booking happens exactly at it
+        return next(self.env._eid)  # SimPy's event counter: how many events were scheduled
+
+
 def simulate(
     scenario: Scenario,
     streams: Streams,
@@ -52,6 +71,20 @@ def simulate(
     spec) for simulations on the same streams (a replication's counterfactuals), which would
     draw the very same ones.
     """
+    return build(scenario, streams, record, setup, fidelity, book_every_hours, drawn).run()
+
+
+def build(
+    scenario: Scenario,
+    streams: Streams,
+    record: Sink,
+    setup: Setup | None = None,
+    fidelity: str = "batch",
+    book_every_hours: float | None = None,
+    drawn: dict[tuple, breakdowns.Downtime] | None = None,
+) -> Simulation:
+    """One replication built as `simulate` runs it: every draw made (milestones, failures,
+    demand), nothing booked yet."""
     if fidelity not in FIDELITIES:
         raise ValueError(f"unknown fidelity {fidelity!r}; choose one of {', '.join(FIDELITIES)}")
     setup = setup or Setup.of(scenario)
@@ -105,9 +138,7 @@ def simulate(
         from sim.model.vehicle import VehicleLevel
 
         model = VehicleLevel(env, scenario, setup, plant, factors, record, streams.quality)
-    model.start(sop, speed_changes(scenario, setup, finished))
-    env.run()  # every process ends by the horizon; the last booking happens exactly at it
-    return next(env._eid)  # SimPy's event counter: how many events were scheduled
+    return Simulation(env, model, plant, sop, speed_changes(scenario, setup, finished))
 
 
 def speed_changes(scenario: Scenario, setup: Setup, finished: dict[str, float]) -> list[tuple[float, int, float]]:

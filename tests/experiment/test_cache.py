@@ -27,7 +27,7 @@ ARRAYS = ["built", "demand", "lost", "down_hours", "sop"]
 def counting(monkeypatch) -> list[int]:
     """Count the replications actually simulated (by their main run, not their counterfactuals)."""
     calls: list[int] = []
-    real = replication.simulate
+    real = replication.build
 
     def wrapped(scenario, streams, record, setup, fidelity, **options):
         if scenario.contract is not None and scenario.without_chip_disruptions() is not scenario:
@@ -36,7 +36,7 @@ def counting(monkeypatch) -> list[int]:
             calls.append(1)  # the main run of a scenario without chips
         return real(scenario, streams, record, setup, fidelity, **options)
 
-    monkeypatch.setattr(replication, "simulate", wrapped)
+    monkeypatch.setattr(replication, "build", wrapped)
     return calls
 
 
@@ -87,18 +87,18 @@ def test_an_interrupted_run_resumes_to_the_same_results(monkeypatch):
 
 def test_a_failing_replication_names_its_index_and_seed(monkeypatch):
     s = sim.load(DATA / "small.yaml")
-    real = replication.simulate
+    real = replication.build
 
     def broken(scenario, streams, record, setup, fidelity, **options):
         if streams.program.bit_generator.seed_seq.spawn_key[0] == 3:
             raise ZeroDivisionError("boom")
         return real(scenario, streams, record, setup, fidelity, **options)
 
-    monkeypatch.setattr(replication, "simulate", broken)
+    monkeypatch.setattr(replication, "build", broken)
     with pytest.raises(ReplicationFailed, match=r"replication 3 \(seed 7\) failed: ZeroDivisionError: boom"):
         sim.run(s, replications=5)
     # It can be rerun alone, with the same streams as in the full run.
-    monkeypatch.setattr(replication, "simulate", real)
+    monkeypatch.setattr(replication, "build", real)
     alone = sim.run(s, replications=1, first=3)
     assert np.array_equal(alone.sop, sim.run(s, replications=5).sop[3:4])
     assert list(alone.table("replications").col("replication")) == [3]

@@ -97,6 +97,19 @@ def test_proportional_with_exactly_enough_hours_gives_each_side_its_need():
 needs = st.floats(0, 1000, allow_nan=False)
 
 
+def test_the_owner_alone_gets_its_need_up_to_the_hours_to_the_last_bit():
+    # 0.1 h for an owner need of 0.2: 0.1 x 0.2 / 0.2 would be 0.10000000000000002.
+    assert proportional(0.1, 0.2, 0.0, 0.0) == (0.1, 0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(POLICIES)), st.floats(0, 1000), needs, st.floats(0, 1))
+def test_every_policy_gives_the_owner_alone_what_owner_first_gives(policy, hours, owner_need, share):
+    # The run without the contract (owner_first) must plan what the full run plans before the
+    # customer needs hours: the same numbers, not nearly (sim.model.fork).
+    assert split(policy, hours, owner_need, 0.0, share) == (min(hours, owner_need), 0.0)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(sorted(POLICIES)), st.floats(0, 1000), needs, needs, st.floats(0, 1))
 def test_every_policy_is_work_conserving_and_never_overserves_property(policy, hours, owner_need, customer_need, share):

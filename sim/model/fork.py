@@ -1,0 +1,88 @@
+"""A run without the contract, started from the full run's state where the two are still one.
+
+Until the contract first changes anything in a replication, the run without it books what
+the full run books, number for number: the same failures, the same demand for the owner's
+products, the same calendars, and a plan that gives the owner's products the same hours
+(every policy gives a side alone `min(hours, need)` to the last bit, and the customer needs
+nothing before SOP). So that stretch need not be simulated twice: the full run keeps its
+state at the last month start before the contract can matter (`Batch.snapshot`), and the run
+without the contract starts there (`Batch.resume`), after the full run's records before it.
+
+What can make the two differ, and so ends the shared stretch: the SOP (the customer's orders
+and rate), a line whose failures, closed or overtime hours differ between them (a launch
+milestone claiming its hours, moving its working time, commissioning or retiring it), and a
+speed change one has and the other has not (a milestone's). Plants of shops in series and
+runs booked at extra instants are not shared. The full run's own check at the instant (no
+orders, kits or rate for the customer yet) refuses a state that is not the owner's alone;
+the run without the contract then simulates from the start, as it would anyway.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import operator
+
+import simpy
+
+from sim.model.batch import Batch
+from sim.model.intervals import Intervals
+from sim.model.simulation import Simulation
+
+
+def shared_until(full: Simulation, other: Simulation) -> float:
+    """The month start up to which `other` (the scenario without the contract) books exactly
+    what `full` books (0.0: none but the first, nothing to share)."""
+    a, b = full.model, other.model
+    if not (isinstance(a, Batch) and isinstance(b, Batch)) or a.book_every or b.book_every or a.shops or b.shops:
+        return 0.0
+    for x, y in zip(a.state.lines, b.state.lines, strict=True):  # (the same lines, in the same places)
+        if (
+            x.claims
+            or y.claims
+            or not (_same(x.off, y.off) and _same(x.closed, y.closed) and _same(x.overtime, y.overtime))
+        ):
+            return 0.0
+    index = {pid: i for i, pid in enumerate(a.ledger.products)}
+    if any(a.demand[index[pid]] != b.demand[j] for j, pid in enumerate(b.ledger.products)):
+        return 0.0
+    months = a.setup.months
+    until = months[-1].end_hour if full.sop is None else full.sop
+    for x, y in itertools.zip_longest(full.speeds, other.speeds):
+        if x != y:  # the first speed change only one of them has
+            until = min(until, *(c[0] for c in (x, y) if c is not None))
+            break
+    # A month start with a speed change at it too is left out: which of the two the full run
+    # took first at that instant is SimPy's order, which a resumed run would not repeat.
+    changes = {c[0] for c in other.speeds}
+    return max((m.start_hour for m in months[1:] if m.start_hour <= until and m.start_hour not in changes), default=0.0)
+
+
+def share(full: Simulation, other: Simulation) -> bool:
+    """Have the full run keep its state where what it shares with `other` ends (if it shares
+    anything: returns whether)."""
+    hour = shared_until(full, other)
+    if hour:
+        assert isinstance(full.model, Batch)  # (`shared_until` shares only batch runs)
+        full.model.keep_at = hour
+    return bool(hour)
+
+
+def start_from(full: Simulation, records: list[tuple], start: int, other: Simulation, into: list[tuple]) -> None:
+    """After the full run: start `other` from the state it kept, with its `records` before
+    then (from index `start`: those made before it ran, its launch milestones, are its own)
+    put `into` other's; nothing if it kept none."""
+    kept = full.model.kept if isinstance(full.model, Batch) else None
+    if kept is None:
+        return
+    # The full run's records are those before the kept instant, then the others: the first at
+    # or after it ends them.
+    into.extend(records[start : bisect.bisect_left(records, kept.hour, lo=start, key=operator.itemgetter(0))])
+    other.env = other.model.env = simpy.Environment(initial_time=kept.hour)
+    other.model.resume(kept)
+    other.speeds = [c for c in other.speeds if c[0] > kept.hour]  # the earlier ones are in its speeds
+
+
+def _same(x: Intervals | None, y: Intervals | None) -> bool:
+    """Whether two lines' intervals are the same ones (drawn once and shared, or equal)."""
+    return x is y or (x is not None and y is not None and x.starts == y.starts and x.ends == y.ends)

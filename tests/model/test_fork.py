@@ -1,0 +1,101 @@
+"""The run without the contract, started from the full run's state: the same records as run alone."""
+
+import numpy as np
+import pytest
+
+from sim import load
+from sim.experiment.replication import Prepared, replicate
+from sim.experiment.seeding import streams
+from sim.model import fork
+from sim.model.recorder import Recorder
+from sim.model.simulation import build
+
+SCENARIOS = ["baseline", "policy_customer_first", "dedicated_line", "history_check", "gw_engineering_assist"]
+
+
+def pair(name: str, r: int = 0, seed: int = 11):
+    """A replication's full run and its run without the contract, built on the same streams."""
+    prepared = Prepared.of(load(f"scenarios/{name}.yaml"))
+    other, other_setup = prepared.others["without_contract"]
+    drawn: dict = {}
+    rec, ref = Recorder(), Recorder()
+    full = build(prepared.scenario, streams(seed, r), rec.append, prepared.setup, drawn=drawn)
+    without = build(other, streams(seed, r), ref.append, other_setup, drawn=drawn)
+    alone = Recorder()  # the same run without the contract, simulated from the start
+    return full, rec, without, ref, build(other, streams(seed, r), alone.append, other_setup, drawn=drawn), alone
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.parametrize("r", [0, 1])
+def test_the_run_started_from_the_full_runs_state_makes_the_records_it_makes_alone(name, r):
+    full, rec, without, ref, alone_run, alone = pair(name, r)
+    assert fork.share(full, without)
+    start = len(rec)
+    full.run()
+    assert full.model.kept is not None and full.model.kept.hour > 0
+    fork.start_from(full, rec, start, without, ref)
+    assert ref and all(x[0] < full.model.kept.hour for x in ref)  # the shared stretch, from the full run
+    without.run()
+    alone_run.run()
+    assert ref == alone  # every record, in the same order, to the last bit
+
+
+def test_the_shared_stretch_ends_at_the_last_month_start_before_sop():
+    full, _, without, _, _, _ = pair("baseline")
+    months = full.model.setup.months
+    full.sop = months[30].start_hour + 5.0
+    assert fork.shared_until(full, without) == months[30].start_hour
+    full.sop = months[30].start_hour  # SOP at a month's start: the state just before it is shared
+    assert fork.shared_until(full, without) == months[30].start_hour
+    full.sop = None  # SOP after the horizon: the whole horizon is shared but its end
+    assert fork.shared_until(full, without) == months[-1].start_hour
+
+
+def test_a_speed_change_only_one_run_has_ends_the_shared_stretch():
+    full, _, without, _, _, _ = pair("baseline")
+    months = full.model.setup.months
+    full.sop = months[40].start_hour
+    full.speeds = [(months[12].start_hour + 100.0, 0, 70.0)]  # e.g. a milestone's takt upgrade
+    assert fork.shared_until(full, without) == months[12].start_hour
+    # The same change in both: shared; at a month's start, that month is left out (SimPy's order
+    # of the two at that instant is not the resumed run's).
+    without.speeds = full.speeds = [(months[12].start_hour, 0, 70.0)]
+    assert fork.shared_until(full, without) == months[40].start_hour
+    without.speeds = full.speeds = [(months[40].start_hour, 0, 70.0)]
+    assert fork.shared_until(full, without) == months[39].start_hour
+
+
+def test_a_line_whose_hours_a_milestone_moves_is_not_shared():
+    # capacity_levers: a retooling milestone claims ga2's hours and gives it a third shift.
+    prepared = Prepared.of(load("scenarios/capacity_levers.yaml"))
+    drawn: dict = {}
+    full = build(prepared.scenario, streams(1, 0), [].append, prepared.setup, drawn=drawn)
+    without = build(*prepared.others["without_contract"][:1], streams(1, 0), [].append, drawn=drawn)
+    assert fork.shared_until(full, without) == 0.0
+    assert not fork.share(full, without)
+
+
+def test_a_state_the_customer_has_had_orders_in_is_not_kept():
+    full, rec, without, ref, _, _ = pair("baseline")
+    months = full.model.setup.months
+    assert full.sop is not None and full.sop < months[-1].start_hour
+    full.model.keep_at = months[-1].start_hour  # after SOP: the customer has orders and a rate
+    full.run()
+    assert full.model.kept is None
+    fork.start_from(full, rec, 0, without, ref)  # nothing to start from: the run starts at 0
+    assert ref == [] and without.env.now == 0.0
+
+
+@pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist"])
+def test_replications_are_the_same_with_and_without_the_shared_stretch(name, monkeypatch):
+    prepared = Prepared.of(load(f"scenarios/{name}.yaml"))
+    shared = replicate(prepared, 5, [0, 1, 2])
+    monkeypatch.setattr(fork, "share", lambda full, other: False)
+    alone = replicate(prepared, 5, [0, 1, 2])
+    for a, b in zip(shared, alone, strict=True):
+        assert a.arrays.keys() == b.arrays.keys() and a.reference.keys() == b.reference.keys()
+        for key in a.arrays:
+            assert np.array_equal(a.arrays[key], b.arrays[key]), key
+        for key in a.reference:
+            assert np.array_equal(a.reference[key], b.reference[key]), key
+        assert a.events < b.events  # the shared stretch was not simulated twice
