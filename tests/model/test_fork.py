@@ -99,3 +99,31 @@ def test_replications_are_the_same_with_and_without_the_shared_stretch(name, mon
         for key in a.reference:
             assert np.array_equal(a.reference[key], b.reference[key]), key
         assert a.events < b.events  # the shared stretch was not simulated twice
+
+
+OVERTIME = "{working_weekdays: [mon, tue, wed, thu, fri, sat], on_weeks: 2, off_weeks: 1, max_hours_per_month: 64}"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["contract.policy=proportional"],
+        ["contract.policy=owner_first", "supply.chips.allocation=by_margin"],
+        ["contract.reserved_share=null", "contract.reserved_units_per_month=2000"],
+        ["owner_priority={rule: by_margin}", "supply.chips.allocation=customer_first"],
+        ["owner_priority={rule: listed, order: [ORA]}", "supply.chips.allocation=proportional"],
+        [f"plants.0.lines.1.overtime={OVERTIME}", f"plants.0.lines.0.overtime={OVERTIME}"],
+        ["products.xiaomi_ev.margin_rmb_per_unit=100000", "supply.chips.allocation=by_margin"],
+    ],
+)
+def test_the_shared_stretch_changes_nothing_whatever_the_contract_and_kit_rules(overrides, monkeypatch):
+    # Rules that treat the customer's products in other ways before SOP (a reserve, its margin
+    # among the owner's, its place in the kit queue, overtime decided on open demand).
+    prepared = Prepared.of(load("scenarios/baseline.yaml", overrides))
+    shared = replicate(prepared, 3, [0, 1])
+    monkeypatch.setattr(fork, "share", lambda full, other: False)
+    alone = replicate(prepared, 3, [0, 1])
+    for a, b in zip(shared, alone, strict=True):
+        for key in a.reference:
+            assert np.array_equal(a.reference[key], b.reference[key]), key
+        assert a.events < b.events
