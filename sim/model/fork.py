@@ -9,10 +9,10 @@ state at the last month start before the contract can matter (`Batch.snapshot`),
 without the contract starts there (`Batch.resume`), after the full run's records before it.
 
 What can make the two differ, and so ends the shared stretch: the SOP (the customer's orders
-and rate), a line whose failures, closed or overtime hours differ between them (a launch
-milestone claiming its hours, moving its working time, commissioning or retiring it), and a
-speed change one has and the other has not (a milestone's). Plants of shops in series and
-runs booked at extra instants are not shared. The full run's own check at the instant (no
+and rate), the first open hour at which a line's failures, closed, overtime or claimed hours
+part between them (a launch milestone claiming its hours, moving its working time,
+commissioning or retiring it), and a speed change one has and the other has not (a
+milestone's). Plants of shops in series and runs booked at extra instants are not shared. The full run's own check at the instant (no
 orders, kits or rate for the customer yet) refuses a state that is not the owner's alone;
 the run without the contract then simulates from the start, as it would anyway.
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import operator
 
 import simpy
@@ -36,18 +37,18 @@ def shared_until(full: Simulation, other: Simulation) -> float:
     a, b = full.model, other.model
     if not (isinstance(a, Batch) and isinstance(b, Batch)) or a.book_every or b.book_every or a.shops or b.shops:
         return 0.0
-    for x, y in zip(a.state.lines, b.state.lines, strict=True):  # (the same lines, in the same places)
-        if (
-            x.claims
-            or y.claims
-            or not (_same(x.off, y.off) and _same(x.closed, y.closed) and _same(x.overtime, y.overtime))
-        ):
-            return 0.0
     index = {pid: i for i, pid in enumerate(a.ledger.products)}
     if any(a.demand[index[pid]] != b.demand[j] for j, pid in enumerate(b.ledger.products)):
         return 0.0
     months = a.setup.months
     until = months[-1].end_hour if full.sop is None else full.sop
+    for x, y in zip(a.state.lines, b.state.lines, strict=True):  # (the same lines, in the same places)
+        # From the open hour where the hours it loses (down, closed, overtime, claimed) part.
+        o = min(_apart(x.off, y.off), _apart(x.closed, y.closed), _apart(x.overtime, y.overtime))
+        for taken, _ in x.claims + y.claims:
+            o = min(o, taken.starts[0]) if taken.starts else o
+        if o < math.inf:
+            until = min(until, a.setup.calendars[x.plant].time_at(o))
     for x, y in itertools.zip_longest(full.speeds, other.speeds):
         if x != y:  # the first speed change only one of them has
             until = min(until, *(c[0] for c in (x, y) if c is not None))
@@ -83,6 +84,16 @@ def start_from(full: Simulation, records: list[tuple], start: int, other: Simula
     other.speeds = [c for c in other.speeds if c[0] > kept.hour]  # the earlier ones are in its speeds
 
 
-def _same(x: Intervals | None, y: Intervals | None) -> bool:
-    """Whether two lines' intervals are the same ones (drawn once and shared, or equal)."""
-    return x is y or (x is not None and y is not None and x.starts == y.starts and x.ends == y.ends)
+def _apart(x: Intervals | None, y: Intervals | None) -> float:
+    """The point from which two intervals' measures may differ (inf: they are the same ones,
+    drawn once and shared, or equal; None is none at all)."""
+    if x is y:
+        return math.inf
+    xs, xe = (x.starts, x.ends) if x is not None else ([], [])
+    ys, ye = (y.starts, y.ends) if y is not None else ([], [])
+    if xs == ys and xe == ye:
+        return math.inf
+    # The first interval that is not in both: up to its start both measure the same.
+    pairs = zip(zip(xs, xe, strict=True), zip(ys, ye, strict=True), strict=False)
+    k = next((k for k, (p, q) in enumerate(pairs) if p != q), min(len(xs), len(ys)))
+    return min(s[k] for s in (xs, ys) if k < len(s))

@@ -10,7 +10,14 @@ from sim.model import fork
 from sim.model.recorder import Recorder
 from sim.model.simulation import build
 
-SCENARIOS = ["baseline", "policy_customer_first", "dedicated_line", "history_check", "gw_engineering_assist"]
+SCENARIOS = [
+    "baseline",
+    "policy_customer_first",
+    "dedicated_line",
+    "history_check",
+    "gw_engineering_assist",
+    "capacity_levers",
+]
 
 
 def pair(name: str, r: int = 0, seed: int = 11):
@@ -65,14 +72,20 @@ def test_a_speed_change_only_one_run_has_ends_the_shared_stretch():
     assert fork.shared_until(full, without) == months[39].start_hour
 
 
-def test_a_line_whose_hours_a_milestone_moves_is_not_shared():
+def test_a_line_whose_hours_a_milestone_moves_ends_the_shared_stretch_where_they_part():
     # capacity_levers: a retooling milestone claims ga2's hours and gives it a third shift.
-    prepared = Prepared.of(load("scenarios/capacity_levers.yaml"))
-    drawn: dict = {}
-    full = build(prepared.scenario, streams(1, 0), [].append, prepared.setup, drawn=drawn)
-    without = build(*prepared.others["without_contract"][:1], streams(1, 0), [].append, drawn=drawn)
-    assert fork.shared_until(full, without) == 0.0
-    assert not fork.share(full, without)
+    full, _, without, _, _, _ = pair("capacity_levers")
+    ga2, alone = full.plant.lines[1], without.plant.lines[1]
+    assert ga2.claims and not alone.claims
+    calendar, months = full.model.setup.calendars[0], full.model.setup.months
+    claimed = min(taken.starts[0] for taken, _ in ga2.claims)  # open hour of the first claimed hour
+    # Up to the first interval the two runs do not share, ga2 loses the same hours in both.
+    parted = next(k for k, (s, t) in enumerate(zip(ga2.off.starts, alone.off.starts, strict=False)) if s != t)
+    first = min(claimed, ga2.off.starts[parted], alone.off.starts[parted])
+    assert ga2.off.until(first) == alone.off.until(first)
+    until = min(full.sop, calendar.time_at(first))
+    expected = max(m.start_hour for m in months if m.start_hour <= until)
+    assert 0 < fork.shared_until(full, without) == expected < full.sop
 
 
 def test_a_state_the_customer_has_had_orders_in_is_not_kept():
@@ -86,7 +99,7 @@ def test_a_state_the_customer_has_had_orders_in_is_not_kept():
     assert ref == [] and without.env.now == 0.0
 
 
-@pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist"])
+@pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist", "capacity_levers"])
 def test_replications_are_the_same_with_and_without_the_shared_stretch(name, monkeypatch):
     prepared = Prepared.of(load(f"scenarios/{name}.yaml"))
     shared = replicate(prepared, 5, [0, 1, 2])
