@@ -37,6 +37,8 @@ def shared_until(full: Simulation, other: Simulation) -> float:
     a, b = full.model, other.model
     if not (isinstance(a, Batch) and isinstance(b, Batch)) or a.book_every or b.book_every or a.shops or b.shops:
         return 0.0
+    if a.setup.calendars != b.setup.calendars or a.setup.deliveries != b.setup.deliveries:
+        return 0.0  # (the same plants and chip supply: built once and shared, so never here)
     index = {pid: i for i, pid in enumerate(a.ledger.products)}
     if any(a.demand[index[pid]] != b.demand[j] for j, pid in enumerate(b.ledger.products)):
         return 0.0
