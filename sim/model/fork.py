@@ -3,18 +3,19 @@
 Until the contract first changes anything in a replication, the run without it books what
 the full run books, number for number: the same failures, the same demand for the owner's
 products, the same calendars, and a plan that gives the owner's products the same hours
-(every policy gives a side alone `min(hours, need)` to the last bit, and the customer needs
-nothing before SOP). So that stretch need not be simulated twice: the full run keeps its
-state at the last month start before the contract can matter (`Batch.snapshot`), and the run
-without the contract starts there (`Batch.resume`), after the full run's records before it.
+(every policy gives the owner alone `min(hours, need)` to the last bit, and the customer
+needs nothing before SOP). So that stretch need not be simulated twice: the full run keeps
+its state at the last month start before the contract can matter (`Batch.snapshot`), and the
+run without the contract starts there (`Batch.resume`), after the full run's records before it.
 
 What can make the two differ, and so ends the shared stretch: the SOP (the customer's orders
 and rate), the first open hour at which a line's failures, closed, overtime or claimed hours
 part between them (a launch milestone claiming its hours, moving its working time,
 commissioning or retiring it), and a speed change one has and the other has not (a
-milestone's). Plants of shops in series and runs booked at extra instants are not shared. The full run's own check at the instant (no
-orders, kits or rate for the customer yet) refuses a state that is not the owner's alone;
-the run without the contract then simulates from the start, as it would anyway.
+milestone's). Plants of shops in series and runs booked at extra instants are not shared.
+The full run's own check at the instant (no orders, kits or rate for the customer yet)
+refuses a state that is not the owner's alone; the run without the contract then simulates
+from the start, as it would anyway.
 """
 
 from __future__ import annotations
@@ -76,13 +77,14 @@ def start_from(full: Simulation, records: list[tuple], start: int, other: Simula
     then (from index `start`: those made before it ran, its launch milestones, are its own)
     put `into` other's; nothing if it kept none."""
     kept = full.model.kept if isinstance(full.model, Batch) else None
-    if kept is None:
+    model = other.model
+    if kept is None or not isinstance(model, Batch):
         return
     # The full run's records are those before the kept instant, then the others: the first at
     # or after it ends them.
     into.extend(records[start : bisect.bisect_left(records, kept.hour, lo=start, key=operator.itemgetter(0))])
-    other.env = other.model.env = simpy.Environment(initial_time=kept.hour)
-    other.model.resume(kept)
+    other.env = model.env = simpy.Environment(initial_time=kept.hour)
+    model.resume(kept)
     other.speeds = [c for c in other.speeds if c[0] > kept.hour]  # the earlier ones are in its speeds
 
 
