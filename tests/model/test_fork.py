@@ -56,6 +56,9 @@ def test_the_shared_stretch_ends_at_the_last_month_start_before_sop():
     assert fork.shared_until(full, without) == months[30].start_hour
     full.sop = None  # SOP after the horizon: the whole horizon is shared but its end
     assert fork.shared_until(full, without) == months[-1].start_hour
+    full.sop = months[1].start_hour - 1.0  # SOP in the first month: nothing to share
+    assert fork.shared_until(full, without) == 0.0
+    assert not fork.share(full, without) and full.model.keep_at is None
 
 
 def test_a_speed_change_only_one_run_has_ends_the_shared_stretch():
@@ -127,6 +130,7 @@ OVERTIME = "{working_weekdays: [mon, tue, wed, thu, fri, sat], on_weeks: 2, off_
         ["owner_priority={rule: listed, order: [ORA]}", "supply.chips.allocation=proportional"],
         [f"plants.0.lines.1.overtime={OVERTIME}", f"plants.0.lines.0.overtime={OVERTIME}"],
         ["products.xiaomi_ev.margin_rmb_per_unit=100000", "supply.chips.allocation=by_margin"],
+        ["meta.end_date=2023-03-31"],  # SOP after the horizon: all but the last month shared
     ],
 )
 def test_the_shared_stretch_changes_nothing_whatever_the_contract_and_kit_rules(overrides, monkeypatch):
