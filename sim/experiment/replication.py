@@ -8,7 +8,9 @@ for units lost to the shortage). A replication depends only on (scenario, seed, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,34 +80,11 @@ def replicate(
     """Run the replications `indices` of `scenario` (or of one prepared): hand each to `done` as it
     finishes, or return them all."""
     prepared = scenario if isinstance(scenario, Prepared) else Prepared.of(scenario)
-    scenario, setup = prepared.scenario, prepared.setup
     out = []
     for r in indices:
         try:
-            rec = Recorder()
-            drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
-            # The sink is the bound append: calling the Recorder itself goes through its type's
-            # __call__ slot, ~6 times the cost, for ~11,000 records a replication of the baseline.
-            full = build(scenario, streams(seed, r), rec.append, setup, fidelity, drawn=drawn)
-            others = {}
-            for name, (other, other_setup) in prepared.others.items():
-                ref = Recorder()
-                others[name] = (build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn), ref)
-            # The run without the contract starts from the full run's state where the two are still one.
-            shared = "without_contract" in others and fork.share(full, others["without_contract"][0])
-            start = len(rec)  # the records made before the run (launch milestones) are the full run's own
-            events = full.run()
-            reference = {}
-            for name, (simulation, ref) in others.items():
-                if shared and name == "without_contract":
-                    fork.start_from(full, rec, start, simulation, ref)
-                events += simulation.run()
-                # Folded with the full scenario's indices, so products missing there stay zero.
-                reference[name] = fold_built(ref, scenario, setup.months)
-                # What the counterfactual's overtime costs: the contract's share is the difference.
-                if prepared.overtime:
-                    reference[f"{name}.overtime_hours"] = fold_overtime(ref, scenario, setup.months)
-            replication = Replication(r, fold(rec, scenario, setup.months), reference, events)
+            with _uncollected():
+                replication = _replicate(prepared, seed, r, fidelity)
         except Exception as exc:
             raise ReplicationFailed(r, seed, exc) from exc
         if done is not None:
@@ -113,3 +92,47 @@ def replicate(
         else:
             out.append(replication)
     return out
+
+
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a replication runs: it would scan the
+    records and plans a replication makes by the thousand (8% of a replication of the baseline
+    under callgrind) to find the few dozen objects in cycles a replication leaves (a few
+    thousand at the vehicle level), collected as soon as it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _replicate(prepared: Prepared, seed: int, r: int, fidelity: str) -> Replication:
+    """Replication `r` of a prepared scenario, with its counterfactuals."""
+    scenario, setup = prepared.scenario, prepared.setup
+    rec = Recorder()
+    drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
+    # The sink is the bound append: calling the Recorder itself goes through its type's
+    # __call__ slot, ~6 times the cost, for ~11,000 records a replication of the baseline.
+    full = build(scenario, streams(seed, r), rec.append, setup, fidelity, drawn=drawn)
+    others = {}
+    for name, (other, other_setup) in prepared.others.items():
+        ref = Recorder()
+        others[name] = (build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn), ref)
+    # The run without the contract starts from the full run's state where the two are still one.
+    shared = "without_contract" in others and fork.share(full, others["without_contract"][0])
+    start = len(rec)  # the records made before the run (launch milestones) are the full run's own
+    events = full.run()
+    reference = {}
+    for name, (simulation, ref) in others.items():
+        if shared and name == "without_contract":
+            fork.start_from(full, rec, start, simulation, ref)
+        events += simulation.run()
+        # Folded with the full scenario's indices, so products missing there stay zero.
+        reference[name] = fold_built(ref, scenario, setup.months)
+        # What the counterfactual's overtime costs: the contract's share is the difference.
+        if prepared.overtime:
+            reference[f"{name}.overtime_hours"] = fold_overtime(ref, scenario, setup.months)
+    return Replication(r, fold(rec, scenario, setup.months), reference, events)
