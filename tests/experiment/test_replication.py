@@ -7,8 +7,9 @@ import pytest
 import sim
 from sim.experiment import replication
 from sim.experiment.replication import Prepared, ReplicationFailed, replicate
+from tests.conftest import DATA
 
-SMALL = "tests/data/small.yaml"
+SMALL = DATA / "small.yaml"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from sim.experiment.seeding import streams
 from sim.model import fork
 from sim.model.recorder import Recorder
 from sim.model.simulation import build
+from tests.conftest import ROOT
 
 SCENARIOS = [
     "baseline",
@@ -22,7 +23,7 @@ SCENARIOS = [
 
 def pair(name: str, r: int = 0, seed: int = 11):
     """A replication's full run and its run without the contract, built on the same streams."""
-    prepared = Prepared.of(load(f"scenarios/{name}.yaml"))
+    prepared = Prepared.of(load(ROOT / "scenarios" / f"{name}.yaml"))
     other, other_setup = prepared.others["without_contract"]
     drawn: dict = {}
     rec, ref = Recorder(), Recorder()
@@ -104,7 +105,7 @@ def test_a_state_the_customer_has_had_orders_in_is_not_kept():
 
 @pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist", "capacity_levers"])
 def test_replications_are_the_same_with_and_without_the_shared_stretch(name, monkeypatch):
-    prepared = Prepared.of(load(f"scenarios/{name}.yaml"))
+    prepared = Prepared.of(load(ROOT / "scenarios" / f"{name}.yaml"))
     shared = replicate(prepared, 5, [0, 1, 2])
     monkeypatch.setattr(fork, "share", lambda full, other: False)
     alone = replicate(prepared, 5, [0, 1, 2])
@@ -136,7 +137,7 @@ OVERTIME = "{working_weekdays: [mon, tue, wed, thu, fri, sat], on_weeks: 2, off_
 def test_the_shared_stretch_changes_nothing_whatever_the_contract_and_kit_rules(overrides, monkeypatch):
     # Rules that treat the customer's products in other ways before SOP (a reserve, its margin
     # among the owner's, its place in the kit queue, overtime decided on open demand).
-    prepared = Prepared.of(load("scenarios/baseline.yaml", overrides))
+    prepared = Prepared.of(load(ROOT / "scenarios" / "baseline.yaml", overrides))
     shared = replicate(prepared, 3, [0, 1])
     monkeypatch.setattr(fork, "share", lambda full, other: False)
     alone = replicate(prepared, 3, [0, 1])
