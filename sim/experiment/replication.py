@@ -3,7 +3,9 @@
 Each replication also runs its counterfactuals on the same random streams: without the
 contract (the owner's products alone: the reference for own-brand units lost to sharing)
 and, when the scenario has chip disruptions, with the nominal chip supply (the reference
-for units lost to the shortage). A replication depends only on (scenario, seed, index).
+for units lost to the shortage). The run without the contract starts from the full run's
+state where the two are still one (`sim.model.fork`). A replication depends only on
+(scenario, seed, index).
 """
 
 from __future__ import annotations
