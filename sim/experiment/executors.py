@@ -69,13 +69,18 @@ def _local(work: Callable[..., Any], chunks: list[list[int]], args: tuple, worke
     finally:
         # Also on an interrupt, an error or a caller that stops reading: nothing more to run.
         # (The pool offers no way to end busy workers before Python 3.14: reach its processes.)
-        processes = list((pool._processes or {}).values())
+        processes, results = list((pool._processes or {}).values()), pool._result_queue
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             if process.is_alive():
                 process.terminate()
         for process in processes:
             process.join(timeout=1)
+        # A worker ended while sending a result leaves the pool's manager thread waiting for the
+        # rest of it, and Python's exit waits for that thread: the pipe's writing end this
+        # process holds (it never writes there) is closed, so that the wait ends at once.
+        if results is not None:
+            results._writer.close()
 
 
 def _worker_start() -> None:

@@ -123,6 +123,37 @@ def test_ctrl_c_with_two_workers_stops_at_once_and_keeps_what_finished(tmp_path)
     assert not (tmp_path / "run").exists() and not list(tmp_path.glob(".run*"))
 
 
+#: A pool whose workers spend their time sending large results, interrupted by Ctrl-C.
+SENDING = """
+import os, signal, sys, threading
+from sim.experiment import executors
+
+def work(chunk):
+    return bytes(50_000_000)  # a result that takes a while to send: Ctrl-C finds a worker sending
+
+if __name__ == "__main__":
+    threading.Timer(0.8, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    try:
+        for _ in executors._local(work, [[i] for i in range(100)], (), 2):
+            pass
+    except KeyboardInterrupt:
+        sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_a_worker_sends_its_result_still_exits_at_once(tmp_path):
+    # A worker ended halfway through sending left the pool's manager thread waiting for the rest
+    # of the result, and Python's exit waiting for that thread: for ever (seen once in CI).
+    script = tmp_path / "sending.py"
+    script.write_text(SENDING)
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script)], env=os.environ | {"PYTHONPATH": str(ROOT)}, capture_output=True, timeout=30
+    )
+    assert done.returncode == 130, done.stderr.decode()[-2000:]
+    assert time.monotonic() - began < 15
+
+
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs Linux /proc")
 def test_workers_die_with_their_parent(tmp_path):
     process, workers = started_with_workers(tmp_path)
