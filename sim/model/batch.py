@@ -412,25 +412,25 @@ class Batch:
         pool = self.pool
         assert pool is not None
         per_vehicle = pool.per_vehicle
-        first = []  # (line, open and down hours at the batch's start, its plan, the plan's kits)
+        first = []  # (line, its plan, the plan's kits) of the first shop's lines
         for line in self.state.lines:
             items = plans.get(line.name)
             if line.stage == 0 and items and available[line.name] > 0:
-                o0 = spans[line.plant][0]
-                kits = sum(it.started * per_vehicle[it.product] for it in items)
-                first.append((line, o0, line.off.until(o0), items, kits))
+                first.append((line, items, sum([it.started * per_vehicle[it.product] for it in items])))
         exact = any(pool.held)  # held kits count per product; without any, only totals matter
         # Kits in the pool at the start that cover the whole plan cover every part of it (with a
         # margin for a part's share of its line's hours rounding above 1): no delivery can matter.
         if exact:
             whole = [0.0] * len(self.backlog)
-            for _, _, _, items, _ in first:
+            for _, items, _ in first:
                 for item in items:
                     whole[item.product] += item.started * (1 + 1e-9)
             if pool.covers(whole):
                 return True
-        elif sum(f[4] for f in first) * (1 + 1e-9) <= pool.pool:
+        elif sum([kits for _, _, kits in first]) * (1 + 1e-9) <= pool.pool:
             return True
+        # (line, open and down hours at the batch's start, its plan, the plan's kits)
+        first = [(line, o0 := spans[line.plant][0], line.off.until(o0), items, kits) for line, items, kits in first]
         calendars = self.setup.calendars
         delivered = 0.0
         for d in inside:
