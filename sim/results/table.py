@@ -93,7 +93,9 @@ def long_csv(
     per_replication = len(keys) * len(months)
     block = max(1, BLOCK_ROWS // max(per_replication, 1))
     with open(path, "w", newline="") as f:
-        f.write(_csv_line(["replication", "month", *items, "metric", "value"]))
+        # Each row begins with the line end of the one before it (the values' texts are then
+        # shared as they are, with no line end added to each); the file ends with the last one's.
+        f.write(_csv_line(["replication", "month", *items, "metric", "value"])[:-2])
         for metric, values, unit in metrics:
             # ",month,item columns,metric," of each (item, month) in row order, quoted as csv quotes them
             middle = np.array(
@@ -102,16 +104,18 @@ def long_csv(
             for start in range(0, values.shape[0], block):
                 chunk = values[start : start + block]
                 rows = np.empty((chunk.shape[0], per_replication, 3), dtype=object)
-                rows[:, :, 0] = np.array([str(first + r) for r in range(start, start + len(chunk))], object)[:, None]
+                numbers = [f"\r\n{first + r}" for r in range(start, start + len(chunk))]
+                rows[:, :, 0] = np.array(numbers, object)[:, None]
                 rows[:, :, 1] = middle
                 rows[:, :, 2] = _texts(rounded(chunk, unit)).reshape(rows.shape[:2])
                 f.write("".join(rows.ravel().tolist()))
+        f.write("\r\n")
 
 
 def _texts(values: np.ndarray) -> np.ndarray:
-    """Each float of `values` as `Table.to_csv` writes it, ending a line: made once per distinct value."""
+    """Each float of `values` as `Table.to_csv` writes it: made once per distinct value."""
     distinct, index = np.unique(values, return_inverse=True)
-    text = np.array([f"{v}\r\n" for v in _compact(distinct)], dtype=object)
+    text = np.array(list(map(str, _compact(distinct))), dtype=object)
     return text[index.ravel()]
 
 
