@@ -32,8 +32,8 @@ USER_ERRORS: tuple[type[Exception], ...] = ()
 
 def _load() -> None:
     """Import what the commands use (once, when the first one runs)."""
-    global USER_ERRORS, rundir, PairingError, ClusterLost, ExecutorError, ReplicationFailed, StudyError
-    global SweepError, Output, OutputError, OutputExists, MissingExtra, optional, Scenario, ScenarioError
+    global USER_ERRORS, rundir, PairingError, ClusterLost, ExecutorError, ReplicationFailed
+    global Output, OutputError, OutputExists, MissingExtra, optional, Scenario, ScenarioError
     if USER_ERRORS:
         return
     # The garbage collector off while importing: the modules, classes and schemas made here
@@ -46,8 +46,6 @@ def _load() -> None:
         from sim.experiment.compare import PairingError
         from sim.experiment.executors import ClusterLost, ExecutorError
         from sim.experiment.replication import ReplicationFailed
-        from sim.experiment.study import StudyError
-        from sim.experiment.sweep import SweepError
         from sim.output import Output, OutputError, OutputExists
         from sim.results.table import MissingExtra, optional
         from sim.scenario import Scenario, ScenarioError
@@ -56,10 +54,15 @@ def _load() -> None:
             gc.enable()
     gc.freeze()
 
-    USER_ERRORS = (
-        ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, SweepError, StudyError, MissingExtra,
-        PairingError,
-    )  # fmt: skip
+    USER_ERRORS = (ScenarioError, OutputExists, rundir.NotARunDir, ExecutorError, MissingExtra, PairingError)
+
+
+def _user_error(exc: Exception) -> bool:
+    """Whether `exc` is the user's (exit 2). A sweep's or a study's errors (`SweepError` and its
+    subclass `StudyError`) can only be raised once their module is imported: it is not imported
+    to ask, so that the commands that need neither do not pay for it."""
+    sweep = sys.modules.get("sim.experiment.sweep")
+    return isinstance(exc, USER_ERRORS) or (sweep is not None and isinstance(exc, sweep.SweepError))
 
 
 class InvalidInput(click.ClickException):
@@ -107,7 +110,7 @@ def guarded(command: Callable) -> Callable:
             sys.exit(0)
         except Exception as exc:
             _load()
-            if isinstance(exc, USER_ERRORS):
+            if _user_error(exc):
                 raise InvalidInput(str(exc)) from None
             if isinstance(exc, OutputError):
                 if exc.exit_code == 2:

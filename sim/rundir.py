@@ -18,18 +18,21 @@ import datetime as dt
 import json
 import platform
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
 
 from sim.experiment.compare import Comparison
-from sim.experiment.sweep import Design, SweepResults
 from sim.model.calendar import months
 from sim.output import Output
 from sim.results.kpis import Kpi
 from sim.results.results import Results
 from sim.scenario import Scenario, ScenarioError, parse
 from sim.version import __version__
+
+if TYPE_CHECKING:  # (a sweep's module loads only for sweeps)
+    from sim.experiment.sweep import SweepResults
 
 #: Version of the run directory's layout; `read` refuses directories of another.
 FORMAT = 2  # 2: the customer's reserve in vehicles per month
@@ -236,6 +239,8 @@ def save_sweep(sweep: SweepResults, folder: Path) -> None:
 
 def load_sweep(folder: Path) -> SweepResults:
     """The SweepResults `save_sweep` kept in `folder`."""
+    from sim.experiment.sweep import Design, SweepResults
+
     info = _data(folder, "sweep.json")
     results = [load(folder / DATA / f"point-{n}") for n in range(1, len(info["points"]) + 1)]
     design = Design(info["points"], info["params"], info["kind"])

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from html import escape
+from typing import TYPE_CHECKING
 
 from sim.experiment.compare import Comparison, Difference
-from sim.experiment.sweep import SweepResults
 from sim.report.params import formatted, label
 from sim.results.kpis import Kpi, by_brand, estimate, kpis
 from sim.results.results import Results
+
+if TYPE_CHECKING:  # (a sweep's module loads only for sweeps)
+    from sim.experiment.sweep import SweepResults
 
 
 def html(sentences: list[str]) -> str:

@@ -8,10 +8,14 @@ brand table, where space is short.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sim.experiment.compare import Comparison
-from sim.experiment.sweep import SweepResults
 from sim.results.kpis import BRAND_COLUMNS, Kpi, by_brand, estimate, kpis
 from sim.results.results import Results
+
+if TYPE_CHECKING:  # (a sweep's module loads only for sweeps)
+    from sim.experiment.sweep import SweepResults
 
 
 def kpi_table(results: Results, computed: list[Kpi] | None = None) -> str:
