@@ -199,6 +199,9 @@ class Batch:
         pool = self.pool
         if pool is not None and any(pool.held[i] for i in customer):
             return None
+        wip = {i: w for shops in self.shops.values() for i, w in shops.wip.items()}
+        if any(any(wip[i]) for i in customer if i in wip):
+            return None
         ids = self.ledger.products
         return Snapshot(
             hour=self.last,
@@ -209,6 +212,7 @@ class Batch:
             binding=self.binding,
             jph={line.name: line.jph for line in self.state.lines},
             overtime=(dict(self.overtime_on), dict(self.overtime_left)),
+            wip={ids[i]: list(w) for i, w in wip.items()},
         )
 
     def resume(self, kept: Snapshot) -> None:
@@ -226,6 +230,9 @@ class Batch:
             line.jph = kept.jph[line.name]
         self.overtime_on.update(kept.overtime[0])
         self.overtime_left.update(kept.overtime[1])
+        ids = self.ledger.products
+        for shops in self.shops.values():  # (their lanes are sized again as the month starts)
+            shops.wip = {i: list(kept.wip[ids[i]]) for i in shops.wip}
 
     # -- booking -------------------------------------------------------------------------------
     def book(self) -> None:
@@ -534,6 +541,7 @@ class Snapshot:
     binding: bool
     jph: dict[str, float]  # line -> rated speed
     overtime: tuple[dict[str, bool], dict[str, float]]  # line -> overtime on, hours left of the month's cap
+    wip: dict[str, list[float]]  # product -> vehicles in its lane of each buffer (plants of shops in series)
 
 
 _new = tuple.__new__

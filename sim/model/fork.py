@@ -11,8 +11,11 @@ run without the contract starts there (`Batch.resume`), after the full run's rec
 What can make the two differ, and so ends the shared stretch: the SOP (the customer's orders
 and rate), the first open hour at which a line's failures, closed, overtime or claimed hours
 part between them (a launch milestone claiming its hours, moving its working time,
-commissioning or retiring it), and a speed change one has and the other has not (a
-milestone's). Plants of shops in series and runs booked at extra instants are not shared.
+commissioning or retiring it), a speed change one has and the other has not (a
+milestone's), and in a plant of shops in series a month the owner has no demand in it (its
+buffers are then split equally among its routes, one more of them in the full run). Such a
+plant where the customer's products share a route with the owner's is not shared, nor are
+runs booked at extra instants.
 The full run's own check at the instant (no orders, kits or rate for the customer yet)
 refuses a state that is not the owner's alone; the run without the contract then simulates
 from the start, as it would anyway.
@@ -28,6 +31,7 @@ import operator
 import simpy
 
 from sim.model.batch import Batch
+from sim.model.calendar import Month
 from sim.model.intervals import Intervals
 from sim.model.simulation import Simulation
 
@@ -36,7 +40,7 @@ def shared_until(full: Simulation, other: Simulation) -> float:
     """The month start up to which `other` (the scenario without the contract) books exactly
     what `full` books (0.0: none but the first, nothing to share)."""
     a, b = full.model, other.model
-    if not (isinstance(a, Batch) and isinstance(b, Batch)) or a.book_every or b.book_every or a.shops or b.shops:
+    if not (isinstance(a, Batch) and isinstance(b, Batch)) or a.book_every or b.book_every:
         return 0.0
     if a.setup.calendars != b.setup.calendars or a.setup.deliveries != b.setup.deliveries:
         return 0.0  # (the same plants and chip supply: built once and shared, so never here)
@@ -45,6 +49,8 @@ def shared_until(full: Simulation, other: Simulation) -> float:
         return 0.0
     months = a.setup.months
     until = months[-1].end_hour if full.sop is None else full.sop
+    for shops in a.shops.values():
+        until = min(until, _lanes_apart(a, shops.plant.groups, months))
     for x, y in zip(a.state.lines, b.state.lines, strict=True):  # (the same lines, in the same places)
         # From the open hour where the hours it loses (down, closed, overtime, claimed) part.
         o = min(_apart(x.off, y.off), _apart(x.closed, y.closed), _apart(x.overtime, y.overtime))
@@ -86,6 +92,25 @@ def start_from(full: Simulation, records: list[tuple], start: int, other: Simula
     other.env = model.env = simpy.Environment(initial_time=kept.hour)
     model.resume(kept)
     other.speeds = [c for c in other.speeds if c[0] > kept.hour]  # the earlier ones are in its speeds
+
+
+def _lanes_apart(a: Batch, groups: list[list[int]], months: list[Month]) -> float:
+    """The first month start from which a plant of shops in series may share its buffers out
+    otherwise without the contract (0.0: from the start; inf: not before SOP).
+
+    Its buffers go to routes in proportion to their products' demand, and a route's lane to its
+    products in proportion to what the next shop takes. The customer's products, with neither
+    before SOP, change neither split, but where a split falls back on equal shares because no
+    one has any: the routes' in a month the owner has no demand in the plant, and a route's
+    products' where the next shop takes none of them, which matters only on a route the
+    customer shares with the owner."""
+    customer = a.customer
+    if not any(customer[i] for g in groups for i in g):
+        return math.inf  # the same routes in both runs
+    if any(customer[i] for g in groups for i in g if not all(customer[j] for j in g)):
+        return 0.0
+    owner = [i for g in groups for i in g if not customer[i]]
+    return next((m.start_hour for k, m in enumerate(months) if not sum(a.demand[i][k] for i in owner)), math.inf)
 
 
 def _apart(x: Intervals | None, y: Intervals | None) -> float:

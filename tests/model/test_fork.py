@@ -18,6 +18,7 @@ SCENARIOS = [
     "history_check",
     "gw_engineering_assist",
     "capacity_levers",
+    "shops",
 ]
 
 
@@ -92,6 +93,36 @@ def test_a_line_whose_hours_a_milestone_moves_ends_the_shared_stretch_where_they
     assert 0 < fork.shared_until(full, without) == expected < full.sop
 
 
+def test_shops_share_until_a_month_the_owner_has_no_demand_in_the_plant():
+    # With no demand at all in a month, a plant's buffers are split equally among its routes:
+    # among one more (the customer's) in the full run.
+    full, _, without, _, _, _ = pair("shops")
+    months, model = full.model.setup.months, full.model
+    full.sop = months[40].start_hour
+    assert fork.shared_until(full, without) == months[40].start_hour
+    for i, c in enumerate(model.customer):
+        if not c:
+            model.demand[i][17] = 0.0
+    for row in without.model.demand:  # (the same demand in both runs: the owner's products)
+        row[17] = 0.0
+    assert fork.shared_until(full, without) == months[17].start_hour
+
+
+def test_shops_where_the_customer_shares_a_route_with_the_owner_are_not_shared():
+    # Where the next shop takes nothing of a route, its lane is split equally among the route's
+    # products: the customer's among them in the full run only.
+    body = (
+        "plants.0.shops.0.lines=[{id: body1, jph: 66, products: [haval_h6, wey_vv, tank_300, poer_pickup]},"
+        " {id: body2, jph: 50, products: [ora_good_cat, haval_jolion, xiaomi_ev]}]"
+    )
+    prepared = Prepared.of(load(ROOT / "scenarios" / "shops.yaml", [body]))
+    other, other_setup = prepared.others["without_contract"]
+    full = build(prepared.scenario, streams(11, 0), Recorder().append, prepared.setup)
+    without = build(other, streams(11, 0), Recorder().append, other_setup)
+    assert full.sop is not None and full.sop > full.model.setup.months[1].start_hour
+    assert fork.shared_until(full, without) == 0.0
+
+
 def test_a_state_the_customer_has_had_orders_in_is_not_kept():
     full, rec, without, ref, _, _ = pair("baseline")
     months = full.model.setup.months
@@ -103,7 +134,7 @@ def test_a_state_the_customer_has_had_orders_in_is_not_kept():
     assert ref == [] and without.env.now == 0.0
 
 
-@pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist", "capacity_levers"])
+@pytest.mark.parametrize("name", ["baseline", "gw_engineering_assist", "capacity_levers", "shops"])
 def test_replications_are_the_same_with_and_without_the_shared_stretch(name, monkeypatch):
     prepared = Prepared.of(load(ROOT / "scenarios" / f"{name}.yaml"))
     shared = replicate(prepared, 5, [0, 1, 2])
