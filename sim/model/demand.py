@@ -36,17 +36,22 @@ def monthly(demand: Demand, months: list[Month]) -> np.ndarray:
     return out * np.array([m.days / m.days_in_month for m in months])
 
 
-def factors(products: list[Product], n_months: int, rng: np.random.Generator) -> np.ndarray:
+def factors(products: list[Product], n_months: int, rng: np.random.Generator, drawn: dict | None = None) -> np.ndarray:
     """Lognormal demand factors (product, month) of mean 1; exactly 1 where cv is 0.
 
     Each uncertain product draws from its own child stream, keyed by its id, so that adding
-    a product or changing one's cv leaves the others' draws untouched.
+    a product or changing one's cv leaves the others' draws untouched. `drawn` keeps each
+    product's draws for simulations on the same streams (a replication's counterfactuals).
     """
+    drawn = {} if drawn is None else drawn
     out = np.ones((len(products), n_months))
     for i, p in enumerate(products):
         if p.demand.cv > 0:
-            sigma = math.sqrt(math.log1p(p.demand.cv**2))
-            out[i] = np.exp(sigma * child(rng, p.id).standard_normal(n_months) - sigma**2 / 2)
+            key = ("demand", p.id, p.demand.cv, n_months)
+            if key not in drawn:
+                sigma = math.sqrt(math.log1p(p.demand.cv**2))
+                drawn[key] = np.exp(sigma * child(rng, p.id).standard_normal(n_months) - sigma**2 / 2)
+            out[i] = drawn[key]
     return out
 
 

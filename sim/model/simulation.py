@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import simpy
 
@@ -59,7 +59,7 @@ def simulate(
     setup: Setup | None = None,
     fidelity: str = "batch",
     book_every_hours: float | None = None,
-    drawn: dict[tuple, breakdowns.Downtime] | None = None,
+    drawn: dict[tuple, Any] | None = None,
 ) -> int:
     """Run one replication, reporting to `record`; returns the number of SimPy events processed.
 
@@ -67,9 +67,10 @@ def simulate(
     passed in to compute it once per run. `fidelity` is ``batch`` (production booked in exact
     batches between events) or ``vehicle`` (one entity per vehicle: the slow cross-check).
     `book_every_hours` adds booking instants at that interval to the batch model (results do
-    not depend on it; tests use it to show so). `drawn` keeps each line's failures by (name,
-    spec) for simulations on the same streams (a replication's counterfactuals), which would
-    draw the very same ones.
+    not depend on it; tests use it to show so). `drawn` keeps the draws (each line's failures
+    by name and spec, each product's demand factors, the launch program's durations) for
+    simulations on the same streams (a replication's counterfactuals), which would draw the
+    very same ones.
     """
     return build(scenario, streams, record, setup, fidelity, book_every_hours, drawn).run()
 
@@ -81,7 +82,7 @@ def build(
     setup: Setup | None = None,
     fidelity: str = "batch",
     book_every_hours: float | None = None,
-    drawn: dict[tuple, breakdowns.Downtime] | None = None,
+    drawn: dict[tuple, Any] | None = None,
 ) -> Simulation:
     """One replication built as `simulate` runs it: every draw made (milestones, failures,
     demand), nothing booked yet."""
@@ -90,13 +91,22 @@ def build(
     setup = setup or Setup.of(scenario)
     env = simpy.Environment()
     plant = state.build(scenario)
-    factors = demand_model.factors(scenario.products, len(setup.months), streams.demand)
+    drawn = {} if drawn is None else drawn
+    factors = demand_model.factors(scenario.products, len(setup.months), streams.demand, drawn)
     sop: float | None = None
     started: dict[str, float] = {}  # each milestone's start, clock hours
     finished: dict[str, float] = {}  # ... and completion
     if scenario.program is not None:
-        durations = program.draw(scenario.program, streams.program)
-        plan = program.schedule(scenario.program, durations)
+        # (by identity: a program holds lists, so it has no hash; the counterfactuals share it)
+        kept = drawn.get(("program", id(scenario.program)))
+        if kept is None or kept[0] is not scenario.program:
+            durations = program.draw(scenario.program, streams.program)
+            kept = drawn[("program", id(scenario.program))] = (
+                scenario.program,
+                durations,
+                program.schedule(scenario.program, durations),
+            )
+        _, durations, plan = kept
         origin = setup.calendars[0].hour(scenario.program.start_date)
         for m in scenario.program.milestones:
             started[m.id] = origin + plan.start_days[m.id] * HOURS_PER_DAY
@@ -106,7 +116,6 @@ def build(
         if sop >= setup.months[-1].end_hour:
             record((sop, Kind.SOP, "", "", 0.0))  # after the horizon: no contract production
             sop = None
-    drawn = {} if drawn is None else drawn
     claimed = worktime.claimed(scenario)
     for k, (line, spec) in enumerate(zip(plant.lines, scenario.all_lines(), strict=True)):
         calendar = setup.calendars[line.plant]
