@@ -10,6 +10,7 @@ state where the two are still one (`sim.model.fork`). A replication depends only
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
@@ -125,16 +126,21 @@ def _replicate(prepared: Prepared, seed: int, r: int, fidelity: str) -> Replicat
         others[name] = (build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn), ref)
     # The run without the contract starts from the full run's state where the two are still one.
     shared = "without_contract" in others and fork.share(full, others["without_contract"][0])
-    start = len(rec)  # the records made before the run (launch milestones) are the full run's own
     events = full.run()
+    arrays = fold(rec, scenario, setup.months)
+    starts = [m.start_hour for m in setup.months]
     reference = {}
     for name, (simulation, ref) in others.items():
-        if shared and name == "without_contract":
-            fork.start_from(full, rec, start, simulation, ref)
+        hour = fork.start_from(full, simulation) if shared and name == "without_contract" else 0.0
         events += simulation.run()
         # Folded with the full scenario's indices, so products missing there stay zero.
         reference[name] = fold_built(ref, scenario, setup.months)
         # What the counterfactual's overtime costs: the contract's share is the difference.
         if prepared.overtime:
             reference[f"{name}.overtime_hours"] = fold_overtime(ref, scenario, setup.months)
-    return Replication(r, fold(rec, scenario, setup.months), reference, events)
+        # The months before it started are the full run's: the same records, so the same sums.
+        first = bisect.bisect_left(starts, hour)
+        reference[name][:, :first] = arrays["built"][:, :first]
+        if prepared.overtime:
+            reference[f"{name}.overtime_hours"][:, :first] = arrays["overtime_hours"][:, :first]
+    return Replication(r, arrays, reference, events)

@@ -6,7 +6,8 @@ products, the same calendars, and a plan that gives the owner's products the sam
 (every policy gives the owner alone `min(hours, need)` to the last bit, and the customer
 needs nothing before SOP). So that stretch need not be simulated twice: the full run keeps
 its state at the last month start before the contract can matter (`Batch.snapshot`), and the
-run without the contract starts there (`Batch.resume`), after the full run's records before it.
+run without the contract starts there (`Batch.resume`): its months before then are the full
+run's.
 
 What can make the two differ, and so ends the shared stretch: the SOP (the customer's orders
 and rate), the first open hour at which a line's failures, closed, overtime or claimed hours
@@ -23,10 +24,8 @@ from the start, as it would anyway.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
-import operator
 
 import simpy
 
@@ -78,20 +77,18 @@ def share(full: Simulation, other: Simulation) -> bool:
     return bool(hour)
 
 
-def start_from(full: Simulation, records: list[tuple], start: int, other: Simulation, into: list[tuple]) -> None:
-    """After the full run: start `other` from the state it kept, with its `records` before
-    then (from index `start`: those made before it ran, its launch milestones, are its own)
-    put `into` other's; nothing if it kept none."""
+def start_from(full: Simulation, other: Simulation) -> float:
+    """After the full run: start `other` from the state it kept; returns the hour it starts
+    at (0.0: from the start, where it kept none). Before that hour, `other`'s records would be
+    the full run's, one for one."""
     kept = full.model.kept if isinstance(full.model, Batch) else None
     model = other.model
     if kept is None or not isinstance(model, Batch):
-        return
-    # The full run's records are those before the kept instant, then the others: the first at
-    # or after it ends them.
-    into.extend(records[start : bisect.bisect_left(records, kept.hour, lo=start, key=operator.itemgetter(0))])
+        return 0.0
     other.env = model.env = simpy.Environment(initial_time=kept.hour)
     model.resume(kept)
     other.speeds = [c for c in other.speeds if c[0] > kept.hour]  # the earlier ones are in its speeds
+    return kept.hour
 
 
 def _lanes_apart(a: Batch, groups: list[list[int]], months: list[Month]) -> float:

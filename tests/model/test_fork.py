@@ -39,14 +39,16 @@ def pair(name: str, r: int = 0, seed: int = 11):
 def test_the_run_started_from_the_full_runs_state_makes_the_records_it_makes_alone(name, r):
     full, rec, without, ref, alone_run, alone = pair(name, r)
     assert fork.share(full, without)
-    start = len(rec)
+    start = len(rec)  # the records made before the run (launch milestones) are the full run's own
     full.run()
-    assert full.model.kept is not None and full.model.kept.hour > 0
-    fork.start_from(full, rec, start, without, ref)
-    assert ref and all(x[0] < full.model.kept.hour for x in ref)  # the shared stretch, from the full run
+    assert full.model.kept is not None
+    hour = fork.start_from(full, without)
+    assert hour == full.model.kept.hour > 0
     without.run()
+    assert ref and all(x[0] >= hour for x in ref)
     alone_run.run()
-    assert ref == alone  # every record, in the same order, to the last bit
+    shared = [x for x in rec[start:] if x[0] < hour]  # the full run's records of the shared stretch
+    assert shared + ref == alone  # every record, in the same order, to the last bit
 
 
 def test_the_shared_stretch_ends_at_the_last_month_start_before_sop():
@@ -124,13 +126,13 @@ def test_shops_where_the_customer_shares_a_route_with_the_owner_are_not_shared()
 
 
 def test_a_state_the_customer_has_had_orders_in_is_not_kept():
-    full, rec, without, ref, _, _ = pair("baseline")
+    full, _, without, ref, _, _ = pair("baseline")
     months = full.model.setup.months
     assert full.sop is not None and full.sop < months[-1].start_hour
     full.model.keep_at = months[-1].start_hour  # after SOP: the customer has orders and a rate
     full.run()
     assert full.model.kept is None
-    fork.start_from(full, rec, 0, without, ref)  # nothing to start from: the run starts at 0
+    assert fork.start_from(full, without) == 0.0  # nothing to start from: the run starts at 0
     assert ref == [] and without.env.now == 0.0
 
 
