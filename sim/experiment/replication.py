@@ -123,7 +123,9 @@ def _replicate(prepared: Prepared, seed: int, r: int, fidelity: str) -> Replicat
     others = {}
     for name, (other, other_setup) in prepared.others.items():
         ref = Recorder()
-        others[name] = (build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn), ref)
+        # (read only for what it builds: it books nothing else)
+        simulation = build(other, streams(seed, r), ref.append, other_setup, fidelity, drawn=drawn, built_only=True)
+        others[name] = (simulation, ref)
     # The run without the contract starts from the full run's state where the two are still one.
     shared = "without_contract" in others and fork.share(full, others["without_contract"][0])
     events = full.run()

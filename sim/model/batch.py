@@ -20,7 +20,7 @@ import simpy
 from sim.model import processes
 from sim.model.backlog import Backlog
 from sim.model.kits import Pool
-from sim.model.ledger import Ledger
+from sim.model.ledger import BuiltOnly, Ledger
 from sim.model.plan import Item, Want, major_family, plan
 from sim.model.policy import POLICIES, by_need
 from sim.model.priority import levels
@@ -43,6 +43,7 @@ class Batch:
         demand_factors: np.ndarray,
         record: Sink,
         book_every_hours: float | None = None,
+        built_only: bool = False,
     ):
         self.env = env
         self.scenario = scenario
@@ -70,7 +71,7 @@ class Batch:
         self.demand = (setup.forecast * demand_factors).tolist()  # (product, month) vehicles
         self.lost_after = [p.demand.lost_after_months for p in products]
         self.backlog = [Backlog() for _ in products]
-        self.ledger = Ledger(record, [p.id for p in products], self.backlog)
+        self.ledger = (BuiltOnly if built_only else Ledger)(record, [p.id for p in products], self.backlog)
         self.rate = [0.0 if c else 1.0 for c in self.customer]  # customer products wait for SOP
         self.released = [not c for c in self.customer]
         self.yield_ = [p.first_pass_yield for p in products]

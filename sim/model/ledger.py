@@ -49,18 +49,23 @@ class Ledger:
     def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of the last shop, `good` of each of
         them good; `changeover` hours carried per vehicle."""
+        made = self.made(line, i, started, good, t0)
+        # (the losses written out here, not in `_losses`: this is the model's most frequent call)
+        if started - made > 1e-12:
+            self.record((t0, SCRAP, line.name, self.products[i], started - made))
+        if changeover:
+            self.record((t0, CHANGEOVER, line.name, self.products[i], started * changeover))
+
+    def made(self, line: Line, i: int, started: float, good: float, t0: float) -> float:
+        """Book the good vehicles of `started` of product i through a line of the last shop and
+        serve its oldest open demand with them; returns how many."""
         backlog = self.backlog[i]
         made = started * good
         if backlog.total <= made * (1 + 1e-12):  # the whole open demand was met: clear it exactly
             made = backlog.total
         backlog.take(made)
-        pid, name, record = self.products[i], line.name, self.record
-        record((t0, BUILT, name, pid, made))
-        # (the losses written out here, not in `_losses`: this is the model's most frequent call)
-        if started - made > 1e-12:
-            record((t0, SCRAP, name, pid, started - made))
-        if changeover:
-            record((t0, CHANGEOVER, name, pid, started * changeover))
+        self.record((t0, BUILT, line.name, self.products[i], made))
+        return made
 
     def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of a shop before the last."""
@@ -82,3 +87,24 @@ class Ledger:
             self.record((t0, STARVED, line.name, "", starved))
         if blocked > 1e-9:
             self.record((t0, BLOCKED, line.name, "", blocked))
+
+
+class BuiltOnly(Ledger):
+    """The ledger of a counterfactual's run, read only for the vehicles it builds (and the
+    overtime the model books itself): it books the vehicles built, serving open demand as
+    every ledger does, and nothing else (hours, losses, a shop's throughput)."""
+
+    def hours(self, line: Line, t0: float, open_h: float, down: float) -> float:
+        return max(open_h - down, 0.0)
+
+    def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
+        pass
+
+    def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
+        self.made(line, i, started, good, t0)
+
+    def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
+        pass
+
+    def idle(self, line: Line, busy: float, starved: float, blocked: float, t0: float) -> None:
+        pass

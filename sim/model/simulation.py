@@ -83,9 +83,12 @@ def build(
     fidelity: str = "batch",
     book_every_hours: float | None = None,
     drawn: dict[tuple, Any] | None = None,
+    built_only: bool = False,
 ) -> Simulation:
     """One replication built as `simulate` runs it: every draw made (milestones, failures,
-    demand), nothing booked yet."""
+    demand), nothing booked yet. `built_only`: a counterfactual's run, read only for the
+    vehicles it builds and its overtime, books no other records (`ledger.BuiltOnly`; the batch
+    fidelity)."""
     if fidelity not in FIDELITIES:
         raise ValueError(f"unknown fidelity {fidelity!r}; choose one of {', '.join(FIDELITIES)}")
     setup = setup or Setup.of(scenario)
@@ -142,7 +145,7 @@ def build(
     if fidelity == "batch":
         from sim.model.batch import Batch
 
-        model = Batch(env, scenario, setup, plant, factors, record, book_every_hours)
+        model = Batch(env, scenario, setup, plant, factors, record, book_every_hours, built_only)
     else:
         from sim.model.vehicle import VehicleLevel
 

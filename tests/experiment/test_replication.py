@@ -1,13 +1,15 @@
-"""One replication and its counterfactuals: what it leaves of the interpreter's state."""
+"""One replication and its counterfactuals: what they book, and what they leave of the
+interpreter's state."""
 
 import gc
 
+import numpy as np
 import pytest
 
 import sim
 from sim.experiment import replication
 from sim.experiment.replication import Prepared, ReplicationFailed, replicate
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 SMALL = DATA / "small.yaml"
 
@@ -50,3 +52,16 @@ def test_a_collector_the_caller_turned_off_stays_off(collector):
     gc.disable()
     replicate(Prepared.of(sim.load(SMALL)), 1, [0])
     assert not gc.isenabled()
+
+
+@pytest.mark.parametrize("name", ["baseline", "shops"])
+def test_counterfactuals_that_book_only_what_they_build_give_the_same_references(name, monkeypatch):
+    prepared = Prepared.of(sim.load(ROOT / "scenarios" / f"{name}.yaml"))
+    lean = replicate(prepared, 4, [0, 1])
+    real = replication.build
+    monkeypatch.setattr(replication, "build", lambda *args, **kwargs: real(*args, **(kwargs | {"built_only": False})))
+    whole = replicate(prepared, 4, [0, 1])
+    for a, b in zip(lean, whole, strict=True):
+        assert a.reference.keys() == b.reference.keys() == {"without_contract", "without_chip_disruptions"}
+        for key in a.reference:
+            assert np.array_equal(a.reference[key], b.reference[key]), key

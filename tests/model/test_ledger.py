@@ -4,7 +4,7 @@ open demand (oldest first), against hand counts."""
 import pytest
 
 from sim.model.backlog import Backlog
-from sim.model.ledger import Ledger
+from sim.model.ledger import BuiltOnly, Ledger
 from sim.model.recorder import Kind, Recorder
 from sim.model.state import Line
 from sim.scenario.plant import Line as LineSpec
@@ -12,7 +12,7 @@ from sim.scenario.plant import Line as LineSpec
 LINE = Line("p.ga.l1", 0, 2, LineSpec(id="l1", jph=60, products=["car", "ev"]), [0, 1], [False, True])
 
 
-def ledger(*open_demand: float) -> tuple[Ledger, Recorder]:
+def ledger(*open_demand: float, kind: type[Ledger] = Ledger) -> tuple[Ledger, Recorder]:
     rec = Recorder()
     backlogs = []
     for month, quantity in enumerate(open_demand):
@@ -20,7 +20,7 @@ def ledger(*open_demand: float) -> tuple[Ledger, Recorder]:
         if quantity:
             b.add(month, quantity)
         backlogs.append(b)
-    return Ledger(rec, ["car", "ev"], backlogs), rec
+    return kind(rec, ["car", "ev"], backlogs), rec
 
 
 def test_open_and_down_hours_give_the_available_hours():
@@ -113,3 +113,15 @@ def test_idle_hours_are_recorded_by_cause():
         (3.0, Kind.BLOCKED, "p.ga.l1", "", 0.25),
         (5.0, Kind.BUSY, "p.ga.l1", "", 1.0),
     ]
+
+
+def test_a_counterfactuals_ledger_books_the_built_vehicles_alone_and_serves_the_same_demand():
+    # As above: 45 of 50 built against 100 open; no scrap, changeover, hours or idle records.
+    led, rec = ledger(0, 100, kind=BuiltOnly)
+    assert led.hours(LINE, 10.0, 80.0, 5.0) == 75.0
+    led.claimed(LINE, 10.0, 0.0, 80.0)
+    led.built(LINE, 1, 50.0, 0.04, 0.9, 10.0)
+    led.through(LINE, 0, 30.0, 0.04, 0.9, 10.0)
+    led.idle(LINE, 40.0, 1.0, 2.0, 10.0)
+    assert rec.records == [(10.0, Kind.BUILT, "p.ga.l1", "ev", 45.0)]
+    assert led.backlog[1].total == pytest.approx(55.0) and led.backlog[0].total == 0.0
