@@ -368,8 +368,8 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
     # Plain lists while adding (see _fold_one), made arrays at the end.
     sums = {name: [[0.0] * n for _ in products] for name in PRODUCT_ARRAYS}
     sums |= {name: [[0.0] * n for _ in lines] for name in LINE_ARRAYS}
-    # Record kind -> (rows, index of `where` (line) or `what` (product), the field that names the row,
-    # and the line's rows it also adds to).
+    # Record kind -> (rows, index of `where` (line) or `what` (product), whether `what` names the
+    # row, and the line's rows it also adds to).
     line_rows: dict[Kind, str] = {
         Kind.OPEN: "open_hours",
         Kind.DOWN: "down_hours",
@@ -381,14 +381,14 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
         Kind.OVERTIME: "overtime_hours",
         Kind.THROUGH: "line_built",
     }
-    routes: dict[Kind, tuple[list[list[float]], dict[str, int], int, list[list[float]] | None]] = {
-        kind: (sums[name], lines, 2, None) for kind, name in line_rows.items()
+    routes: dict[Kind, tuple[list[list[float]], dict[str, int], bool, list[list[float]] | None]] = {
+        kind: (sums[name], lines, False, None) for kind, name in line_rows.items()
     }
     routes |= {
-        Kind.BUILT: (sums["built"], products, 3, sums["line_built"]),
-        Kind.DEMAND: (sums["demand"], products, 3, None),
-        Kind.LOST: (sums["lost"], products, 3, None),
-        Kind.SCRAP: (sums["scrap"], products, 3, sums["line_scrap"]),
+        Kind.BUILT: (sums["built"], products, True, sums["line_built"]),
+        Kind.DEMAND: (sums["demand"], products, True, None),
+        Kind.LOST: (sums["lost"], products, True, None),
+        Kind.SCRAP: (sums["scrap"], products, True, sums["line_scrap"]),
     }
     milestone_start = np.full(len(milestones), np.inf)
     milestone_finish = np.full(len(milestones), np.inf)
@@ -397,24 +397,23 @@ def fold(records: list[Record], scenario: Scenario, months: list[Month]) -> dict
     right = bisect.bisect_right
     milestone, sop_kind, reserved_kind = Kind.MILESTONE, Kind.SOP, Kind.RESERVED  # (read once: see fold_built)
     last, month = None, 0  # a batch's records share its time: its month is looked up once
-    for record in records:
-        time, kind = record[0], record[1]
+    for time, kind, where, what, quantity in records:  # (unpacked: one step, not an index each)
         if time != last:
             last = time
             month = right(starts, time) - 1
         route = routes.get(kind)
         if route is not None:
-            rows, index, by, also = route
-            rows[index[record[by]]][month] += record[4]
+            rows, index, by_what, also = route
+            rows[index[what if by_what else where]][month] += quantity
             if also is not None:
-                also[lines[record[2]]][month] += record[4]
+                also[lines[where]][month] += quantity
         elif kind == milestone:
-            milestone_start[milestones[record[3]]] = time
-            milestone_finish[milestones[record[3]]] = time + record[4]
+            milestone_start[milestones[what]] = time
+            milestone_finish[milestones[what]] = time + quantity
         elif kind == sop_kind:
             sop = time
         elif kind == reserved_kind:
-            reserved[month] += record[4]
+            reserved[month] += quantity
     out = {name: np.array(rows).reshape(len(rows), n) for name, rows in sums.items()}
     out |= {
         "milestone_start": milestone_start,
