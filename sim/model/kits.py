@@ -73,6 +73,20 @@ class Pool:
         """Share the pool by the kits each product's `planned` starts need, less what it holds;
         returns the share of its plan each product can start (1 where kits do not bind)."""
         per_vehicle, held = self.per_vehicle, self.held
+        if not any(held):
+            # Nothing held, the common case: each product needs its plan's kits. A pool that
+            # covers them all, with a margin for the rounding of serving them group by group,
+            # gives each its own whole, and every plan is started whole: what the rule below
+            # does then, to the bit, in a third of the time. (A need within 1e-9 of nothing,
+            # which the rule leaves unserved, is left to the rule.)
+            needs = [v * c for v, c in zip(planned, per_vehicle, strict=True)]
+            total = sum(needs)
+            if total == 0.0:
+                return [1.0] * len(needs)
+            if self.pool >= total * (1 + 1e-9) and not [n for n in needs if 0.0 < n <= 1e-9]:
+                held[:] = needs
+                self.pool = max(0.0, self.pool - total)
+                return [1.0] * len(needs)
         needs = [x if (x := v * c - h) > 0.0 else 0.0 for v, c, h in zip(planned, per_vehicle, held, strict=True)]
         if self.pool > 0 and any(needs):
             given = serve(self.pool, needs, self.groups)

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.model.chips import serve
 from sim.model.kits import Pool
 from sim.model.recorder import Kind, Recorder
 
@@ -88,7 +89,61 @@ def test_ample_kits_cut_nothing_and_the_rest_stays_in_the_pool():
     assert p.held == [200.0, 200.0] and p.pool == 700.0
 
 
-def test_kits_held_beyond_the_plan_do_not_make_more_than_the_plan():
+def test_with_nothing_held_a_pool_that_covers_every_need_serves_each_whole():
+    p, _ = pool()
+    p.pool = 1000.0
+    # Needs 200 (100 x 2 kits) and 200: both served whole, 600 left; nothing cut.
+    assert p.cut([100.0, 200.0]) == [1.0, 1.0]
+    assert p.held == [200.0, 200.0] and p.pool == 600.0
+    # Just enough (400 for 400): the same, the pool emptied.
+    p, _ = pool()
+    p.pool = 400.0
+    assert p.cut([100.0, 200.0]) == [1.0, 1.0]
+    assert p.held == [200.0, 200.0] and p.pool == 0.0
+    # Nothing planned: nothing served, nothing cut.
+    assert p.cut([0.0, 0.0]) == [1.0, 1.0] and p.held == [200.0, 200.0]
+
+
+def test_a_need_within_a_rounding_crumb_of_nothing_is_not_served():
+    # owner_first: the owner's group needs 5e-10 kits, a crumb the rule does not serve, however
+    # large the pool: its plan cannot start; the customer's is served whole.
+    p, _ = pool("owner_first")
+    p.pool = 1000.0
+    assert p.cut([2.5e-10, 100.0]) == [0.0, 1.0]
+    assert p.held == [0.0, 100.0] and p.pool == 900.0
+
+
+def rule(p: Pool, planned: list[float]) -> tuple[list[float], list[float], float]:
+    """The cut, the kits held and the pool after it, as `chips.serve` and the docstring of
+    `Pool.cut` state the rule (the oracle of the pool's shortcut)."""
+    needs = [max(v * c - h, 0.0) for v, c, h in zip(planned, p.per_vehicle, p.held, strict=True)]
+    held, left = list(p.held), p.pool
+    if p.pool > 0 and any(needs):
+        given = serve(p.pool, needs, p.groups)
+        held = [h + g for h, g in zip(held, given, strict=True)]
+        left = max(0.0, p.pool - sum(given))
+    cut = [min(h / (v * c), 1.0) if v > 0 else 1.0 for v, c, h in zip(planned, p.per_vehicle, held, strict=True)]
+    return cut, held, left
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["proportional", "owner_first", "customer_first", "by_margin"]),
+    st.tuples(st.floats(0, 5000), st.floats(0, 5000)),
+    st.sampled_from([0.0, 1e-12, 1e-3]),
+    st.floats(-2e-9, 0.5),
+    st.booleans(),
+)
+def test_the_cut_is_the_rule_to_the_bit(rule_name, planned, tiny, margin, holding):
+    # Pools around the plan's kits (short, exact, within rounding, ample), a plan with a crumb,
+    # with and without kits held.
+    p, _ = pool(rule_name)
+    planned = [planned[0] + tiny, planned[1]]
+    p.held = [3.0, 0.0] if holding else [0.0, 0.0]
+    p.pool = max(0.0, (planned[0] * 2.0 + planned[1]) * (1 + margin))
+    expected = rule(p, planned)
+    assert (p.cut(planned), p.held, p.pool) == expected
+
     p, _ = pool()
     p.pool, p.held = 0.0, [500.0, 10.0]
     # 100 of product 0 need 200 of its 500: cut 1 (not 2.5); nothing planned for product 1: 1.
