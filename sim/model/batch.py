@@ -370,6 +370,7 @@ class Batch:
                 self.record((t0, Kind.OVERTIME, name, "", hours_worked))
         if self.reserved_lines:
             self._entitled(hours, t0)
+        held, per_vehicle = (pool.held, pool.per_vehicle) if pool is not None else (None, None)
         for line in self.single:
             busy = 0.0
             for i, started, each, changeover, good in plans.get(line.name, ()):
@@ -378,8 +379,9 @@ class Batch:
                 if started > 0:
                     busy += started * (each - changeover)
                     ledger.built(line, i, started, changeover, good, t0)
-                    if pool is not None:
-                        pool.use(i, started)
+                    if held is not None:  # (`Pool.use` written out: this runs for every product and batch)
+                        left = held[i] - started * per_vehicle[i]
+                        held[i] = left if left > 0.0 else 0.0
             ledger.idle(line, busy, 0.0, 0.0, t0)
         for k, shops in self.shops.items():
             o0, o1 = spans[k]
