@@ -16,12 +16,15 @@ key and a checksum, so a damaged or misplaced one is recomputed, never used. The
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -111,20 +114,43 @@ class Cache:
         payload["events"] = np.array(replication.events)
         tmp = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "wb") as f:
-                np.savez(f, key=np.array(self.key(replication.index)), checksum=np.array(_checksum(payload)), **payload)
-                f.flush()
-                os.fsync(f.fileno())  # durable before it is visible under its name
-            os.replace(tmp, self.path(replication.index))
+            with _uninterrupted():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+                with os.fdopen(handle, "wb") as f:
+                    key, checksum = np.array(self.key(replication.index)), np.array(_checksum(payload))
+                    np.savez(f, key=key, checksum=checksum, **payload)
+                    f.flush()
+                    os.fsync(f.fileno())  # durable before it is visible under its name
+                os.replace(tmp, self.path(replication.index))
+                tmp = None
         except OSError as exc:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
             self.writable = False
             self.warn(
                 f"the result cache is off for this run: cannot write {exc.filename or self.folder} ({exc.strerror})"
             )
+        finally:
+            if tmp is not None:  # (not written whole: nothing of it is left)
+                Path(tmp).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C waits until the block is done, then interrupts as it would have: an entry is
+    written whole or not at all, and an interrupt never lands inside the zip writer, whose
+    cleanup would then fail with an error of its own and hide it. (Only the main thread takes
+    signals; elsewhere the block just runs.)"""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)  # to the handler it was meant for
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:

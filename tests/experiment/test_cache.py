@@ -1,6 +1,8 @@
 """The result cache, interrupted runs and failing replications."""
 
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -163,6 +165,30 @@ def test_a_cache_that_cannot_be_written_is_switched_off_and_the_run_goes_on(tmp_
     assert warnings[0].startswith(f"warning: the result cache is off for this run: cannot write {tmp_path / 'cache'}")
     assert warnings[0].endswith("(No space left on device)")
     assert not list((tmp_path / "cache").rglob("*.npz")) and not list((tmp_path / "cache").rglob("*.tmp"))
+
+
+def test_ctrl_c_while_an_entry_is_written_waits_until_it_is_whole(tmp_path, monkeypatch):
+    # Ctrl-C halfway through writing an entry: the entry is finished, then the run is
+    # interrupted (not failed by the zip writer's cleanup), and no temporary file is left.
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    s = sim.load(DATA / "small.yaml")
+    store = Cache(s, s.meta.seed, "batch", root=tmp_path)
+    [rep] = replication.replicate(s, s.meta.seed, [0])
+    real = np.savez
+
+    def interrupted(*args, **kwargs):
+        signal.raise_signal(signal.SIGINT)  # as a terminal's Ctrl-C, delivered here
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.put(rep)
+    monkeypatch.undo()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Ctrl-C's own handler again
+    kept = store.get(0)
+    assert kept is not None and np.array_equal(kept.arrays["built"], rep.arrays["built"])
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 @pytest.fixture
