@@ -65,6 +65,12 @@ def _user_error(exc: Exception) -> bool:
     return isinstance(exc, USER_ERRORS) or (sweep is not None and isinstance(exc, sweep.SweepError))
 
 
+def _interrupted() -> None:
+    """Ctrl-C: say so and exit 130 (what was being written is not left half-written)."""
+    click.echo("\ninterrupted", err=True)
+    sys.exit(130)
+
+
 class InvalidInput(click.ClickException):
     """Bad input from the user: exit code 2, message only."""
 
@@ -108,7 +114,11 @@ def guarded(command: Callable) -> Callable:
             for stream in (sys.stdout, sys.stderr):  # nothing left to flush at exit, whichever pipe broke
                 os.dup2(devnull, stream.fileno())
             sys.exit(0)
+        except KeyboardInterrupt:  # Ctrl-C outside the replications (those say how far they got)
+            _interrupted()
         except Exception as exc:
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                _interrupted()  # a cleanup that failed as Ctrl-C unwound it (a zip writer's): the Ctrl-C's
             _load()
             if _user_error(exc):
                 raise InvalidInput(str(exc)) from None

@@ -161,6 +161,27 @@ def test_the_exit_code_says_whose_problem_a_failed_write_is(tmp_path):
     assert raised.value.exit_code == 1 and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("how", ["plain", "hidden"])
+def test_ctrl_c_while_the_run_directory_is_written_leaves_nothing_and_exits_130(tmp_path, monkeypatch, how):
+    # Ctrl-C in the middle of writing the folder; "hidden": it lands inside a zip writer, whose
+    # cleanup then fails with an error of its own (numpy's savez), which must not pass for an
+    # internal error.
+    import sim.rundir as rundir
+
+    def interrupted(results, folder):
+        try:
+            raise KeyboardInterrupt
+        finally:
+            if how == "hidden":
+                raise ValueError("Can't close the ZIP file while there is an open writing handle on it.")
+
+    monkeypatch.setattr(rundir, "_save_arrays", interrupted)
+    result = invoke("run", SMALL, "-n", "2", "--no-cache", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 130, result.output
+    assert "interrupted" in result.output and "internal error" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_interrupted_run_leaves_neither_folder_nor_lock(tmp_path, monkeypatch):
     import sim.experiment.replication as replication
 
