@@ -71,7 +71,8 @@ class Pool:
 
     def cut(self, planned: list[float]) -> list[float]:
         """Share the pool by the kits each product's `planned` starts need, less what it holds;
-        returns the share of its plan each product can start (1 where kits do not bind)."""
+        returns the share of its plan each product can start (1 where kits do not bind, or
+        bind by less than a billionth of the plan)."""
         per_vehicle, held = self.per_vehicle, self.held
         if not any(held):
             # Nothing held, the common case: each product needs its plan's kits. A pool that
@@ -93,8 +94,11 @@ class Pool:
             for i, kits in enumerate(given):
                 held[i] += kits
             self.pool = max(0.0, self.pool - sum(given))
+        # A share within a billionth of the whole is the whole: held kits that cover a plan
+        # but for rounding (the crumbs of kits held and spent) do not cut it, nor make the
+        # model book delivery by delivery as if kits were short.
         return [
-            (s if (s := h / (v * c)) < 1.0 else 1.0) if v > 0 else 1.0
+            (s if (s := h / (v * c)) < 1.0 - 1e-9 else 1.0) if v > 0 else 1.0
             for v, c, h in zip(planned, per_vehicle, held, strict=True)
         ]
 

@@ -122,7 +122,8 @@ def rule(p: Pool, planned: list[float]) -> tuple[list[float], list[float], float
         given = serve(p.pool, needs, p.groups)
         held = [h + g for h, g in zip(held, given, strict=True)]
         left = max(0.0, p.pool - sum(given))
-    cut = [min(h / (v * c), 1.0) if v > 0 else 1.0 for v, c, h in zip(planned, p.per_vehicle, held, strict=True)]
+    shares = [h / (v * c) if v > 0 else 1.0 for v, c, h in zip(planned, p.per_vehicle, held, strict=True)]
+    cut = [s if s < 1.0 - 1e-9 else 1.0 for s in shares]  # a billionth short is the whole
     return cut, held, left
 
 
@@ -149,6 +150,17 @@ def test_the_cut_is_the_rule_to_the_bit(rule_name, planned, tiny, margin, holdin
     # 100 of product 0 need 200 of its 500: cut 1 (not 2.5); nothing planned for product 1: 1.
     assert p.cut([100.0, 0.0]) == [1.0, 1.0]
     assert p.held == [500.0, 10.0]
+
+
+def test_kits_short_of_a_plan_by_rounding_alone_do_not_cut_it():
+    # Product 0 holds its plan's 200 kits but for 1e-13 (crumbs of kits held and spent), with
+    # an empty pool: 0.9999999999999995 of the plan, which is the whole of it; short by a
+    # millionth, it is cut.
+    p, _ = pool()
+    p.held = [200.0 - 1e-13, 0.0]
+    assert p.cut([100.0, 0.0]) == [1.0, 1.0]
+    p.held = [200.0 * (1 - 1e-6), 0.0]
+    assert p.cut([100.0, 0.0]) == [pytest.approx(1 - 1e-6, abs=1e-15), 1.0]
 
 
 def test_a_pool_below_one_kit_is_still_shared():
