@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import os
 import signal
 import sys
@@ -116,10 +117,14 @@ class Cache:
         try:
             with _uninterrupted():
                 self.folder.mkdir(parents=True, exist_ok=True)
+                # Made in memory, then written at once: the zip writer seeks back to every
+                # member's header, a system call each on a file.
+                entry = io.BytesIO()
+                key, checksum = np.array(self.key(replication.index)), np.array(_checksum(payload))
+                np.savez(entry, key=key, checksum=checksum, **payload)
                 handle, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
                 with os.fdopen(handle, "wb") as f:
-                    key, checksum = np.array(self.key(replication.index)), np.array(_checksum(payload))
-                    np.savez(f, key=key, checksum=checksum, **payload)
+                    f.write(entry.getbuffer())
                     f.flush()
                     os.fsync(f.fileno())  # durable before it is visible under its name
                 os.replace(tmp, self.path(replication.index))
