@@ -116,9 +116,9 @@ def _replicate(prepared: Prepared, seed: int, r: int, fidelity: str) -> Replicat
     """Replication `r` of a prepared scenario, with its counterfactuals."""
     scenario, setup = prepared.scenario, prepared.setup
     rec = Recorder()
-    drawn: dict = {}  # the counterfactuals run on the same streams: the same failures
+    drawn: dict = {}  # the counterfactuals run on the same streams: the same draws, made once
     # The sink is the bound append: calling the Recorder itself goes through its type's
-    # __call__ slot, ~6 times the cost, for ~11,000 records a replication of the baseline.
+    # __call__ slot, ~6 times the cost, for thousands of records a replication.
     full = build(scenario, streams(seed, r), rec.append, setup, fidelity, drawn=drawn)
     others = {}
     for name, (other, other_setup) in prepared.others.items():

@@ -27,17 +27,18 @@ BUSY, STARVED, BLOCKED, CLOSED = Kind.BUSY, Kind.STARVED, Kind.BLOCKED, Kind.CLO
 class Ledger:
     """Records of one replication, and each product's open demand."""
 
+    losses = True  # whether `built` books scrap and changeover hours too
+
     def __init__(self, record: Sink, products: list[str], backlog: list[Backlog]):
         self.record = record
         self.products = products  # ids, by index
         self.backlog = backlog
 
-    def hours(self, line: Line, t0: float, open_h: float, down: float) -> float:
-        """Book the line's open hours and the `down` hours in them; returns its available hours."""
+    def hours(self, line: Line, t0: float, open_h: float, down: float) -> None:
+        """Book the line's open hours and the `down` hours in them."""
         self.record((t0, OPEN, line.name, "", open_h))
         if down:
             self.record((t0, DOWN, line.name, "", down))
-        return max(open_h - down, 0.0)
 
     def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
         """Book the working hours launch milestones took from the line between open hours o0 and o1."""
@@ -48,24 +49,22 @@ class Ledger:
 
     def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of the last shop, `good` of each of
-        them good; `changeover` hours carried per vehicle."""
-        made = self.made(line, i, started, good, t0)
-        # (the losses written out here, not in `_losses`: this is the model's most frequent call)
-        if started - made > 1e-12:
-            self.record((t0, SCRAP, line.name, self.products[i], started - made))
-        if changeover:
-            self.record((t0, CHANGEOVER, line.name, self.products[i], started * changeover))
-
-    def made(self, line: Line, i: int, started: float, good: float, t0: float) -> float:
-        """Book the good vehicles of `started` of product i through a line of the last shop and
-        serve its oldest open demand with them; returns how many."""
+        them good; `changeover` hours carried per vehicle. Its good vehicles serve the
+        product's oldest open demand."""
         backlog = self.backlog[i]
         made = started * good
         if backlog.total <= made * (1 + 1e-12):  # the whole open demand was met: clear it exactly
             made = backlog.total
         backlog.take(made)
-        self.record((t0, BUILT, line.name, self.products[i], made))
-        return made
+        pid, name, record = self.products[i], line.name, self.record
+        record((t0, BUILT, name, pid, made))
+        if not self.losses:
+            return
+        # (the losses written out here, not in `_losses`: this is the model's most frequent call)
+        if started - made > 1e-12:
+            record((t0, SCRAP, name, pid, started - made))
+        if changeover:
+            record((t0, CHANGEOVER, name, pid, started * changeover))
 
     def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         """`started` vehicles of product i through a line of a shop before the last."""
@@ -94,14 +93,13 @@ class BuiltOnly(Ledger):
     overtime the model books itself): it books the vehicles built, serving open demand as
     every ledger does, and nothing else (hours, losses, a shop's throughput)."""
 
-    def hours(self, line: Line, t0: float, open_h: float, down: float) -> float:
-        return max(open_h - down, 0.0)
+    losses = False
+
+    def hours(self, line: Line, t0: float, open_h: float, down: float) -> None:
+        pass
 
     def claimed(self, line: Line, t0: float, o0: float, o1: float) -> None:
         pass
-
-    def built(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
-        self.made(line, i, started, good, t0)
 
     def through(self, line: Line, i: int, started: float, changeover: float, good: float, t0: float) -> None:
         pass
